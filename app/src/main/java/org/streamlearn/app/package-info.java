@@ -1,0 +1,2 @@
+/** streamlearn app. */
+package org.streamlearn.app;

@@ -1,0 +1,87 @@
+package org.streamlearn.core.model;
+
+import java.util.Arrays;
+
+/**
+ * A linear map {@code s_k = Σ_j w_kj·x_j + b_k} for {@code k < outputs}: linear regression and logistic
+ * regression ({@code outputs = 1}) and softmax regression ({@code outputs = classes}).
+ *
+ * <p>Parameter layout: weights row by row ({@code w[k·d + j]}), then the intercepts {@code b[k]} at
+ * {@code outputs·d + k}, the layout of a snapshot's {@code weights[classes][d]} and {@code intercept[classes]}.
+ * Dot products are summed in index order and the intercept added last. Zero-initialized.
+ */
+public final class LinearModel implements Model {
+
+    private final int d;
+    private final int k;
+
+    /** A linear model with {@code inputs} features and {@code outputs} scores. */
+    public LinearModel(int inputs, int outputs) {
+        if (inputs < 1) {
+            throw new IllegalArgumentException("features: must be >= 1, got " + inputs);
+        }
+        if (outputs < 1) {
+            throw new IllegalArgumentException("outputs: must be >= 1, got " + outputs);
+        }
+        this.d = inputs;
+        this.k = outputs;
+    }
+
+    @Override
+    public int inputs() {
+        return d;
+    }
+
+    @Override
+    public int outputs() {
+        return k;
+    }
+
+    @Override
+    public int parameterCount() {
+        return k * d + k;
+    }
+
+    @Override
+    public int weightCount() {
+        return k * d;
+    }
+
+    @Override
+    public void initialize(double[] params) {
+        Arrays.fill(params, 0, parameterCount(), 0.0);
+    }
+
+    @Override
+    public void forward(double[] params, double[] x, double[] scores) {
+        int bias = k * d;
+        for (int c = 0; c < k; c++) {
+            int row = c * d;
+            double s = 0.0;
+            for (int j = 0; j < d; j++) {
+                s += params[row + j] * x[j];
+            }
+            scores[c] = s + params[bias + c];
+        }
+    }
+
+    @Override
+    public void backward(double[] params, double[] x, double[] dScores, double[] grad, boolean accumulate) {
+        int bias = k * d;
+        for (int c = 0; c < k; c++) {
+            double dc = dScores[c];
+            int row = c * d;
+            if (accumulate) {
+                for (int j = 0; j < d; j++) {
+                    grad[row + j] += dc * x[j];
+                }
+                grad[bias + c] += dc;
+            } else {
+                for (int j = 0; j < d; j++) {
+                    grad[row + j] = dc * x[j];
+                }
+                grad[bias + c] = dc;
+            }
+        }
+    }
+}

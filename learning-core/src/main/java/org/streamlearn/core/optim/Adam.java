@@ -1,0 +1,54 @@
+package org.streamlearn.core.optim;
+
+/**
+ * Adam (Kingma and Ba 2015, Algorithm 1 with the efficient form of section 2):
+ * {@code m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²;
+ * w −= lr_k·√(1 − β2^(k+1))/(1 − β1^(k+1))·m/(√v + ε)}. Note ε is added to {@code √v}, not to
+ * {@code √v̂}. Slots {@code m} and {@code v}.
+ *
+ * @param beta1   first-moment decay in [0, 1)
+ * @param beta2   second-moment decay in [0, 1)
+ * @param epsilon {@code ε > 0}
+ */
+public record Adam(double beta1, double beta2, double epsilon) implements Optimizer {
+
+    private static final String[] SLOTS = {"m", "v"};
+
+    /** Validates the parameters. */
+    public Adam {
+        Checks.unitInterval("optimizer.beta1", beta1);
+        Checks.unitInterval("optimizer.beta2", beta2);
+        Checks.positive("optimizer.epsilon", epsilon);
+    }
+
+    @Override
+    public String name() {
+        return "adam";
+    }
+
+    @Override
+    public String[] slotNames() {
+        return SLOTS.clone();
+    }
+
+    @Override
+    public double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
+        double[] m = slots[0];
+        double[] v = slots[1];
+        double step = lr * Math.sqrt(1.0 - Math.pow(beta2, k + 1.0)) / (1.0 - Math.pow(beta1, k + 1.0));
+        double c1 = 1.0 - beta1;
+        double c2 = 1.0 - beta2;
+        double probe = 0.0;
+        for (int i = from; i < to; i++) {
+            double gi = g[i];
+            double nm = beta1 * m[i] + c1 * gi;
+            double nv = beta2 * v[i] + c2 * (gi * gi);
+            double nw = w[i] - step * nm / (Math.sqrt(nv) + epsilon);
+            m[i] = nm;
+            v[i] = nv;
+            w[i] = nw;
+            probe += nm * 0.0 + nv * 0.0 + nw * 0.0;
+        }
+        return probe;
+    }
+}

@@ -1,0 +1,45 @@
+package org.streamlearn.core.optim;
+
+/**
+ * RMSprop (Tieleman and Hinton 2012): {@code E = ρ·E + (1 − ρ)·g²; w −= lr_k·g/√(E + ε)}.
+ * Slot {@code meanSquares}.
+ *
+ * @param rho     decay {@code ρ} in [0, 1)
+ * @param epsilon {@code ε > 0}
+ */
+public record RmsProp(double rho, double epsilon) implements Optimizer {
+
+    private static final String[] SLOTS = {"meanSquares"};
+
+    /** Validates the parameters. */
+    public RmsProp {
+        Checks.unitInterval("optimizer.rho", rho);
+        Checks.positive("optimizer.epsilon", epsilon);
+    }
+
+    @Override
+    public String name() {
+        return "rmsprop";
+    }
+
+    @Override
+    public String[] slotNames() {
+        return SLOTS.clone();
+    }
+
+    @Override
+    public double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
+        double[] e = slots[0];
+        double oneMinusRho = 1.0 - rho;
+        double probe = 0.0;
+        for (int i = from; i < to; i++) {
+            double gi = g[i];
+            double ne = rho * e[i] + oneMinusRho * (gi * gi);
+            double nw = w[i] - lr * gi / Math.sqrt(ne + epsilon);
+            e[i] = ne;
+            w[i] = nw;
+            probe += ne * 0.0 + nw * 0.0;
+        }
+        return probe;
+    }
+}

@@ -1,0 +1,2 @@
+/** streamlearn store. */
+package org.streamlearn.store;
