@@ -1,17 +1,20 @@
 package org.streamlearn.store.spec;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.streamlearn.store.spec.ModelSpec.ArchitectureSpec;
 import org.streamlearn.store.spec.ModelSpec.MetricsSpec;
@@ -30,7 +33,6 @@ public final class ModelSpecs {
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private static final List<String> TOP_LEVEL = List.of("task", "features", "hashBits", "classes", "classNames",
@@ -53,14 +55,22 @@ public final class ModelSpecs {
     public static ModelSpec parse(String json) {
         Objects.requireNonNull(json, "json");
         JsonNode tree;
-        try {
-            tree = MAPPER.readTree(json);
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            tree = MAPPER.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw Checks.fail("",
+                        "malformed JSON: unexpected content after the spec" + at(parser.currentLocation()));
+            }
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw Checks.fail("", "malformed JSON: " + e.getOriginalMessage() + where);
+            throw Checks.fail("", "malformed JSON: " + e.getOriginalMessage() + at(e.getLocation()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read a string", e);
         }
         return fromTree(tree);
+    }
+
+    private static String at(JsonLocation location) {
+        return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     /**
@@ -217,7 +227,7 @@ public final class ModelSpecs {
         String type = Checks.oneOf("architecture.type", string(o, "architecture", "type", "linear"),
                 ArchitectureSpec.TYPES);
         if (type.equals("linear")) {
-            checkBelongs(o, "architecture", List.of("type"), "architecture type linear");
+            checkBelongs(o, "architecture", "type", List.of(), "architecture type linear");
             return ArchitectureSpec.linear();
         }
         List<Integer> hidden = optionalInts(o, "architecture", "hidden");
@@ -236,7 +246,7 @@ public final class ModelSpecs {
         checkKnown(o, "optimizer", known);
         String type = Checks.oneOf("optimizer.type", string(o, "optimizer", "type", "sgd"), OptimizerSpec.TYPES);
         List<String> own = OptimizerSpec.fieldsOf(type);
-        checkBelongs(o, "optimizer", own, "optimizer type " + type);
+        checkBelongs(o, "optimizer", "type", own, "optimizer type " + type);
         double[] values = new double[OptimizerSpec.FIELDS.size()];
         for (int i = 0; i < values.length; i++) {
             String field = OptimizerSpec.FIELDS.get(i);
@@ -255,13 +265,14 @@ public final class ModelSpecs {
         known.add(0, "type");
         checkKnown(o, "schedule", known);
         String type = Checks.oneOf("schedule.type", string(o, "schedule", "type", "constant"), ScheduleSpec.TYPES);
-        checkBelongs(o, "schedule", ScheduleSpec.fieldsOf(type), "schedule type " + type);
+        List<String> own = ScheduleSpec.fieldsOf(type);
+        checkBelongs(o, "schedule", "type", own, "schedule type " + type);
         ScheduleSpec d = ScheduleSpec.defaults(type);
         return new ScheduleSpec(type,
-                d.decay() == 0 ? 0 : number(o, "schedule", "decay", d.decay()),
-                d.factor() == 0 ? 0 : number(o, "schedule", "factor", d.factor()),
-                d.every() == 0 ? 0 : integer(o, "schedule", "every", d.every()),
-                d.power() == 0 ? 0 : number(o, "schedule", "power", d.power()));
+                own.contains("decay") ? number(o, "schedule", "decay", d.decay()) : 0,
+                own.contains("factor") ? number(o, "schedule", "factor", d.factor()) : 0,
+                own.contains("every") ? integer(o, "schedule", "every", d.every()) : 0,
+                own.contains("power") ? number(o, "schedule", "power", d.power()) : 0);
     }
 
     private static UpdateSpec update(JsonNode o) {
@@ -271,7 +282,7 @@ public final class ModelSpecs {
         checkKnown(o, "update", UPDATE);
         String mode = Checks.oneOf("update.mode", string(o, "update", "mode", "sample"), UpdateSpec.MODES);
         if (mode.equals("sample")) {
-            checkBelongs(o, "update", List.of("mode"), "update mode sample");
+            checkBelongs(o, "update", "mode", List.of(), "update mode sample");
             return UpdateSpec.sample();
         }
         return UpdateSpec.minibatch(integer(o, "update", "batchSize", UpdateSpec.DEFAULT_BATCH_SIZE),
@@ -304,11 +315,12 @@ public final class ModelSpecs {
         }
     }
 
-    /** Every field of {@code o} but the type discriminator is one of {@code own}. */
-    private static void checkBelongs(JsonNode o, String parent, List<String> own, String kind) {
+    /** Every field of {@code o} but the {@code discriminator} is one of {@code own}. */
+    private static void checkBelongs(JsonNode o, String parent, String discriminator, List<String> own,
+                                     String kind) {
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            if (!name.equals("type") && !name.equals("mode") && !own.contains(name)) {
+            if (!name.equals(discriminator) && !own.contains(name)) {
                 throw Checks.notAField(path(parent, name), kind);
             }
         }
@@ -475,7 +487,7 @@ public final class ModelSpecs {
             case OBJECT:
                 return "an object";
             default:
-                return n.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + text;
+                return n.getNodeType().name().toLowerCase(Locale.ROOT) + " " + text;
         }
     }
 

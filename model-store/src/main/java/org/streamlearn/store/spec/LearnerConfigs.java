@@ -1,0 +1,90 @@
+package org.streamlearn.store.spec;
+
+import org.streamlearn.core.loss.HuberLoss;
+import org.streamlearn.core.loss.LogLoss;
+import org.streamlearn.core.loss.Loss;
+import org.streamlearn.core.loss.SquaredLoss;
+import org.streamlearn.core.model.Architecture;
+import org.streamlearn.core.model.LearnerConfig;
+import org.streamlearn.core.optim.AdaGrad;
+import org.streamlearn.core.optim.Adam;
+import org.streamlearn.core.optim.Ftrl;
+import org.streamlearn.core.optim.Momentum;
+import org.streamlearn.core.optim.Nesterov;
+import org.streamlearn.core.optim.Optimizer;
+import org.streamlearn.core.optim.RmsProp;
+import org.streamlearn.core.optim.Sgd;
+import org.streamlearn.core.schedule.LearningRateSchedule;
+
+/** Turns a validated {@link ModelSpec} into the learning core's {@link LearnerConfig}. */
+public final class LearnerConfigs {
+
+    private LearnerConfigs() {
+    }
+
+    /** The core configuration of {@code spec}; named features use a dimension of {@code 2^hashBits}. */
+    public static LearnerConfig of(ModelSpec spec) {
+        org.streamlearn.core.model.Task task = switch (spec.task()) {
+            case REGRESSION -> org.streamlearn.core.model.Task.REGRESSION;
+            case BINARY -> org.streamlearn.core.model.Task.BINARY;
+            case MULTICLASS -> org.streamlearn.core.model.Task.MULTICLASS;
+        };
+        LearnerConfig.Builder b = LearnerConfig.builder(task, spec.dimension());
+        if (spec.classes() != null) {
+            b.classes(spec.classes());
+        }
+        b.loss(loss(spec));
+        b.architecture(architecture(spec.architecture()));
+        ModelSpec.OptimizerSpec o = spec.optimizer();
+        b.optimizer(optimizer(o));
+        double lr = o.type().equals("ftrl") ? 1.0 : o.learningRate();
+        ModelSpec.ScheduleSpec s = spec.schedule();
+        b.schedule(switch (s.type()) {
+            case "constant" -> new LearningRateSchedule.Constant(lr);
+            case "exponential" -> new LearningRateSchedule.Exponential(lr, s.decay());
+            case "step" -> new LearningRateSchedule.Step(lr, s.factor(), s.every());
+            case "inverse" -> new LearningRateSchedule.Inverse(lr, s.power());
+            default -> throw new SpecException("schedule.type", "unknown value '" + s.type() + "'");
+        });
+        b.interceptLearningRate(spec.interceptLearningRate() == null ? Double.NaN : spec.interceptLearningRate());
+        b.l2(spec.l2());
+        b.l1(spec.l1());
+        b.clipNorm(spec.clipNorm() == null ? Double.NaN : spec.clipNorm());
+        b.standardize(spec.standardize());
+        b.batchSize(spec.update().mode().equals("minibatch") ? spec.update().batchSize() : 1);
+        b.metricsWindow(spec.metrics().window());
+        b.ewmaAlpha(spec.metrics().ewmaAlpha());
+        return b.build();
+    }
+
+    private static Loss loss(ModelSpec spec) {
+        return switch (spec.loss()) {
+            case "squared" -> SquaredLoss.INSTANCE;
+            case "huber" -> new HuberLoss(spec.huberDelta());
+            case "log" -> LogLoss.INSTANCE;
+            case "cross_entropy" -> null;
+            default -> throw new SpecException("loss", "unknown value '" + spec.loss() + "'");
+        };
+    }
+
+    static Architecture architecture(ModelSpec.ArchitectureSpec a) {
+        if (a.type().equals("linear")) {
+            return new Architecture.Linear();
+        }
+        throw new SpecException("architecture.type", "'" + a.type() + "' is not supported by this build yet");
+    }
+
+    /** The core optimizer of an optimizer spec. */
+    public static Optimizer optimizer(ModelSpec.OptimizerSpec o) {
+        return switch (o.type()) {
+            case "sgd" -> new Sgd();
+            case "momentum" -> new Momentum(o.momentum());
+            case "nesterov" -> new Nesterov(o.momentum());
+            case "adagrad" -> new AdaGrad(o.epsilon());
+            case "rmsprop" -> new RmsProp(o.rho(), o.epsilon());
+            case "adam" -> new Adam(o.beta1(), o.beta2(), o.epsilon());
+            case "ftrl" -> new Ftrl(o.alpha(), o.beta(), o.l1(), o.l2());
+            default -> throw new SpecException("optimizer.type", "unknown value '" + o.type() + "'");
+        };
+    }
+}

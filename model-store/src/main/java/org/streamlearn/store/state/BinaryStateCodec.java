@@ -1,0 +1,197 @@
+package org.streamlearn.store.state;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.streamlearn.core.feature.Standardizer;
+import org.streamlearn.core.metric.ProgressiveMetrics;
+import org.streamlearn.core.metric.RollingLoss;
+import org.streamlearn.core.model.LearnerConfig;
+import org.streamlearn.core.model.LearnerState;
+import org.streamlearn.core.optim.OptimizerState;
+import org.streamlearn.store.spec.LearnerConfigs;
+import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.spec.ModelSpecs;
+
+/**
+ * The compact binary form of a {@link ModelState}, for the Kafka Streams state store and its changelog.
+ *
+ * <p>Layout (big-endian): magic {@code "SLM"}, schema version byte, model id, version, updatedAtMs,
+ * batchStartedAtMs, the spec as UTF-8 JSON, then the learned state as raw IEEE doubles (parameters, optimizer
+ * step and slots, standardizer, open batch, metric sums, rolling loss ring, counters, last step). Doubles are
+ * stored bit for bit, so a round trip is lossless, NaN payloads included.
+ */
+public final class BinaryStateCodec {
+
+    private static final byte[] MAGIC = {'S', 'L', 'M'};
+
+    private BinaryStateCodec() {
+    }
+
+    /** Encodes {@code m}. */
+    public static byte[] encode(ModelState m) {
+        LearnerState s = m.learned();
+        byte[] id = m.modelId().getBytes(StandardCharsets.UTF_8);
+        byte[] spec = ModelSpecs.toJsonString(m.spec()).getBytes(StandardCharsets.UTF_8);
+        int n = s.params().length;
+        double[][] slots = s.optimizer().slots();
+        Standardizer sc = s.scaler();
+        RollingLoss r = s.rolling();
+        int size = 3 + 1 + 4 + id.length + 8 * 3 + 4 + spec.length
+                + 4 + 8 * n
+                + 8 + 4 + 8 * n * slots.length
+                + 1 + (sc == null ? 0 : 4 + 24 * sc.dimension())
+                + 4 + (s.batchCount() > 0 ? 8 * n : 0)
+                + 8 * 8
+                + 8 * 3 + 4 * 3 + 8 * r.filled()
+                + 8 * 3 + 8 * 2;
+        ByteBuffer b = ByteBuffer.allocate(size);
+        b.put(MAGIC).put((byte) ModelState.SCHEMA_VERSION);
+        b.putInt(id.length).put(id);
+        b.putLong(m.version()).putLong(m.updatedAtMs()).putLong(m.batchStartedAtMs());
+        b.putInt(spec.length).put(spec);
+        b.putInt(n);
+        putDoubles(b, s.params(), n);
+        b.putLong(s.optimizer().step()).putInt(slots.length);
+        for (double[] slot : slots) {
+            putDoubles(b, slot, n);
+        }
+        if (sc == null) {
+            b.put((byte) 0);
+        } else {
+            b.put((byte) 1).putInt(sc.dimension());
+            for (long c : sc.count()) {
+                b.putLong(c);
+            }
+            putDoubles(b, sc.mean(), sc.dimension());
+            putDoubles(b, sc.variance(), sc.dimension());
+        }
+        b.putInt(s.batchCount());
+        if (s.batchCount() > 0) {
+            putDoubles(b, s.batchGradient(), n);
+        }
+        ProgressiveMetrics pm = s.metrics();
+        b.putLong(pm.count()).putDouble(pm.sumSquaredError()).putDouble(pm.sumAbsoluteError())
+                .putDouble(pm.sumLogLoss()).putLong(pm.correct()).putLong(pm.truePositives())
+                .putLong(pm.falsePositives()).putLong(pm.falseNegatives());
+        b.putLong(r.count()).putDouble(r.sum()).putDouble(r.ewmaRaw());
+        b.putInt(r.window().length).putInt(r.position()).putInt(r.filled());
+        putDoubles(b, r.window(), r.filled());
+        b.putLong(s.seen()).putLong(s.refused()).putLong(s.timedFlushes());
+        b.putDouble(s.lastGradientNorm()).putDouble(s.lastLearningRate());
+        if (b.hasRemaining()) {
+            throw new IllegalStateException("binary snapshot size miscomputed: " + b.remaining() + " bytes left");
+        }
+        return b.array();
+    }
+
+    /** Decodes bytes written by {@link #encode}; names the field that is wrong. */
+    public static ModelState decode(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        String field = "magic";
+        try {
+            for (byte value : MAGIC) {
+                if (b.get() != value) {
+                    throw new StateFormatException("magic", "not a streamlearn binary snapshot");
+                }
+            }
+            field = "schemaVersion";
+            Migrations.check(b.get());
+            field = "model";
+            String id = new String(bytes(b), StandardCharsets.UTF_8);
+            field = "version";
+            long version = b.getLong();
+            long updatedAt = b.getLong();
+            long batchStarted = b.getLong();
+            field = "spec";
+            ModelSpec spec = ModelSpecs.parse(new String(bytes(b), StandardCharsets.UTF_8));
+            LearnerConfig c = LearnerConfigs.of(spec);
+            field = "weights";
+            int n = b.getInt();
+            double[] params = doubles(b, n);
+            field = "optimizer";
+            long step = b.getLong();
+            int slotCount = b.getInt();
+            if (slotCount != c.optimizer().slotNames().length) {
+                throw new StateFormatException("optimizer.slots", slotCount + " slots, " + c.optimizer().name()
+                        + " keeps " + c.optimizer().slotNames().length);
+            }
+            double[][] slots = new double[slotCount][];
+            for (int i = 0; i < slotCount; i++) {
+                slots[i] = doubles(b, n);
+            }
+            field = "scaler";
+            Standardizer scaler = null;
+            if (b.get() == 1) {
+                int d = b.getInt();
+                long[] count = new long[d];
+                for (int j = 0; j < d; j++) {
+                    count[j] = b.getLong();
+                }
+                scaler = new Standardizer(count, doubles(b, d), doubles(b, d));
+            }
+            field = "batch";
+            int batchCount = b.getInt();
+            double[] batch = batchCount > 0 ? doubles(b, n) : new double[n];
+            field = "metrics";
+            ProgressiveMetrics pm = new ProgressiveMetrics(b.getLong(), b.getDouble(), b.getDouble(), b.getDouble(),
+                    b.getLong(), b.getLong(), b.getLong(), b.getLong());
+            field = "rolling";
+            long rc = b.getLong();
+            double rsum = b.getDouble();
+            double ewma = b.getDouble();
+            int windowSize = b.getInt();
+            int position = b.getInt();
+            int filled = b.getInt();
+            if (windowSize != c.metricsWindow() || filled < 0 || filled > windowSize) {
+                throw new StateFormatException("rolling.window", "size " + windowSize + "/" + filled
+                        + " does not fit metrics.window " + c.metricsWindow());
+            }
+            double[] ring = new double[windowSize];
+            for (int i = 0; i < filled; i++) {
+                ring[i] = b.getDouble();
+            }
+            RollingLoss rolling = new RollingLoss(c.ewmaAlpha(), rc, rsum, ewma, ring, position, filled);
+            field = "counters";
+            LearnerState learned = new LearnerState(params, new OptimizerState(step, slots), scaler, pm, rolling,
+                    batch, batchCount, b.getLong(), b.getLong(), b.getLong());
+            learned.setLastStep(b.getDouble(), b.getDouble());
+            if (b.hasRemaining()) {
+                throw new StateFormatException("snapshot", b.remaining() + " unexpected trailing bytes");
+            }
+            field = "snapshot";
+            return ModelState.restore(id, spec, learned, version, updatedAt, batchStarted);
+        } catch (BufferUnderflowException e) {
+            throw new StateFormatException(field, "truncated binary snapshot (" + bytes.length + " bytes)", e);
+        } catch (StateFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new StateFormatException(field, e.getMessage(), e);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        int len = b.getInt();
+        if (len < 0 || len > b.remaining()) {
+            throw new BufferUnderflowException();
+        }
+        byte[] out = new byte[len];
+        b.get(out);
+        return out;
+    }
+
+    private static void putDoubles(ByteBuffer b, double[] v, int len) {
+        b.asDoubleBuffer().put(v, 0, len);
+        b.position(b.position() + 8 * len);
+    }
+
+    private static double[] doubles(ByteBuffer b, int len) {
+        if (len < 0 || (long) len * 8 > b.remaining()) {
+            throw new BufferUnderflowException();
+        }
+        double[] out = new double[len];
+        b.asDoubleBuffer().get(out);
+        b.position(b.position() + 8 * len);
+        return out;
+    }
+}

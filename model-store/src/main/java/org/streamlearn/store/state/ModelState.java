@@ -1,0 +1,172 @@
+package org.streamlearn.store.state;
+
+import java.util.Objects;
+import org.streamlearn.core.model.LearnerConfig;
+import org.streamlearn.core.model.LearnerState;
+import org.streamlearn.core.model.OnlineLearner;
+import org.streamlearn.store.spec.LearnerConfigs;
+import org.streamlearn.store.spec.ModelSpec;
+
+/**
+ * One model: its id, spec, a live {@link OnlineLearner} over its learned state, and the bookkeeping a service
+ * needs: a version that grows by one with every change (event learned, spec changed, reset), the time of the
+ * last change, and when the open mini-batch received its first event (for {@code maxDelayMs}).
+ *
+ * <p>Mutable and not thread-safe, like the learner it wraps; {@link #copy()} makes an independent snapshot.
+ */
+public final class ModelState {
+
+    /** The snapshot schema this build writes. */
+    public static final int SCHEMA_VERSION = 1;
+
+    private final String modelId;
+    private final ModelSpec spec;
+    private final OnlineLearner learner;
+    private long version;
+    private long updatedAtMs;
+    private long batchStartedAtMs;
+
+    private ModelState(String modelId, ModelSpec spec, OnlineLearner learner, long version, long updatedAtMs,
+            long batchStartedAtMs) {
+        this.modelId = Objects.requireNonNull(modelId, "modelId");
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.learner = learner;
+        this.version = version;
+        this.updatedAtMs = updatedAtMs;
+        this.batchStartedAtMs = batchStartedAtMs;
+    }
+
+    /** A fresh model at version 0. */
+    public static ModelState create(String modelId, ModelSpec spec, long nowMs) {
+        return new ModelState(modelId, spec, OnlineLearner.create(LearnerConfigs.of(spec)), 0, nowMs, 0);
+    }
+
+    /** A model continuing from saved learned state (checked against the spec). */
+    public static ModelState restore(String modelId, ModelSpec spec, LearnerState learned, long version,
+            long updatedAtMs, long batchStartedAtMs) {
+        LearnerConfig config = LearnerConfigs.of(spec);
+        return new ModelState(modelId, spec, OnlineLearner.restore(config, learned), version, updatedAtMs,
+                batchStartedAtMs);
+    }
+
+    /**
+     * This model under a new spec: a change of task, dimension or architecture starts afresh (version kept
+     * growing); any other change keeps everything learned.
+     */
+    public ModelState withSpec(ModelSpec newSpec, long nowMs) {
+        ModelState next;
+        if (org.streamlearn.store.spec.ModelSpecs.requiresRestart(spec, newSpec)) {
+            next = create(modelId, newSpec, nowMs);
+        } else {
+            LearnerConfig config = LearnerConfigs.of(newSpec);
+            if (learner.state().batchCount() >= config.batchSize()) {
+                learner.flush();
+            }
+            next = new ModelState(modelId, newSpec, OnlineLearner.restore(config, carryOver(config)), version,
+                    nowMs, learner.state().batchCount() > 0 ? batchStartedAtMs : 0);
+        }
+        next.version = version + 1;
+        next.updatedAtMs = nowMs;
+        return next;
+    }
+
+    /**
+     * The learned state carried into a new configuration of the same shape: parameters, metrics and counters
+     * kept; optimizer slots kept when the optimizer type is unchanged, else fresh; the standardizer kept,
+     * created or dropped with {@code standardize}; the rolling loss kept when its settings are unchanged.
+     */
+    private LearnerState carryOver(LearnerConfig config) {
+        LearnerState old = learner.state().copy();
+        LearnerConfig oldConfig = learner.config();
+        var optimizerState = oldConfig.optimizer().name().equals(config.optimizer().name())
+                ? old.optimizer() : config.optimizer().newState(old.params().length);
+        var scaler = config.standardize()
+                ? (old.scaler() != null ? old.scaler() : new org.streamlearn.core.feature.Standardizer(
+                        config.features()))
+                : null;
+        var rolling = oldConfig.metricsWindow() == config.metricsWindow()
+                && oldConfig.ewmaAlpha() == config.ewmaAlpha()
+                ? old.rolling() : new org.streamlearn.core.metric.RollingLoss(config.metricsWindow(),
+                        config.ewmaAlpha());
+        LearnerState next = new LearnerState(old.params(), optimizerState, scaler, old.metrics(), rolling,
+                old.batchGradient(), old.batchCount(), old.seen(), old.refused(), old.timedFlushes());
+        next.setLastStep(old.lastGradientNorm(), old.lastLearningRate());
+        return next;
+    }
+
+    /** This model restarted from zero with its spec, at the next version. */
+    public ModelState reset(long nowMs) {
+        ModelState next = create(modelId, spec, nowMs);
+        next.version = version + 1;
+        return next;
+    }
+
+    /** Records a change: the version grows by one. */
+    public void touch(long nowMs) {
+        version++;
+        updatedAtMs = nowMs;
+    }
+
+    /** The model id (the record key). */
+    public String modelId() {
+        return modelId;
+    }
+
+    /** The spec. */
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** The live learner. */
+    public OnlineLearner learner() {
+        return learner;
+    }
+
+    /** The live learned state. */
+    public LearnerState learned() {
+        return learner.state();
+    }
+
+    /** The version: grows by one with every change. */
+    public long version() {
+        return version;
+    }
+
+    /** Time of the last change, epoch milliseconds. */
+    public long updatedAtMs() {
+        return updatedAtMs;
+    }
+
+    /** When the open mini-batch got its first event (epoch ms), 0 when no batch is open. */
+    public long batchStartedAtMs() {
+        return batchStartedAtMs;
+    }
+
+    /** Sets when the open batch started (0: none). */
+    public void setBatchStartedAtMs(long ms) {
+        this.batchStartedAtMs = ms;
+    }
+
+    /** An independent deep copy. */
+    public ModelState copy() {
+        return restore(modelId, spec, learner.state().copy(), version, updatedAtMs, batchStartedAtMs);
+    }
+
+    /** Equality of everything saved (learned state bitwise). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelState m && modelId.equals(m.modelId) && spec.equals(m.spec)
+                && version == m.version && updatedAtMs == m.updatedAtMs && batchStartedAtMs == m.batchStartedAtMs
+                && learner.state().equals(m.learner.state());
+    }
+
+    @Override
+    public int hashCode() {
+        return modelId.hashCode() * 31 + Long.hashCode(version);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelState[" + modelId + " v" + version + ", seen " + learner.state().seen() + "]";
+    }
+}
