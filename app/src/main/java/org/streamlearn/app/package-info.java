@@ -1,2 +1,2 @@
-/** streamlearn app. */
+/** The streamlearn application: command line, event formats, backtests and (later) the Kafka Streams service. */
 package org.streamlearn.app;

@@ -23,7 +23,7 @@ import org.streamlearn.core.optim.RmsProp;
 import org.streamlearn.core.optim.Sgd;
 import org.streamlearn.core.schedule.LearningRateSchedule;
 
-/** Loads ../shared/reference (cases and datasets) for the tests of the core. */
+/** Loads testdata/reference (a verbatim copy of shared/reference: cases and datasets) for the core's tests. */
 public final class ReferenceCases {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,16 +35,12 @@ public final class ReferenceCases {
     public static Path folder() {
         Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         for (Path p = dir; p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/reference/cases.json");
+            Path candidate = p.resolve("testdata/reference/cases.json");
             if (Files.exists(candidate)) {
                 return candidate.getParent();
             }
-            Path sibling = p.resolveSibling("shared/reference/cases.json");
-            if (Files.exists(sibling)) {
-                return sibling.getParent();
-            }
         }
-        throw new IllegalStateException("shared/reference/cases.json not found above " + dir);
+        throw new IllegalStateException("testdata/reference/cases.json not found above " + dir);
     }
 
     /** Every case of cases.json. */

@@ -23,7 +23,7 @@ class ReferenceCasesSpecTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Path CASES =
-            Path.of(System.getProperty("user.dir")).resolve("../../shared/reference/cases.json").normalize();
+            Path.of(System.getProperty("user.dir")).resolve("../testdata/reference/cases.json").normalize();
 
     static JsonNode cases() throws IOException {
         if (!Files.isRegularFile(CASES)) {

@@ -1,0 +1,183 @@
+package org.streamlearn.app.backtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.streamlearn.app.events.EventParser;
+import org.streamlearn.app.events.InvalidEventException;
+import org.streamlearn.app.events.ParsedEvent;
+
+/**
+ * A backtest over a JSON Lines file: every spec learns every event in file order, with progressive
+ * validation; the rolling loss is traced every {@code traceEvery} events and the final partial mini-batch is
+ * applied at the end of the stream (as the reference does).
+ */
+public final class Backtest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Options of a backtest. */
+    public record Options(Path input, Path out, int traceEvery, boolean skipInvalid, PrintWriter progress) {
+    }
+
+    /** What went wrong with a line, when not skipping. */
+    public static final class LineException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final long line;
+
+        LineException(Path file, long line, String run, InvalidEventException cause) {
+            super(file.getFileName() + ":" + line + ": " + (run == null ? "" : "[" + run + "] ") + cause.getMessage()
+                    + " (use --skip-invalid to count and skip such lines)", cause);
+            this.line = line;
+        }
+
+        /** 1-based line number. */
+        public long line() {
+            return line;
+        }
+    }
+
+    /** The result of a backtest. */
+    public record Result(List<BacktestRun> runs, long lines, long invalidLines, Path summary) {
+    }
+
+    private Backtest() {
+    }
+
+    /** Runs {@code runs} over the input and writes the summary and traces. */
+    public static Result run(List<BacktestRun> runs, Options o) throws IOException {
+        Files.createDirectories(o.out());
+        List<BufferedWriter> traces = new ArrayList<>();
+        long lines = 0;
+        long events = 0;
+        long invalid = 0;
+        long size = Files.size(o.input());
+        long bytes = 0;
+        Progress progress = new Progress(o.progress(), size);
+        try {
+            for (BacktestRun r : runs) {
+                traces.add(Files.newBufferedWriter(o.out().resolve("trace-" + r.name() + ".jsonl"),
+                        StandardCharsets.UTF_8));
+            }
+            try (BufferedReader in = Files.newBufferedReader(o.input(), StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines++;
+                    bytes += line.length() + 1;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    ParsedEvent e;
+                    try {
+                        e = EventParser.parseTraining(line);
+                    } catch (InvalidEventException ex) {
+                        if (!o.skipInvalid()) {
+                            throw new LineException(o.input(), lines, null, ex);
+                        }
+                        invalid++;
+                        for (BacktestRun r : runs) {
+                            r.skip();
+                        }
+                        continue;
+                    }
+                    events++;
+                    boolean bad = false;
+                    for (BacktestRun r : runs) {
+                        try {
+                            r.learn(e, events);
+                        } catch (InvalidEventException ex) {
+                            if (!o.skipInvalid()) {
+                                throw new LineException(o.input(), lines, runs.size() > 1 ? r.name() : null, ex);
+                            }
+                            r.skip();
+                            bad = true;
+                        }
+                    }
+                    if (bad) {
+                        invalid++;
+                    }
+                    if (events % o.traceEvery() == 0) {
+                        for (int i = 0; i < runs.size(); i++) {
+                            traces.get(i).write(JSON.writeValueAsString(runs.get(i).traceLine()));
+                            traces.get(i).newLine();
+                        }
+                    }
+                    progress.update(events, bytes, runs.get(0));
+                }
+            }
+            for (int i = 0; i < runs.size(); i++) {
+                BacktestRun r = runs.get(i);
+                r.finish(events);
+                traces.get(i).write(JSON.writeValueAsString(r.traceLine()));
+                traces.get(i).newLine();
+            }
+        } finally {
+            for (BufferedWriter w : traces) {
+                w.close();
+            }
+            progress.done(events, invalid);
+        }
+        ObjectNode summary = JsonNodeFactory.instance.objectNode();
+        summary.put("input", o.input().toString());
+        summary.put("lines", lines);
+        summary.put("events", events);
+        summary.put("invalid", invalid);
+        ArrayNode arr = summary.putArray("runs");
+        for (BacktestRun r : runs) {
+            arr.add(r.summary());
+        }
+        Path file = o.out().resolve("summary.json");
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
+        return new Result(runs, lines, invalid, file);
+    }
+
+    /** A one-line progress display on a terminal, at most four updates a second. */
+    private static final class Progress {
+        private final PrintWriter out;
+        private final long size;
+        private final long start = System.nanoTime();
+        private long last;
+
+        Progress(PrintWriter out, long size) {
+            this.out = out;
+            this.size = size;
+        }
+
+        void update(long events, long bytes, BacktestRun first) {
+            if (out == null || (events & 1023) != 0) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - last < 250_000_000L) {
+                return;
+            }
+            last = now;
+            double secs = (now - start) / 1e9;
+            out.printf(Locale.ROOT, "\r%,d events  %3.0f%%  %,.0f events/s  [%s] loss %.6g ewma %.6g   ", events,
+                    size == 0 ? 100.0 : Math.min(100.0, 100.0 * bytes / size), events / Math.max(secs, 1e-9),
+                    first.name(), first.model().learned().rolling().mean(), first.model().learned().rolling().ewma());
+            out.flush();
+        }
+
+        void done(long events, long invalid) {
+            if (out == null) {
+                return;
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "\r%,d events in %.2f s (%,.0f events/s)%s%n", events, secs,
+                    events / Math.max(secs, 1e-9), invalid > 0 ? ", " + invalid + " invalid lines skipped" : "");
+            out.flush();
+        }
+    }
+}

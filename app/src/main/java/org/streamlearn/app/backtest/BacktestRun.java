@@ -1,0 +1,123 @@
+package org.streamlearn.app.backtest;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.streamlearn.app.events.ExampleEncoder;
+import org.streamlearn.app.events.ParsedEvent;
+import org.streamlearn.core.metric.ProgressiveMetrics;
+import org.streamlearn.core.metric.RollingLoss;
+import org.streamlearn.core.model.LearnerState;
+import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.spec.ModelSpecs;
+import org.streamlearn.store.state.JsonStateCodec;
+import org.streamlearn.store.state.ModelState;
+
+/** One spec's run in a backtest: a fresh model learning every event in order. */
+public final class BacktestRun {
+
+    private final String name;
+    private final ModelSpec spec;
+    private final ModelState model;
+    private final ExampleEncoder encoder;
+    private long skipped;
+
+    /** A fresh run of {@code spec} named {@code name}. */
+    public BacktestRun(String name, ModelSpec spec) {
+        this.name = name;
+        this.spec = spec;
+        this.model = ModelState.create(name, spec, 0);
+        this.encoder = new ExampleEncoder(spec);
+    }
+
+    /** Learns one event (progressive validation first); throws InvalidEventException, model untouched. */
+    public void learn(ParsedEvent e, long atMs) {
+        encoder.learn(model.learner(), e);
+        model.touch(atMs);
+    }
+
+    /** Counts an event this run skipped as invalid. */
+    public void skip() {
+        skipped++;
+    }
+
+    /** Applies the final partial mini-batch, as at the end of a stream. */
+    public void finish(long atMs) {
+        if (model.learner().flush()) {
+            model.touch(atMs);
+        }
+    }
+
+    /** The run's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The spec. */
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** The model. */
+    public ModelState model() {
+        return model;
+    }
+
+    /** Events skipped as invalid. */
+    public long skipped() {
+        return skipped;
+    }
+
+    /** A trace line: events seen and the rolling loss. */
+    public ObjectNode traceLine() {
+        LearnerState s = model.learned();
+        RollingLoss r = s.rolling();
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("seen", s.seen());
+        o.put("steps", s.steps());
+        o.put("loss", r.mean());
+        o.put("ewma", r.ewma());
+        o.put("window", r.windowMean());
+        metricsInto(o.putObject("metrics"));
+        return o;
+    }
+
+    /** The whole-stream progressive means, by task. */
+    public void metricsInto(ObjectNode o) {
+        ProgressiveMetrics m = model.learned().metrics();
+        if (m.count() == 0) {
+            return;
+        }
+        switch (spec.task()) {
+            case REGRESSION -> {
+                o.put("mse", m.mse());
+                o.put("mae", m.mae());
+            }
+            case BINARY -> {
+                o.put("logLoss", m.logLoss());
+                o.put("accuracy", m.accuracy());
+                o.put("precision", m.precision());
+                o.put("recall", m.recall());
+                o.put("f1", m.f1());
+            }
+            case MULTICLASS -> {
+                o.put("logLoss", m.logLoss());
+                o.put("accuracy", m.accuracy());
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    /** The summary entry: name, spec, seen, metrics, final model. */
+    public ObjectNode summary() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("name", name);
+        o.set("spec", ModelSpecs.toJson(spec));
+        o.put("seen", model.learned().seen());
+        o.put("steps", model.learned().steps());
+        o.put("skipped", skipped);
+        o.put("refused", model.learned().refused());
+        metricsInto(o.putObject("metrics"));
+        o.set("model", JsonStateCodec.toJson(model));
+        return o;
+    }
+}

@@ -1,0 +1,115 @@
+package org.streamlearn.app.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.streamlearn.app.backtest.Backtest;
+import org.streamlearn.app.backtest.BacktestRun;
+import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.spec.ModelSpecs;
+import org.streamlearn.store.spec.SpecException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code streamlearn backtest}: replay a JSON Lines file through one or more specs side by side. */
+@Command(name = "backtest", mixinStandardHelpOptions = true,
+        description = {"Replays labeled events from a JSON Lines file through one or more model specs, side by side,"
+                + " with progressive validation (predict, score, then learn).",
+                "Writes DIR/summary.json (whole-stream metrics and the final model of each spec) and"
+                        + " DIR/trace-<name>.jsonl (the rolling loss every N events)."})
+public final class BacktestCommand implements Callable<Integer> {
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "JSON Lines events: {\"features\": [...] | {...}, \"label\": ..., \"weight\"?: ...}")
+    Path input;
+
+    @Option(names = "--spec", required = true, paramLabel = "[NAME=]SPEC.json",
+            description = "a model spec file (repeatable); the run is named after the file unless NAME= is given")
+    List<String> specs;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory (created)")
+    Path out;
+
+    @Option(names = "--trace-every", defaultValue = "100", paramLabel = "N",
+            description = "write the rolling loss every N events (default: ${DEFAULT-VALUE})")
+    int traceEvery;
+
+    @Option(names = "--skip-invalid", description = "count and skip malformed lines instead of stopping at the first")
+    boolean skipInvalid;
+
+    @Option(names = "--quiet", description = "no progress display")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec command;
+
+    @Override
+    public Integer call() throws IOException {
+        if (traceEvery < 1) {
+            throw new CommandLine.ParameterException(command.commandLine(), "--trace-every: must be >= 1");
+        }
+        if (!Files.isRegularFile(input)) {
+            throw new CommandLine.ParameterException(command.commandLine(), "--input: no such file: " + input);
+        }
+        List<BacktestRun> runs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (String s : specs) {
+            String name = null;
+            String file = s;
+            int eq = s.indexOf('=');
+            if (eq > 0 && !Files.exists(Path.of(s))) {
+                name = s.substring(0, eq);
+                file = s.substring(eq + 1);
+            }
+            Path p = Path.of(file);
+            if (!Files.isRegularFile(p)) {
+                throw new CommandLine.ParameterException(command.commandLine(), "--spec: no such file: " + p);
+            }
+            if (name == null) {
+                name = p.getFileName().toString().replaceFirst("\\.json$", "");
+            }
+            if (!name.matches("[A-Za-z0-9._-]+")) {
+                throw new CommandLine.ParameterException(command.commandLine(), "--spec: run name '" + name
+                        + "' may only use letters, digits, '.', '_' and '-'");
+            }
+            String unique = name;
+            for (int i = 2; !names.add(unique); i++) {
+                unique = name + "-" + i;
+            }
+            ModelSpec spec;
+            try {
+                spec = ModelSpecs.parse(Files.readString(p));
+            } catch (SpecException e) {
+                throw new CommandLine.ParameterException(command.commandLine(), "--spec " + p + ": " + e.getMessage());
+            }
+            runs.add(new BacktestRun(unique, spec));
+        }
+        Backtest.Result r;
+        try {
+            r = Backtest.run(runs, new Backtest.Options(input, out, traceEvery, skipInvalid,
+                    quiet ? null : command.commandLine().getErr()));
+        } catch (Backtest.LineException e) {
+            command.commandLine().getErr().println("\nerror: " + e.getMessage());
+            return 2;
+        }
+        var err = command.commandLine().getOut();
+        for (BacktestRun run : r.runs()) {
+            StringBuilder sb = new StringBuilder();
+            var metrics = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            run.metricsInto(metrics);
+            metrics.fields().forEachRemaining(e -> sb.append(String.format(Locale.ROOT, " %s=%.6g", e.getKey(),
+                    e.getValue().asDouble())));
+            err.printf(Locale.ROOT, "%-20s seen=%d steps=%d%s%n", run.name(), run.model().learned().seen(),
+                    run.model().learned().steps(), sb);
+        }
+        err.println("summary: " + r.summary());
+        return 0;
+    }
+}

@@ -1,0 +1,162 @@
+package org.streamlearn.app.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.streamlearn.app.cli.StreamlearnCli;
+import org.streamlearn.app.testing.Reference;
+import picocli.CommandLine;
+
+/** {@code streamlearn backtest} end to end: the reference cases, malformed lines, side-by-side specs, help. */
+class BacktestCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = StreamlearnCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static Stream<Arguments> cases() {
+        return Reference.cases().stream().map(c -> Arguments.of(Named.of(c.get("name").asText(), c)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void everyReferenceCasePassesThroughTheCommandLine(JsonNode c, @TempDir Path dir) throws IOException {
+        Path spec = dir.resolve(c.get("name").asText() + ".json");
+        Files.writeString(spec, JSON.writeValueAsString(c.get("spec")));
+        Path data = Reference.folder().resolve(c.get("dataset").asText());
+        Run r = cli("backtest", "--input", data.toString(), "--spec", spec.toString(), "--out",
+                dir.resolve("out").toString(), "--quiet", "--trace-every", "50");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode summary = JSON.readTree(dir.resolve("out/summary.json").toFile());
+        JsonNode run = summary.get("runs").get(0);
+        JsonNode expected = c.get("expected");
+        assertThat(run.get("name").asText()).isEqualTo(c.get("name").asText());
+        assertThat(run.get("seen").asLong()).isEqualTo(expected.get("events").asLong());
+        assertThat(run.get("steps").asLong()).isEqualTo(expected.get("steps").asLong());
+        expected.get("metrics").fieldNames().forEachRemaining(m -> {
+            if (!m.equals("correct")) {
+                Reference.assertClose(run.get("metrics").get(m), expected.get("metrics").get(m), "metrics." + m);
+            }
+        });
+        JsonNode model = run.get("model");
+        JsonNode end = expected.get("snapshots").get("end");
+        assertThat(model.get("seen").asLong()).isEqualTo(end.get("seen").asLong());
+        assertThat(model.get("updates").asLong()).isEqualTo(end.get("steps").asLong());
+        Reference.assertClose(model.get("weights"), end.get("weights"), "weights");
+        Reference.assertClose(model.get("intercept"), end.get("intercept"), "intercept");
+        JsonNode scaler = expected.get("scaler");
+        if (scaler != null) {
+            Reference.assertClose(model.get("scaler").get("mean"), scaler.get("mean"), "scaler.mean");
+            Reference.assertClose(model.get("scaler").get("variance"), scaler.get("variance"), "scaler.variance");
+        }
+        List<String> trace = Files.readAllLines(dir.resolve("out/trace-" + c.get("name").asText() + ".jsonl"));
+        long n = expected.get("events").asLong();
+        assertThat(trace).hasSize((int) (n / 50 + 1));
+        assertThat(JSON.readTree(trace.get(0)).get("seen").asLong()).isEqualTo(50);
+    }
+
+    @Test
+    void aMalformedLineStopsWithItsLineNumber(@TempDir Path dir) throws IOException {
+        Path spec = dir.resolve("s.json");
+        Files.writeString(spec, "{\"task\":\"regression\",\"features\":2}");
+        Path data = dir.resolve("e.jsonl");
+        Files.writeString(data, """
+                {"features": [1, 2], "label": 3}
+                {"features": [1, 2], "label": 4}
+                {"features": [1, "x"], "label": 4}
+                {"features": [1, 2], "label": 5}
+                """);
+        Run r = cli("backtest", "--input", data.toString(), "--spec", spec.toString(), "--out",
+                dir.resolve("o").toString(), "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("e.jsonl:3:").contains("features[1]").contains("must be a number")
+                .contains("--skip-invalid");
+    }
+
+    @Test
+    void skipInvalidCountsAndSkips(@TempDir Path dir) throws IOException {
+        Path spec = dir.resolve("s.json");
+        Files.writeString(spec, "{\"task\":\"binary\",\"features\":2}");
+        Path data = dir.resolve("e.jsonl");
+        Files.writeString(data, """
+                {"features": [1, 2], "label": 1}
+                not json
+                {"features": [1, 2, 3], "label": 0}
+                [1, 2]
+                {"features": [1, 2], "label": 2}
+                {"features": [0.5, 2], "label": false}
+                {"features": [1, 2]}
+                """);
+        Run r = cli("backtest", "--input", data.toString(), "--spec", spec.toString(), "--out",
+                dir.resolve("o").toString(), "--quiet", "--skip-invalid");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode summary = JSON.readTree(dir.resolve("o/summary.json").toFile());
+        assertThat(summary.get("invalid").asLong()).isEqualTo(5);
+        assertThat(summary.get("runs").get(0).get("seen").asLong()).isEqualTo(2);
+        assertThat(summary.get("runs").get(0).get("skipped").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void specsRunSideBySideAndBadSpecsNameTheField(@TempDir Path dir) throws IOException {
+        Path a = dir.resolve("a.json");
+        Files.writeString(a, "{\"task\":\"regression\",\"features\":1,\"optimizer\":{\"type\":\"adam\"}}");
+        Path data = dir.resolve("e.jsonl");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            sb.append("{\"features\": [").append(i % 7).append("], \"label\": ").append(2 * (i % 7) + 1).append("}\n");
+        }
+        Files.writeString(data, sb.toString());
+        Run r = cli("backtest", "--input", data.toString(), "--spec", a.toString(), "--spec", "sgd=" + a, "--out",
+                dir.resolve("o").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("300 events");
+        JsonNode runs = JSON.readTree(dir.resolve("o/summary.json").toFile()).get("runs");
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(0).get("name").asText()).isEqualTo("a");
+        assertThat(runs.get(1).get("name").asText()).isEqualTo("sgd");
+        assertThat(Files.exists(dir.resolve("o/trace-sgd.jsonl"))).isTrue();
+
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"task\":\"regression\",\"features\":1,\"optimizer\":{\"type\":\"adamw\"}}");
+        Run b = cli("backtest", "--input", data.toString(), "--spec", bad.toString(), "--out", dir.toString());
+        assertThat(b.code()).isNotZero();
+        assertThat(b.err()).contains("optimizer.type").contains("adamw");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        Run top = cli("--help");
+        assertThat(top.code()).isZero();
+        assertThat(top.out()).contains("backtest");
+        for (String sub : StreamlearnCli.commandLine().getSubcommands().keySet()) {
+            Run r = cli(sub, "--help");
+            assertThat(r.code()).as(sub).isZero();
+            assertThat(r.out()).as(sub).contains("Usage:");
+        }
+    }
+}
