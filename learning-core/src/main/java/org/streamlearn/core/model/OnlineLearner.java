@@ -222,11 +222,7 @@ public final class OnlineLearner {
         double[] sl = scores;
         if (lookAhead) {
             if (s.batchCount == 0 || !evalParamsValid) {
-                optimizer.lookAhead(s.params, s.optimizer.slots(), 0, optimizerEnd, evalParams);
-                if (optimizerEnd < n) {
-                    System.arraycopy(s.params, optimizerEnd, evalParams, optimizerEnd, n - optimizerEnd);
-                }
-                evalParamsValid = true;
+                lookAheadPoint();
             }
             at = evalParams;
             model.forward(at, xl, scoresLearn);
@@ -243,6 +239,34 @@ public final class OnlineLearner {
             step(o);
         }
         return o;
+    }
+
+    /** The look-ahead point of the open batch: {@code w − ρv} on the optimizer's coordinates. */
+    private void lookAheadPoint() {
+        LearnerState s = state;
+        optimizer.lookAhead(s.params, s.optimizer.slots(), 0, optimizerEnd, evalParams);
+        if (optimizerEnd < n) {
+            System.arraycopy(s.params, optimizerEnd, evalParams, optimizerEnd, n - optimizerEnd);
+        }
+        evalParamsValid = true;
+    }
+
+    /** ‖g‖ without overflow (the plain sum of squares overflowed): NaN or ∞ only if a component is. */
+    private double scaledNorm(double[] g) {
+        double max = 0.0;
+        for (int i = 0; i < n; i++) {
+            double a = Math.abs(g[i]);
+            if (!(a < Double.POSITIVE_INFINITY)) {
+                return a;
+            }
+            max = Math.max(max, a);
+        }
+        double sq = 0.0;
+        for (int i = 0; i < n; i++) {
+            double r = g[i] / max;
+            sq += r * r;
+        }
+        return max * Math.sqrt(sq);
     }
 
     private void record(double y, Outcome o) {
@@ -326,7 +350,6 @@ public final class OnlineLearner {
         double[] w = s.params;
         int m = s.batchCount;
         s.batchCount = 0;
-        evalParamsValid = false;
         if (m > 1) {
             for (int i = 0; i < n; i++) {
                 g[i] /= m;
@@ -334,22 +357,31 @@ public final class OnlineLearner {
         }
         double l2 = config.l2();
         if (l2 != 0.0) {
+            if (lookAhead && !evalParamsValid) {
+                // a restored learner flushing before its next event: the look-ahead point of the open batch
+                lookAheadPoint();
+            }
             double[] at = lookAhead ? evalParams : w;
             for (int i = 0; i < nw; i++) {
                 g[i] += l2 * at[i];
             }
         }
+        evalParamsValid = false;
         double sq = 0.0;
         for (int i = 0; i < n; i++) {
             sq += g[i] * g[i];
         }
         double norm = Math.sqrt(sq);
+        if (!Double.isFinite(sq)) {
+            norm = scaledNorm(g);
+            sq = norm * norm;
+        }
         OptimizerState os = s.optimizer;
         long kStep = os.step();
         double lr = optimizer.usesSchedule() ? config.schedule().rateAt(kStep) : Double.NaN;
         s.lastGradientNorm = norm;
         s.lastLearningRate = lr;
-        if (!Double.isFinite(sq)) {
+        if (!Double.isFinite(norm)) {
             refuse(o, "gradient is not finite (norm " + norm + ")");
             return;
         }
@@ -407,6 +439,9 @@ public final class OnlineLearner {
      */
     public Prediction predict(double[] x) {
         int d = config.features();
+        if (x == null) {
+            throw new InvalidExampleException("features", "missing");
+        }
         if (x.length != d) {
             throw new InvalidExampleException("features", "expected " + d + " values, got " + x.length);
         }

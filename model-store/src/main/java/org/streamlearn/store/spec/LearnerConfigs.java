@@ -4,7 +4,9 @@ import org.streamlearn.core.loss.HuberLoss;
 import org.streamlearn.core.loss.LogLoss;
 import org.streamlearn.core.loss.Loss;
 import org.streamlearn.core.loss.SquaredLoss;
+import org.streamlearn.core.model.Activation;
 import org.streamlearn.core.model.Architecture;
+import org.streamlearn.core.model.Init;
 import org.streamlearn.core.model.LearnerConfig;
 import org.streamlearn.core.optim.AdaGrad;
 import org.streamlearn.core.optim.Adam;
@@ -44,7 +46,7 @@ public final class LearnerConfigs {
             case "exponential" -> new LearningRateSchedule.Exponential(lr, s.decay());
             case "step" -> new LearningRateSchedule.Step(lr, s.factor(), s.every());
             case "inverse" -> new LearningRateSchedule.Inverse(lr, s.power());
-            default -> throw new SpecException("schedule.type", "unknown value '" + s.type() + "'");
+            default -> throw new SpecException("schedule.type", "schedule.type: unknown value '" + s.type() + "'");
         });
         b.interceptLearningRate(spec.interceptLearningRate() == null ? Double.NaN : spec.interceptLearningRate());
         b.l2(spec.l2());
@@ -63,15 +65,35 @@ public final class LearnerConfigs {
             case "huber" -> new HuberLoss(spec.huberDelta());
             case "log" -> LogLoss.INSTANCE;
             case "cross_entropy" -> null;
-            default -> throw new SpecException("loss", "unknown value '" + spec.loss() + "'");
+            default -> throw new SpecException("loss", "loss: unknown value '" + spec.loss() + "'");
         };
     }
 
+    /** The core architecture of an architecture spec: {@code linear}, or {@code mlp} with its layers and seed. */
     static Architecture architecture(ModelSpec.ArchitectureSpec a) {
-        if (a.type().equals("linear")) {
-            return new Architecture.Linear();
-        }
-        throw new SpecException("architecture.type", "'" + a.type() + "' is not supported by this build yet");
+        return switch (a.type()) {
+            case "linear" -> new Architecture.Linear();
+            case "mlp" -> {
+                int[] hidden = new int[a.hidden().size()];
+                for (int i = 0; i < hidden.length; i++) {
+                    hidden[i] = a.hidden().get(i);
+                }
+                Activation activation;
+                Init init;
+                try {
+                    activation = Activation.of(a.activation());
+                } catch (IllegalArgumentException e) {
+                    throw Checks.fail("architecture.activation", "unknown value '" + a.activation() + "'");
+                }
+                try {
+                    init = Init.of(a.init());
+                } catch (IllegalArgumentException e) {
+                    throw Checks.fail("architecture.init", "unknown value '" + a.init() + "'");
+                }
+                yield new Architecture.Mlp(hidden, activation, init, a.seed());
+            }
+            default -> throw Checks.fail("architecture.type", "unknown value '" + a.type() + "'");
+        };
     }
 
     /** The core optimizer of an optimizer spec. */
@@ -84,7 +106,7 @@ public final class LearnerConfigs {
             case "rmsprop" -> new RmsProp(o.rho(), o.epsilon());
             case "adam" -> new Adam(o.beta1(), o.beta2(), o.epsilon());
             case "ftrl" -> new Ftrl(o.alpha(), o.beta(), o.l1(), o.l2());
-            default -> throw new SpecException("optimizer.type", "unknown value '" + o.type() + "'");
+            default -> throw new SpecException("optimizer.type", "optimizer.type: unknown value '" + o.type() + "'");
         };
     }
 }

@@ -170,6 +170,39 @@ public final class BinaryStateCodec {
         }
     }
 
+    /** The model version from a snapshot's header, without decoding the rest. */
+    public static long peekVersion(byte[] bytes) {
+        ByteBuffer b = header(bytes);
+        return b.getLong();
+    }
+
+    /** When the snapshot's open mini-batch started (0: none), from the header only. */
+    public static long peekBatchStartedAtMs(byte[] bytes) {
+        ByteBuffer b = header(bytes);
+        b.getLong();
+        b.getLong();
+        return b.getLong();
+    }
+
+    private static ByteBuffer header(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        try {
+            for (byte value : MAGIC) {
+                if (b.get() != value) {
+                    throw new StateFormatException("magic", "not a streamlearn binary snapshot");
+                }
+            }
+            Migrations.check(b.get());
+            int idLen = b.getInt();
+            b.position(b.position() + idLen);
+            return b;
+        } catch (StateFormatException e) {
+            throw e;
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new StateFormatException("header", "truncated binary snapshot (" + bytes.length + " bytes)", e);
+        }
+    }
+
     private static byte[] bytes(ByteBuffer b) {
         int len = b.getInt();
         if (len < 0 || len > b.remaining()) {

@@ -14,6 +14,8 @@ import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerConfig;
 import org.streamlearn.core.model.LearnerState;
+import org.streamlearn.core.model.MlpModel;
+import org.streamlearn.core.model.Model;
 import org.streamlearn.core.optim.Optimizer;
 import org.streamlearn.core.optim.OptimizerState;
 import org.streamlearn.store.spec.LearnerConfigs;
@@ -26,7 +28,8 @@ import org.streamlearn.store.spec.SpecException;
  *
  * <pre>{@code
  * {"schemaVersion": 1, "model": "m", "version": 1001, "seen": 1001, "updates": 1001, "refused": 0,
- *  "timedFlushes": 0, "spec": {...}, "weights": [..] | [[..]], "intercept": b | [..],
+ *  "timedFlushes": 0, "spec": {...}, "weights": [..] | [[..]], "intercept": b | [..],   (linear)
+ *  "layers": [{"weights": [[..]], "bias": [..]}, ...],                                   (mlp, instead)
  *  "optimizer": {"type": "adam", "step": 1001, "slots": {"m": [..], "v": [..]}},
  *  "scaler": {"count": [..], "mean": [..], "variance": [..]} | null,
  *  "batch": {"count": 3, "gradientSum": [..], "startedAtMs": ..}   (only while a batch is open)
@@ -34,17 +37,21 @@ import org.streamlearn.store.spec.SpecException;
  *  "updatedAtMs": ...}
  * }</pre>
  *
- * Optimizer slots and the batch gradient are flat vectors in the model's parameter layout (weights row by row,
- * then intercepts). Non-finite numbers are refused before anything is written; reading checks every field,
- * names the one that is wrong, and refuses unknown fields and unknown schema versions.
+ * A linear model's {@code weights} are {@code [d]} ({@code [classes][d]} for multiclass) and its
+ * {@code intercept} a number ({@code [classes]}); an MLP's {@code layers} are its layers from the input side, each
+ * weight matrix {@code [out][in]} and bias {@code [out]} ({@link MlpModel}). Optimizer slots and the batch
+ * gradient are flat vectors in the model's parameter layout (linear: weights row by row, then intercepts; MLP:
+ * every layer's weights, then every layer's biases). Non-finite numbers are refused before anything is written;
+ * reading checks every field, names the one that is wrong, and refuses unknown fields and unknown schema
+ * versions.
  */
 public final class JsonStateCodec {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Set<String> FIELDS = Set.of("schemaVersion", "model", "version", "seen", "updates",
-            "refused", "timedFlushes", "spec", "weights", "intercept", "optimizer", "scaler", "batch", "metrics",
-            "rolling", "lastStep", "updatedAtMs");
+            "refused", "timedFlushes", "spec", "weights", "intercept", "layers", "optimizer", "scaler", "batch",
+            "metrics", "rolling", "lastStep", "updatedAtMs");
 
     private JsonStateCodec() {
     }
@@ -65,7 +72,20 @@ public final class JsonStateCodec {
         o.put("refused", s.refused());
         o.put("timedFlushes", s.timedFlushes());
         o.set("spec", ModelSpecs.toJson(m.spec()));
-        if (k == 1) {
+        if (m.learner().model() instanceof MlpModel mlp) {
+            ArrayNode layers = o.putArray("layers");
+            for (int l = 0; l < mlp.layers(); l++) {
+                int in = mlp.layerInputs(l);
+                int out = mlp.layerOutputs(l);
+                int off = mlp.weightOffset(l);
+                ObjectNode layer = layers.addObject();
+                ArrayNode rows = layer.putArray("weights");
+                for (int r = 0; r < out; r++) {
+                    rows.add(array("layers[" + l + "].weights[" + r + "]", p, off + r * in, in));
+                }
+                layer.set("bias", array("layers[" + l + "].bias", p, mlp.biasOffset(l), out));
+            }
+        } else if (k == 1) {
             o.set("weights", array("weights", p, 0, d));
             o.put("intercept", finite("intercept", p[d]));
         } else {
@@ -106,9 +126,9 @@ public final class JsonStateCodec {
         ProgressiveMetrics pm = s.metrics();
         ObjectNode mo = o.putObject("metrics");
         mo.put("count", pm.count());
-        mo.put("sumSquaredError", finite("metrics.sumSquaredError", pm.sumSquaredError()));
-        mo.put("sumAbsoluteError", finite("metrics.sumAbsoluteError", pm.sumAbsoluteError()));
-        mo.put("sumLogLoss", finite("metrics.sumLogLoss", pm.sumLogLoss()));
+        putMetric(mo, "sumSquaredError", pm.sumSquaredError());
+        putMetric(mo, "sumAbsoluteError", pm.sumAbsoluteError());
+        putMetric(mo, "sumLogLoss", pm.sumLogLoss());
         mo.put("correct", pm.correct());
         mo.put("truePositives", pm.truePositives());
         mo.put("falsePositives", pm.falsePositives());
@@ -116,10 +136,13 @@ public final class JsonStateCodec {
         RollingLoss r = s.rolling();
         ObjectNode ro = o.putObject("rolling");
         ro.put("count", r.count());
-        ro.put("sum", finite("rolling.sum", r.sum()));
-        ro.put("ewma", finite("rolling.ewma", r.ewmaRaw()));
+        putMetric(ro, "sum", r.sum());
+        putMetric(ro, "ewma", r.ewmaRaw());
         ro.put("position", r.position());
-        ro.set("window", array("rolling.window", r.window(), 0, r.filled()));
+        ArrayNode win = ro.putArray("window");
+        for (int i = 0; i < r.filled(); i++) {
+            addMetric(win, r.window()[i]);
+        }
         ObjectNode last = o.putObject("lastStep");
         putNullable(last, "gradientNorm", s.lastGradientNorm());
         putNullable(last, "learningRate", s.lastLearningRate());
@@ -179,20 +202,13 @@ public final class JsonStateCodec {
         LearnerConfig c = LearnerConfigs.of(spec);
         int d = c.features();
         int k = c.outputs();
-        int n = k * d + k;
+        Model model = c.architecture().create(d, k);
+        int n = model.parameterCount();
         double[] p = new double[n];
-        JsonNode w = req(o, "weights");
-        if (k == 1) {
-            read(w, "weights", p, 0, d);
-            p[d] = num(req(o, "intercept"), "intercept");
+        if (model instanceof MlpModel mlp) {
+            readLayers(o, mlp, p);
         } else {
-            if (!w.isArray() || w.size() != k) {
-                throw new StateFormatException("weights", "expected " + k + " rows");
-            }
-            for (int r = 0; r < k; r++) {
-                read(w.get(r), "weights[" + r + "]", p, r * d, d);
-            }
-            read(req(o, "intercept"), "intercept", p, k * d, k);
+            readLinear(o, d, k, p);
         }
         JsonNode opt = req(o, "optimizer");
         Optimizer optimizer = c.optimizer();
@@ -243,9 +259,9 @@ public final class JsonStateCodec {
         }
         JsonNode mo = req(o, "metrics");
         ProgressiveMetrics pm = new ProgressiveMetrics(longField(mo, "count"),
-                num(req(mo, "sumSquaredError"), "metrics.sumSquaredError"),
-                num(req(mo, "sumAbsoluteError"), "metrics.sumAbsoluteError"),
-                num(req(mo, "sumLogLoss"), "metrics.sumLogLoss"), longField(mo, "correct"),
+                metric(req(mo, "sumSquaredError"), "metrics.sumSquaredError"),
+                metric(req(mo, "sumAbsoluteError"), "metrics.sumAbsoluteError"),
+                metric(req(mo, "sumLogLoss"), "metrics.sumLogLoss"), longField(mo, "correct"),
                 longField(mo, "truePositives"), longField(mo, "falsePositives"), longField(mo, "falseNegatives"));
         JsonNode ro = req(o, "rolling");
         JsonNode win = req(ro, "window");
@@ -254,11 +270,13 @@ public final class JsonStateCodec {
             throw new StateFormatException("rolling.window", "expected at most " + size + " values");
         }
         double[] ring = new double[size];
-        read(win, "rolling.window", ring, 0, win.size());
+        for (int i = 0; i < win.size(); i++) {
+            ring[i] = metric(win.get(i), "rolling.window[" + i + "]");
+        }
         RollingLoss rolling;
         try {
-            rolling = new RollingLoss(c.ewmaAlpha(), longField(ro, "count"), num(req(ro, "sum"), "rolling.sum"),
-                    num(req(ro, "ewma"), "rolling.ewma"), ring, (int) longField(ro, "position"), win.size());
+            rolling = new RollingLoss(c.ewmaAlpha(), longField(ro, "count"), metric(req(ro, "sum"), "rolling.sum"),
+                    metric(req(ro, "ewma"), "rolling.ewma"), ring, (int) longField(ro, "position"), win.size());
         } catch (IllegalArgumentException e) {
             throw new StateFormatException("rolling", e.getMessage(), e);
         }
@@ -284,7 +302,106 @@ public final class JsonStateCodec {
         }
     }
 
+    /** Reads a linear model's {@code weights} and {@code intercept}; {@code layers} must be absent. */
+    private static void readLinear(JsonNode o, int d, int k, double[] p) {
+        if (o.has("layers")) {
+            throw new StateFormatException("layers", "only for architecture mlp (a linear model has weights and "
+                    + "intercept)");
+        }
+        JsonNode w = req(o, "weights");
+        if (k == 1) {
+            read(w, "weights", p, 0, d);
+            p[d] = num(req(o, "intercept"), "intercept");
+        } else {
+            if (!w.isArray() || w.size() != k) {
+                throw new StateFormatException("weights", "expected " + k + " rows");
+            }
+            for (int r = 0; r < k; r++) {
+                read(w.get(r), "weights[" + r + "]", p, r * d, d);
+            }
+            read(req(o, "intercept"), "intercept", p, k * d, k);
+        }
+    }
+
+    /** Reads an MLP's {@code layers}; {@code weights} and {@code intercept} must be absent. */
+    private static void readLayers(JsonNode o, MlpModel mlp, double[] p) {
+        for (String field : List.of("weights", "intercept")) {
+            if (o.has(field)) {
+                throw new StateFormatException(field, "not for architecture mlp (its parameters are in layers)");
+            }
+        }
+        JsonNode layers = req(o, "layers");
+        if (!layers.isArray() || layers.size() != mlp.layers()) {
+            throw new StateFormatException("layers", "expected an array of " + mlp.layers() + " layers");
+        }
+        for (int l = 0; l < mlp.layers(); l++) {
+            String path = "layers[" + l + "]";
+            JsonNode layer = layers.get(l);
+            if (!layer.isObject()) {
+                throw new StateFormatException(path, "must be an object with weights and bias");
+            }
+            for (Iterator<String> it = layer.fieldNames(); it.hasNext();) {
+                String name = it.next();
+                if (!name.equals("weights") && !name.equals("bias")) {
+                    throw new StateFormatException(path + "." + name, "unknown field");
+                }
+            }
+            int in = mlp.layerInputs(l);
+            int out = mlp.layerOutputs(l);
+            JsonNode rows = layer.get("weights");
+            if (rows == null || !rows.isArray() || rows.size() != out) {
+                throw new StateFormatException(path + ".weights", "expected " + out + " rows of " + in
+                        + " numbers");
+            }
+            int off = mlp.weightOffset(l);
+            for (int r = 0; r < out; r++) {
+                read(rows.get(r), path + ".weights[" + r + "]", p, off + r * in, in);
+            }
+            read(layer.get("bias"), path + ".bias", p, mlp.biasOffset(l), out);
+        }
+    }
+
     // --- helpers
+
+    /**
+     * Metric accumulators (not parameters) may legitimately overflow: a diverging model's loss is infinite. They
+     * are written as numbers when finite, else as the strings "Infinity", "-Infinity" or "NaN", so that such a
+     * model can still be published and restored; parameters and optimizer slots are always finite.
+     */
+    private static void putMetric(ObjectNode o, String name, double v) {
+        if (Double.isFinite(v)) {
+            o.put(name, v);
+        } else {
+            o.put(name, Double.toString(v));
+        }
+    }
+
+    private static void addMetric(ArrayNode a, double v) {
+        if (Double.isFinite(v)) {
+            a.add(v);
+        } else {
+            a.add(Double.toString(v));
+        }
+    }
+
+    private static double metric(JsonNode v, String field) {
+        if (v != null && v.isTextual()) {
+            switch (v.asText()) {
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                case "NaN":
+                    return Double.NaN;
+                default:
+                    throw new StateFormatException(field, "must be a number, \"Infinity\", \"-Infinity\" or \"NaN\"");
+            }
+        }
+        if (v == null || !v.isNumber()) {
+            throw new StateFormatException(field, "must be a number, got " + v);
+        }
+        return v.doubleValue();
+    }
 
     private static ArrayNode array(String field, double[] v, int from, int len) {
         ArrayNode a = F.arrayNode(len);

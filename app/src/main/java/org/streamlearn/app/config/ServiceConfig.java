@@ -1,0 +1,98 @@
+package org.streamlearn.app.config;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Map;
+import org.streamlearn.store.spec.ModelSpec;
+
+/**
+ * The whole service configuration, validated at construction; see {@link ConfigLoader} for the keys.
+ *
+ * @param bootstrapServers     Kafka bootstrap servers
+ * @param applicationId        Kafka Streams application id (consumer group, changelog prefix)
+ * @param topics               topic names
+ * @param partitions           partitions of topics the app creates
+ * @param replicationFactor    replication of topics the app creates
+ * @param processingGuarantee  {@code exactly_once_v2} (default) or {@code at_least_once}
+ * @param stateDir             Kafka Streams state directory
+ * @param streamThreads        stream threads
+ * @param commitIntervalMs     commit interval (also how stale interactive queries may be)
+ * @param metricsEveryEvents   publish a model's rolling loss every N events it learns
+ * @param metricsIntervalMs    and every T ms for models that learned since their last publication (0: never)
+ * @param batchCheckIntervalMs how often open mini-batches are checked against their {@code maxDelayMs}
+ * @param defaultSpec          spec template for models created by their first event (dimension from the event)
+ * @param seedSpecs            specs of models created by their first event, by model id (from {@code --spec-dir})
+ * @param httpPort             HTTP API port (0: pick a free one; negative: no HTTP server)
+ * @param httpHost             HTTP bind address
+ * @param maxCachedModels      live models kept decoded per task
+ * @param kafkaOverrides       extra Kafka Streams properties ({@code kafka.*} keys, prefix removed)
+ */
+public record ServiceConfig(String bootstrapServers, String applicationId, Topics topics, int partitions,
+        short replicationFactor, String processingGuarantee, Path stateDir, int streamThreads, long commitIntervalMs,
+        long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, ObjectNode defaultSpec,
+        Map<String, ModelSpec> seedSpecs, int httpPort, String httpHost, int maxCachedModels,
+        Map<String, String> kafkaOverrides) {
+
+    /** Validates every field. */
+    public ServiceConfig {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new ConfigException("bootstrap.servers", "required (host:port[,host:port...])");
+        }
+        for (String hp : bootstrapServers.split(",")) {
+            if (!hp.trim().matches("[^:\\s]+:\\d{1,5}")) {
+                throw new ConfigException("bootstrap.servers", "'" + hp.trim() + "' is not host:port");
+            }
+        }
+        if (applicationId == null || !applicationId.matches("[a-zA-Z0-9._-]+")) {
+            throw new ConfigException("application.id", "must be letters, digits, '.', '_' or '-', got '"
+                    + applicationId + "'");
+        }
+        if (topics == null) {
+            throw new ConfigException("topic", "required");
+        }
+        if (partitions < 1) {
+            throw new ConfigException("topics.partitions", "must be >= 1, got " + partitions);
+        }
+        if (replicationFactor < 1) {
+            throw new ConfigException("topics.replication.factor", "must be >= 1, got " + replicationFactor);
+        }
+        if (!"exactly_once_v2".equals(processingGuarantee) && !"at_least_once".equals(processingGuarantee)) {
+            throw new ConfigException("processing.guarantee", "must be exactly_once_v2 or at_least_once, got '"
+                    + processingGuarantee + "'");
+        }
+        if (stateDir == null) {
+            throw new ConfigException("state.dir", "required");
+        }
+        if (streamThreads < 1) {
+            throw new ConfigException("num.stream.threads", "must be >= 1, got " + streamThreads);
+        }
+        if (commitIntervalMs < 1) {
+            throw new ConfigException("commit.interval.ms", "must be >= 1, got " + commitIntervalMs);
+        }
+        if (metricsEveryEvents < 1) {
+            throw new ConfigException("metrics.every.events", "must be >= 1, got " + metricsEveryEvents);
+        }
+        if (metricsIntervalMs < 0) {
+            throw new ConfigException("metrics.interval.ms", "must be >= 0, got " + metricsIntervalMs);
+        }
+        if (batchCheckIntervalMs < 1) {
+            throw new ConfigException("batch.check.interval.ms", "must be >= 1, got " + batchCheckIntervalMs);
+        }
+        if (defaultSpec == null) {
+            throw new ConfigException("default.spec", "required");
+        }
+        seedSpecs = Map.copyOf(seedSpecs == null ? Map.of() : seedSpecs);
+        if (httpPort > 65535) {
+            throw new ConfigException("http.port", "must be <= 65535, got " + httpPort);
+        }
+        if (maxCachedModels < 1) {
+            throw new ConfigException("cache.max.models", "must be >= 1, got " + maxCachedModels);
+        }
+        kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
+    }
+
+    /** Whether exactly-once is on. */
+    public boolean exactlyOnce() {
+        return "exactly_once_v2".equals(processingGuarantee);
+    }
+}

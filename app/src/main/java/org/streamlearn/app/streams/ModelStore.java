@@ -1,0 +1,231 @@
+package org.streamlearn.app.streams;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.streamlearn.store.state.BinaryStateCodec;
+import org.streamlearn.store.state.ModelState;
+
+/**
+ * The model store: a changelogged RocksDB key-value store of binary snapshots ({@link BinaryStateCodec}) with a
+ * per-task cache of live, decoded models in front of it.
+ *
+ * <p>Write-behind, consistent with exactly-once: processors change live models in place and mark them dirty;
+ * before every commit Kafka Streams calls {@link #flushCache()} (the hook its own record cache uses), which
+ * encodes each dirty model once and writes it to the inner store, whose changelog records join the same
+ * transaction as the input offsets and the output records. A model that learns a thousand events between two
+ * commits is therefore encoded once, not a thousand times, and is never decoded again while it stays cached.
+ * When a task is corrupted (an aborted transaction), Streams calls {@link #clearCache()} and restores the
+ * inner store from the changelog; the cache starts empty again, so it can never run ahead of the store.
+ *
+ * <p>Threads: the stream thread owns the cache. Interactive queries (other threads, through
+ * {@link ModelStoreType}) read the inner store's bytes, as of the last commit.
+ */
+public final class ModelStore implements StateStore, CachedStateStore<String, byte[]> {
+
+    private final KeyValueStore<String, byte[]> inner;
+    private final int capacity;
+    private final LinkedHashMap<String, LiveModel> live = new LinkedHashMap<>(64, 0.75f, true);
+    private final Set<String> openBatches = new LinkedHashSet<>();
+    private long encodes;
+
+    ModelStore(KeyValueStore<String, byte[]> inner, int capacity) {
+        this.inner = inner;
+        this.capacity = capacity;
+    }
+
+    // --- the typed API used by the processors (stream thread only)
+
+    /** The live model {@code id}, decoded from the store on a cache miss; null when there is none. */
+    public LiveModel model(String id) {
+        LiveModel m = live.get(id);
+        if (m != null) {
+            return m;
+        }
+        byte[] bytes = inner.get(id);
+        if (bytes == null) {
+            return null;
+        }
+        m = new LiveModel(BinaryStateCodec.decode(bytes));
+        live.put(id, m);
+        evictIfNeeded();
+        return m;
+    }
+
+    /** Caches a new or replaced model as dirty. */
+    public LiveModel save(ModelState state) {
+        LiveModel m = live.get(state.modelId());
+        if (m == null) {
+            m = new LiveModel(state);
+            live.put(state.modelId(), m);
+        } else {
+            m.replace(state);
+        }
+        markDirty(m);
+        evictIfNeeded();
+        return m;
+    }
+
+    /** Records that a live model changed; it is written to the store before the next commit. */
+    public void markDirty(LiveModel m) {
+        m.dirty = true;
+        if (m.state().batchStartedAtMs() > 0) {
+            openBatches.add(m.state().modelId());
+        }
+    }
+
+    /** Removes a model (a tombstone in the changelog). */
+    public void remove(String id) {
+        live.remove(id);
+        openBatches.remove(id);
+        inner.delete(id);
+    }
+
+    /** Ids of models that may have an open mini-batch (checked by the time-flush punctuator). */
+    public Set<String> openBatches() {
+        return openBatches;
+    }
+
+    /** Live models currently cached, in least-recently-used order. */
+    public Iterable<LiveModel> cached() {
+        return new ArrayList<>(live.values());
+    }
+
+    /** How many snapshots were encoded so far (a measure of the write-behind's saving). */
+    public long encodes() {
+        return encodes;
+    }
+
+    private void write(LiveModel m) {
+        inner.put(m.state().modelId(), BinaryStateCodec.encode(m.state()));
+        encodes++;
+        m.dirty = false;
+    }
+
+    private void evictIfNeeded() {
+        if (live.size() <= capacity) {
+            return;
+        }
+        Iterator<Map.Entry<String, LiveModel>> it = live.entrySet().iterator();
+        while (live.size() > capacity && it.hasNext()) {
+            LiveModel m = it.next().getValue();
+            if (m.dirty) {
+                write(m);
+            }
+            it.remove();
+        }
+    }
+
+    // --- CachedStateStore: the pre-commit hook
+
+    @Override
+    public void flushCache() {
+        for (LiveModel m : live.values()) {
+            if (m.dirty) {
+                write(m);
+            }
+        }
+    }
+
+    @Override
+    public void clearCache() {
+        live.clear();
+    }
+
+    @Override
+    public boolean setFlushListener(CacheFlushListener<String, byte[]> listener, boolean sendOldValues) {
+        return false;
+    }
+
+    // --- StateStore
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        live.clear();
+        openBatches.clear();
+        inner.init(context, root);
+        try (KeyValueIterator<String, byte[]> it = inner.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                if (BinaryStateCodec.peekBatchStartedAtMs(kv.value) > 0) {
+                    openBatches.add(kv.key);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void flush() {
+        flushCache();
+        inner.flush();
+    }
+
+    @Override
+    public void commit(Map<org.apache.kafka.common.TopicPartition, Long> changelogOffsets) {
+        flushCache();
+        inner.commit(changelogOffsets);
+    }
+
+    @Override
+    public void close() {
+        live.clear();
+        inner.close();
+    }
+
+    @Override
+    public boolean persistent() {
+        return inner.persistent();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return inner.isOpen();
+    }
+
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        return inner.query(query, positionBound, config);
+    }
+
+    @Override
+    public Position getPosition() {
+        return inner.getPosition();
+    }
+
+    // --- read access to the stored bytes (interactive queries, other threads)
+
+    /** The stored snapshot of {@code key} as of the last commit, or null; safe from any thread. */
+    public byte[] storedBytes(String key) {
+        return inner.get(key);
+    }
+
+    /** Every stored snapshot as of the last commit; the caller closes the iterator. */
+    public KeyValueIterator<String, byte[]> storedAll() {
+        return inner.all();
+    }
+
+    /** An estimate of the number of stored models. */
+    public long approximateNumEntries() {
+        return inner.approximateNumEntries();
+    }
+}

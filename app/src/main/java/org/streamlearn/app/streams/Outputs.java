@@ -1,0 +1,174 @@
+package org.streamlearn.app.streams;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.streamlearn.core.metric.ProgressiveMetrics;
+import org.streamlearn.core.metric.RollingLoss;
+import org.streamlearn.core.model.LearnerState;
+import org.streamlearn.core.model.Prediction;
+import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.state.ModelState;
+
+/** The JSON values of the output topics (DESIGN.md "Outputs"), built in one place. */
+public final class Outputs {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private Outputs() {
+    }
+
+    /** Serializes a JSON tree to UTF-8 bytes. */
+    public static byte[] bytes(ObjectNode o) {
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A {@code model-metrics} value. */
+    public static ObjectNode metrics(ModelState m, long atMs) {
+        LearnerState s = m.learned();
+        RollingLoss r = s.rolling();
+        ObjectNode o = F.objectNode();
+        o.put("model", m.modelId());
+        o.put("seen", s.seen());
+        o.put("updates", s.steps());
+        ObjectNode loss = o.putObject("loss");
+        putNumber(loss, "mean", r.mean());
+        putNumber(loss, "ewma", r.ewma());
+        putNumber(loss, "window", r.windowMean());
+        ObjectNode metric = o.putObject("metric");
+        ProgressiveMetrics pm = s.metrics();
+        if (pm.count() > 0) {
+            switch (m.spec().task()) {
+                case REGRESSION -> {
+                    putNumber(metric, "mse", pm.mse());
+                    putNumber(metric, "mae", pm.mae());
+                }
+                case BINARY -> {
+                    putNumber(metric, "logLoss", pm.logLoss());
+                    putNumber(metric, "accuracy", pm.accuracy());
+                    putNumber(metric, "precision", pm.precision());
+                    putNumber(metric, "recall", pm.recall());
+                    putNumber(metric, "f1", pm.f1());
+                }
+                case MULTICLASS -> {
+                    putNumber(metric, "logLoss", pm.logLoss());
+                    putNumber(metric, "accuracy", pm.accuracy());
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+        putNumber(o, "learningRate", s.lastLearningRate());
+        putNumber(o, "gradientNorm", s.lastGradientNorm());
+        o.put("refused", s.refused());
+        o.put("timedFlushes", s.timedFlushes());
+        o.put("modelVersion", m.version());
+        o.put("atMs", atMs);
+        return o;
+    }
+
+    /** A {@code predictions} value. */
+    public static ObjectNode prediction(String id, ModelState m, Prediction p, long atMs) {
+        ObjectNode o = F.objectNode();
+        o.put("id", id);
+        o.put("model", m.modelId());
+        ModelSpec spec = m.spec();
+        switch (spec.task()) {
+            case REGRESSION -> o.put("prediction", p.value());
+            default -> {
+                int label = (int) p.value();
+                o.put("prediction", label);
+                if (spec.classNames() != null) {
+                    o.put("className", spec.classNames().get(label));
+                }
+                var probs = o.putArray("probabilities");
+                for (double v : p.probabilities()) {
+                    probs.add(v);
+                }
+            }
+        }
+        var scores = o.putArray("scores");
+        for (double v : p.scores()) {
+            scores.add(v);
+        }
+        o.put("modelVersion", m.version());
+        o.put("servedAtMs", atMs);
+        return o;
+    }
+
+    /** A {@code predictions} error value: the request id, the model, what was wrong. */
+    public static ObjectNode predictionError(String id, String model, String field, String reason, long atMs) {
+        ObjectNode o = F.objectNode();
+        if (id == null) {
+            o.putNull("id");
+        } else {
+            o.put("id", id);
+        }
+        if (model == null) {
+            o.putNull("model");
+        } else {
+            o.put("model", model);
+        }
+        ObjectNode e = o.putObject("error");
+        e.put("field", field);
+        e.put("reason", reason);
+        o.put("servedAtMs", atMs);
+        return o;
+    }
+
+    /** A {@code dead-letter} value: the original bytes, the model id, the reason, the time and the source. */
+    public static ObjectNode deadLetter(String model, String topic, int partition, long offset, String field,
+            String reason, byte[] original, long atMs) {
+        ObjectNode o = F.objectNode();
+        if (model == null) {
+            o.putNull("model");
+        } else {
+            o.put("model", model);
+        }
+        ObjectNode src = o.putObject("source");
+        src.put("topic", topic);
+        src.put("partition", partition);
+        src.put("offset", offset);
+        o.put("field", field);
+        o.put("reason", reason);
+        if (original == null) {
+            o.putNull("original");
+        } else {
+            String text = utf8(original);
+            if (text != null) {
+                o.put("original", text);
+            } else {
+                o.put("originalBase64", Base64.getEncoder().encodeToString(original));
+            }
+        }
+        o.put("atMs", atMs);
+        return o;
+    }
+
+    private static String utf8(byte[] b) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static void putNumber(ObjectNode o, String name, double v) {
+        if (Double.isFinite(v)) {
+            o.put(name, v);
+        } else {
+            o.putNull(name);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.streamlearn.app.streams;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.streamlearn.app.config.ServiceConfig;
+import org.streamlearn.app.config.Topics;
+import org.streamlearn.store.spec.ModelSpec;
+
+/**
+ * Builds the streamlearn topology from a configuration, with no I/O; the service's {@code main} and the
+ * {@code TopologyTestDriver} tests use the same factory.
+ *
+ * <pre>
+ * training-events ─┐
+ * model-commands ──┴► training ──► model-parameters, model-metrics, dead-letter
+ *                        │ (model store, changelogged)
+ * prediction-requests ─► prediction ──► predictions
+ * </pre>
+ */
+public final class TopologyFactory {
+
+    /** Name of the model store (its changelog is {@code <application.id>-models-changelog}). */
+    public static final String STORE = "models";
+    static final String PARAMETERS_SINK = "model-parameters-sink";
+    static final String METRICS_SINK = "model-metrics-sink";
+    static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    static final String PREDICTIONS_SINK = "predictions-sink";
+
+    /**
+     * What the processors need of the configuration.
+     *
+     * @param topics               topic names
+     * @param storeName            model store name
+     * @param defaultSpec          spec template for models created by their first event
+     * @param seedSpecs            specs by model id for models created by their first event
+     * @param metricsEveryEvents   rolling loss every N events of a model
+     * @param metricsIntervalMs    and every T ms (0: never)
+     * @param batchCheckIntervalMs mini-batch time-flush check period
+     * @param maxCachedModels      live models per task
+     */
+    public record Settings(Topics topics, String storeName, ObjectNode defaultSpec, Map<String, ModelSpec> seedSpecs,
+            long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, int maxCachedModels) {
+    }
+
+    private TopologyFactory() {
+    }
+
+    /** The settings of a service configuration. */
+    public static Settings settings(ServiceConfig c) {
+        return new Settings(c.topics(), STORE, c.defaultSpec(), c.seedSpecs(), c.metricsEveryEvents(),
+                c.metricsIntervalMs(), c.batchCheckIntervalMs(), c.maxCachedModels());
+    }
+
+    /** The topology for a service configuration. */
+    public static Topology build(ServiceConfig config) {
+        return build(settings(config));
+    }
+
+    /** The topology for explicit settings. */
+    public static Topology build(Settings s) {
+        Topics t = s.topics();
+        Topology topology = new Topology();
+        StringDeserializer keys = new StringDeserializer();
+        ByteArrayDeserializer values = new ByteArrayDeserializer();
+        topology.addSource("training-events-source", keys, values, t.trainingEvents());
+        topology.addSource("model-commands-source", keys, values, t.modelCommands());
+        topology.addSource("prediction-requests-source", keys, values, t.predictionRequests());
+        topology.addProcessor("training", () -> new TrainingProcessor(s), "training-events-source",
+                "model-commands-source");
+        topology.addProcessor("prediction", () -> new PredictionProcessor(s), "prediction-requests-source");
+        topology.addStateStore(new ModelStoreBuilder(s.storeName(), s.maxCachedModels()), "training", "prediction");
+        StringSerializer keyOut = new StringSerializer();
+        ByteArraySerializer valueOut = new ByteArraySerializer();
+        topology.addSink(PARAMETERS_SINK, t.modelParameters(), keyOut, valueOut, "training");
+        topology.addSink(METRICS_SINK, t.modelMetrics(), keyOut, valueOut, "training");
+        topology.addSink(DEAD_LETTER_SINK, t.deadLetter(), keyOut, valueOut, "training");
+        topology.addSink(PREDICTIONS_SINK, t.predictions(), keyOut, valueOut, "prediction");
+        return topology;
+    }
+}
