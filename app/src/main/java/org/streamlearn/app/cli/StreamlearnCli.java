@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code streamlearn}: the entry point of the runnable jar. */
 @Command(name = "streamlearn", mixinStandardHelpOptions = true, versionProvider = StreamlearnCli.Version.class,
         description = "Online gradient-descent learning from event streams.",
-        subcommands = {BacktestCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, BacktestCommand.class, ProduceCommand.class,
+                PredictCommand.class, CommandLine.HelpCommand.class})
 public final class StreamlearnCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,92 @@
+package org.streamlearn.app.kafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Formats a KRaft node's storage with {@code kafka.tools.StorageTool}, in the calling JVM: its
+ * {@code execute} entry returns an exit code instead of calling {@code System.exit}.
+ */
+final class KafkaStorage {
+
+    /** The file {@code StorageTool format} writes into every formatted log directory. */
+    static final String META_PROPERTIES = "meta.properties";
+
+    private KafkaStorage() {
+    }
+
+    /** A fresh cluster id: 16 random bytes, base64url, 22 characters. */
+    static String newClusterId() {
+        return Uuid.randomUuid().toString();
+    }
+
+    /** The metadata log directory of a server configuration: {@code metadata.log.dir}, else the first log dir. */
+    static Path metadataLogDir(Properties serverProperties) {
+        String dir = serverProperties.getProperty("metadata.log.dir");
+        if (dir == null) {
+            String dirs = serverProperties.getProperty("log.dirs", serverProperties.getProperty("log.dir"));
+            if (dirs == null) {
+                throw new LocalKafkaBrokerException("the server properties name no log.dirs");
+            }
+            dir = dirs.split(",")[0].trim();
+        }
+        return Path.of(dir);
+    }
+
+    /** Whether the metadata log directory of the configuration has been formatted. */
+    static boolean isFormatted(Properties serverProperties) {
+        return Files.isRegularFile(metadataLogDir(serverProperties).resolve(META_PROPERTIES));
+    }
+
+    /**
+     * Runs {@code kafka-storage format --standalone -t clusterId -c serverPropertiesFile} unless the
+     * storage is already formatted. Returns whether it formatted; the tool's output goes to {@code out}.
+     */
+    static boolean formatIfNeeded(Path serverPropertiesFile, String clusterId, PrintStream out) {
+        Properties props = load(serverPropertiesFile);
+        if (isFormatted(props)) {
+            return false;
+        }
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream stream = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            String[] args = {"format", "--standalone", "-t", clusterId, "-c", serverPropertiesFile.toString()};
+            code = kafka.tools.StorageTool.execute(args, stream);
+        } catch (RuntimeException e) {
+            // FormatterException, TerseFailure, a configuration error
+            throw new LocalKafkaBrokerException("formatting " + metadataLogDir(props) + " failed: " + e
+                    + outputSuffix(captured), e);
+        }
+        String output = captured.toString(StandardCharsets.UTF_8);
+        out.print(output);
+        out.flush();
+        if (code != 0) {
+            throw new LocalKafkaBrokerException("formatting " + metadataLogDir(props) + " failed with exit code "
+                    + code + outputSuffix(captured));
+        }
+        return true;
+    }
+
+    /** Loads a properties file. */
+    static Properties load(Path file) {
+        Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new LocalKafkaBrokerException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return props;
+    }
+
+    private static String outputSuffix(ByteArrayOutputStream captured) {
+        String output = captured.toString(StandardCharsets.UTF_8).strip();
+        return output.isEmpty() ? "" : ":\n" + output;
+    }
+}

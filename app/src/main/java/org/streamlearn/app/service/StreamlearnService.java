@@ -1,0 +1,149 @@
+package org.streamlearn.app.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.streamlearn.app.config.ServiceConfig;
+import org.streamlearn.app.config.Topics;
+import org.streamlearn.app.http.HttpApi;
+import org.streamlearn.app.kafka.TopicAdmin;
+import org.streamlearn.app.kafka.TopicSpec;
+import org.streamlearn.app.streams.TopologyFactory;
+
+/**
+ * The streamlearn service: creates missing topics (partitions and replication from the config,
+ * {@code model-parameters} compacted), refuses to start when the co-partitioned input topics differ in
+ * partition count, then runs the topology of {@link TopologyFactory} with Kafka Streams and, unless disabled,
+ * the HTTP API.
+ */
+public final class StreamlearnService implements AutoCloseable {
+
+    private final ServiceConfig config;
+    private KafkaStreams streams;
+    private HttpApi http;
+
+    /** A service for {@code config}; nothing starts until {@link #start()}. */
+    public StreamlearnService(ServiceConfig config) {
+        this.config = config;
+    }
+
+    /** Thrown when the topics cannot be used as they are. */
+    public static final class TopicMismatchException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        TopicMismatchException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Creates the missing topics and checks the co-partitioning of the inputs.
+     *
+     * @return the topics created
+     * @throws TopicMismatchException naming the topics and their partition counts when inputs differ
+     */
+    public static List<String> prepareTopics(ServiceConfig c, TopicAdmin admin) {
+        Topics t = c.topics();
+        List<TopicSpec> specs = new ArrayList<>();
+        for (String name : t.all()) {
+            TopicSpec s = TopicSpec.of(name, c.partitions()).withReplicationFactor(c.replicationFactor());
+            specs.add(name.equals(t.modelParameters()) ? s.compacted() : s);
+        }
+        List<String> created = new ArrayList<>(admin.createTopics(specs));
+        Map<String, Integer> counts = new TreeMap<>(admin.partitionCounts(t.inputs()));
+        if (counts.values().stream().distinct().count() > 1) {
+            throw new TopicMismatchException("the input topics must be co-partitioned (one model lives on one "
+                    + "partition of each), but their partition counts differ: " + counts.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))
+                    + ". Recreate or repartition them to the same count.");
+        }
+        return created;
+    }
+
+    /** The Kafka Streams properties of a configuration. */
+    public static Properties streamsProperties(ServiceConfig c, String applicationServer) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, c.processingGuarantee());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, c.stateDir().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.streamThreads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitIntervalMs());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) c.replicationFactor());
+        if (applicationServer != null) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
+        p.putAll(c.kafkaOverrides());
+        Properties props = new Properties();
+        props.putAll(p);
+        return props;
+    }
+
+    /** Prepares topics, starts Kafka Streams and the HTTP API; returns at once (see {@link #awaitRunning}). */
+    public synchronized StreamlearnService start() {
+        try (TopicAdmin admin = TopicAdmin.connect(config.bootstrapServers())) {
+            prepareTopics(config, admin);
+        }
+        String server = null;
+        if (config.httpPort() >= 0) {
+            http = HttpApi.create(config);
+            server = config.httpHost() + ":" + http.port();
+        }
+        streams = new KafkaStreams(TopologyFactory.build(config), streamsProperties(config, server));
+        streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                .REPLACE_THREAD);
+        if (http != null) {
+            http.attach(streams);
+            http.start();
+        }
+        streams.start();
+        return this;
+    }
+
+    /** Waits until Kafka Streams is RUNNING. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+                throw new IllegalStateException("Kafka Streams stopped: " + streams.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Kafka Streams not running after " + timeout + ": " + streams.state());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The Kafka Streams instance (after start). */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** The HTTP API, or null when disabled. */
+    public HttpApi http() {
+        return http;
+    }
+
+    /** The configuration. */
+    public ServiceConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+}
