@@ -52,8 +52,12 @@ public final class StreamlearnService implements AutoCloseable {
      */
     public static List<String> prepareTopics(ServiceConfig c, TopicAdmin admin) {
         Topics t = c.topics();
+        Map<String, Integer> existing = admin.partitionCounts(t.all());
         List<TopicSpec> specs = new ArrayList<>();
         for (String name : t.all()) {
+            if (existing.containsKey(name)) {
+                continue; // an existing topic is used as it is; only the inputs' co-partitioning is checked
+            }
             TopicSpec s = TopicSpec.of(name, c.partitions()).withReplicationFactor(c.replicationFactor());
             specs.add(name.equals(t.modelParameters()) ? s.compacted() : s);
         }

@@ -1,0 +1,127 @@
+package org.streamlearn.app.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.streamlearn.app.config.ConfigLoader;
+import org.streamlearn.app.config.ServiceConfig;
+import org.streamlearn.app.kafka.LocalKafkaBroker;
+import org.streamlearn.app.kafka.TopicAdmin;
+import org.streamlearn.app.kafka.TopicSpec;
+
+/** The service on a real local broker: the HTTP API (a real HTTP server) and the co-partitioning check. */
+class ServiceHttpTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = LocalKafkaBroker.builder().build().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private static ServiceConfig config(String prefix, Path state) {
+        return ConfigLoader.load(null, Map.of(), Map.ofEntries(Map.entry("bootstrap.servers",
+                broker.bootstrapServers()), Map.entry("application.id", prefix + "app"),
+                Map.entry("state.dir", state.toString()), Map.entry("http.port", "0"),
+                Map.entry("topics.partitions", "2"), Map.entry("topic.training-events", prefix + "training-events"),
+                Map.entry("topic.model-commands", prefix + "model-commands"),
+                Map.entry("topic.prediction-requests", prefix + "prediction-requests"),
+                Map.entry("topic.model-parameters", prefix + "model-parameters"),
+                Map.entry("topic.model-metrics", prefix + "model-metrics"),
+                Map.entry("topic.predictions", prefix + "predictions"),
+                Map.entry("topic.dead-letter", prefix + "dead-letter")));
+    }
+
+    private static HttpResponse<String> http(String method, String url, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theHttpApiServesSnapshotsAndPredictionsAndAcceptsSpecs(@TempDir Path state) throws Exception {
+        ServiceConfig c = config("http-", state);
+        try (StreamlearnService s = new StreamlearnService(c).start()) {
+            s.awaitRunning(Duration.ofSeconds(60));
+            String base = "http://127.0.0.1:" + s.http().port();
+            assertThat(http("GET", base + "/health", null).statusCode()).isEqualTo(200);
+            HttpResponse<String> bad = http("PUT", base + "/models/m1", "{\"task\":\"regression\",\"features\":2,"
+                    + "\"optimizer\":{\"type\":\"sgd\",\"learningRate\":-1}}");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(bad.body()).get("error").get("field").asText()).isEqualTo("optimizer.learningRate");
+            HttpResponse<String> put = http("PUT", base + "/models/m1", "{\"task\":\"regression\",\"features\":2,"
+                    + "\"optimizer\":{\"type\":\"sgd\",\"learningRate\":0.05}}");
+            assertThat(put.statusCode()).isEqualTo(202);
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                    new ByteArraySerializer())) {
+                for (int i = 0; i < 200; i++) {
+                    double x0 = Math.sin(i);
+                    double x1 = Math.cos(i);
+                    producer.send(new ProducerRecord<>(c.topics().trainingEvents(), "m1", ("{\"features\":[" + x0
+                            + "," + x1 + "],\"label\":" + (2 * x0 - x1 + 0.5) + "}").getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                HttpResponse<String> r = http("GET", base + "/models/m1", null);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(JSON.readTree(r.body()).get("seen").asLong()).isEqualTo(200);
+            });
+            HttpResponse<String> pred = http("POST", base + "/models/m1/predict", "{\"id\":\"q\",\"features\":[1,0]}");
+            assertThat(pred.statusCode()).isEqualTo(200);
+            JsonNode pj = JSON.readTree(pred.body());
+            assertThat(pj.get("id").asText()).isEqualTo("q");
+            assertThat(pj.get("modelVersion").asLong()).isGreaterThanOrEqualTo(200);
+            assertThat(pj.get("prediction").asDouble()).isBetween(1.0, 4.0);
+            HttpResponse<String> wrong = http("POST", base + "/models/m1/predict", "{\"features\":[1]}");
+            assertThat(wrong.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(wrong.body()).get("error").get("field").asText()).isEqualTo("features");
+            assertThat(http("GET", base + "/models/nope", null).statusCode()).isEqualTo(404);
+            assertThat(http("POST", base + "/models/nope/predict", "{\"features\":[1,2]}").statusCode())
+                    .isEqualTo(404);
+        }
+    }
+
+    @Test
+    void refusesToStartWhenInputTopicsAreNotCoPartitioned(@TempDir Path state) {
+        ServiceConfig c = config("copart-", state);
+        try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
+            admin.createTopics(List.of(TopicSpec.of(c.topics().trainingEvents(), 3),
+                    TopicSpec.of(c.topics().modelCommands(), 2)));
+            assertThatThrownBy(() -> StreamlearnService.prepareTopics(c, admin))
+                    .isInstanceOf(StreamlearnService.TopicMismatchException.class)
+                    .hasMessageContaining("copart-training-events=3")
+                    .hasMessageContaining("copart-model-commands=2")
+                    .hasMessageContaining("co-partitioned");
+        }
+    }
+}
