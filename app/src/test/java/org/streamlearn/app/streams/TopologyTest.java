@@ -192,6 +192,25 @@ class TopologyTest {
     }
 
     @Test
+    void metricsArePublishedEveryNEventsAndEveryTSeconds(@TempDir Path dir) {
+        try (TopologyHarness h = new TopologyHarness(dir, Map.of(), 10, 1000)) {
+            h.upsert("m", ModelSpecs.toJson(ModelSpecs.parse("{\"task\":\"regression\",\"features\":2}")));
+            for (int i = 0; i < 25; i++) {
+                h.event("m", event(i));
+            }
+            List<TestRecord<String, JsonNode>> every = drain(h.metrics);
+            assertThat(every).extracting(r -> r.value().get("seen").asLong()).containsExactly(10L, 20L);
+            h.driver.advanceWallClockTime(Duration.ofMillis(1100));
+            List<TestRecord<String, JsonNode>> timed = drain(h.metrics);
+            assertThat(timed).hasSize(1);
+            assertThat(timed.get(0).value().get("seen").asLong()).isEqualTo(25);
+            assertThat(timed.get(0).value().get("modelVersion").asLong()).isEqualTo(26);
+            h.driver.advanceWallClockTime(Duration.ofMillis(1100));
+            assertThat(drain(h.metrics)).as("nothing new learned: nothing republished").isEmpty();
+        }
+    }
+
+    @Test
     void theStoreIsWrittenOncePerCommitNotOncePerEvent(@TempDir Path dir) {
         try (TopologyHarness h = new TopologyHarness(dir)) {
             h.upsert("m", ModelSpecs.toJson(ModelSpecs.parse(MINIBATCH)));
