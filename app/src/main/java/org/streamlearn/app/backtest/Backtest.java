@@ -139,7 +139,52 @@ public final class Backtest {
         }
         Path file = o.out().resolve("summary.json");
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
+        writeReport(runs, o);
         return new Result(runs, lines, invalid, file);
+    }
+
+    private static void writeReport(List<BacktestRun> runs, Options o) throws IOException {
+        List<Report.Series> ewma = new ArrayList<>();
+        List<Report.Series> window = new ArrayList<>();
+        StringBuilder table = new StringBuilder("<table><tr><th>run</th><th>seen</th><th>steps</th>");
+        List<String> names = new ArrayList<>();
+        for (BacktestRun r : runs) {
+            ObjectNode m = JsonNodeFactory.instance.objectNode();
+            r.metricsInto(m);
+            m.fieldNames().forEachRemaining(n -> {
+                if (!names.contains(n)) {
+                    names.add(n);
+                }
+            });
+        }
+        for (String n : names) {
+            table.append("<th>").append(n).append("</th>");
+        }
+        table.append("</tr>");
+        for (BacktestRun r : runs) {
+            List<double[]> e = new ArrayList<>();
+            List<double[]> w = new ArrayList<>();
+            for (String line : Files.readAllLines(o.out().resolve("trace-" + r.name() + ".jsonl"))) {
+                var t = JSON.readTree(line);
+                e.add(new double[] {t.get("seen").asDouble(), t.path("ewma").asDouble(Double.NaN)});
+                w.add(new double[] {t.get("seen").asDouble(), t.path("window").asDouble(Double.NaN)});
+            }
+            ewma.add(new Report.Series(r.name(), e));
+            window.add(new Report.Series(r.name(), w));
+            ObjectNode m = JsonNodeFactory.instance.objectNode();
+            r.metricsInto(m);
+            table.append("<tr><td>").append(Report.escape(r.name())).append("</td><td>")
+                    .append(r.model().learned().seen()).append("</td><td>").append(r.model().learned().steps())
+                    .append("</td>");
+            for (String n : names) {
+                table.append("<td>").append(m.has(n) ? String.format(Locale.ROOT, "%.6g", m.get(n).asDouble()) : "")
+                        .append("</td>");
+            }
+            table.append("</tr>");
+        }
+        table.append("</table>");
+        Report.write(o.out().resolve("report.html"), "streamlearn backtest: " + o.input().getFileName(), ewma,
+                window, table.toString());
     }
 
     /** A one-line progress display on a terminal, at most four updates a second. */

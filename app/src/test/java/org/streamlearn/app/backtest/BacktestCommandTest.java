@@ -140,6 +140,8 @@ class BacktestCommandTest {
         assertThat(runs.get(0).get("name").asText()).isEqualTo("a");
         assertThat(runs.get(1).get("name").asText()).isEqualTo("sgd");
         assertThat(Files.exists(dir.resolve("o/trace-sgd.jsonl"))).isTrue();
+        String report = Files.readString(dir.resolve("o/report.html"));
+        assertThat(report).contains("<svg").contains("<polyline").contains(">a<").contains(">sgd<").contains("mse");
 
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{\"task\":\"regression\",\"features\":1,\"optimizer\":{\"type\":\"adamw\"}}");
