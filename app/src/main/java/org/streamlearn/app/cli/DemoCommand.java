@@ -155,7 +155,7 @@ public final class DemoCommand implements Callable<Integer> {
                         ("{\"command\":\"upsert\",\"spec\":" + gen.spec() + "}").getBytes(StandardCharsets.UTF_8)))
                         .get();
                 service.awaitRunning(Duration.ofMinutes(2));
-                out.printf("service running; HTTP API on %s  (try: curl -s %s/models/%s)%n", url, url, MODEL);
+                out.printf("service running; dashboard on %s/  (HTTP API: curl -s %s/models/%s)%n", url, url, MODEL);
                 out.printf("streaming %,d %s events (%d features, drift at event %,d); Ctrl-C stops%n", events,
                         task, features, events / 2);
                 out.flush();

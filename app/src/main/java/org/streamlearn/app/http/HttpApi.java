@@ -77,6 +77,8 @@ public final class HttpApi implements AutoCloseable {
         this.server = server;
         server.createContext("/health", this::health);
         server.createContext("/models/", this::models);
+        server.createContext("/models", this::list);
+        server.createContext("/", this::dashboard);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "streamlearn-http");
             t.setDaemon(true);
@@ -124,6 +126,51 @@ public final class HttpApi implements AutoCloseable {
         ObjectNode o = JSON.createObjectNode();
         o.put("state", s == null ? "STARTING" : s.state().name());
         send(ex, s != null && s.state() == KafkaStreams.State.RUNNING ? 200 : 503, o);
+    }
+
+    /** {@code GET /}: the live dashboard (a static page polling {@code GET /models}). */
+    private void dashboard(HttpExchange ex) throws IOException {
+        if (!ex.getRequestURI().getPath().equals("/") || !ex.getRequestMethod().equals("GET")) {
+            error(ex, 404, "path", "no such resource: " + ex.getRequestURI().getPath());
+            return;
+        }
+        byte[] page;
+        try (InputStream in = HttpApi.class.getResourceAsStream("/dashboard.html")) {
+            page = in.readAllBytes();
+        }
+        ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        ex.sendResponseHeaders(200, page.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(page);
+        }
+    }
+
+    /**
+     * {@code GET /models}: every model of this instance's tasks, as of their last commit: id, version, seen,
+     * updates, rolling loss and progressive metric (the {@code model-metrics} shape).
+     */
+    private void list(HttpExchange ex) throws IOException {
+        if (!ex.getRequestURI().getPath().equals("/models")) {
+            models(ex);
+            return;
+        }
+        KafkaStreams s = streams;
+        if (s == null || s.state() != KafkaStreams.State.RUNNING) {
+            error(ex, 503, "service", "not running yet (" + (s == null ? "starting" : s.state()) + ")");
+            return;
+        }
+        ModelStoreType.View view = s.store(StoreQueryParameters.fromNameAndType(TopologyFactory.STORE,
+                new ModelStoreType()));
+        var arr = JSON.createArrayNode();
+        for (Map.Entry<String, byte[]> e : view.all().entrySet()) {
+            ModelState m = BinaryStateCodec.decode(e.getValue());
+            ObjectNode o = Outputs.metrics(m, m.updatedAtMs());
+            o.put("task", m.spec().task().logicalName());
+            o.put("optimizer", m.spec().optimizer().type());
+            arr.add(o);
+        }
+        byte[] body = JSON.writeValueAsBytes(arr);
+        sendBytes(ex, 200, body);
     }
 
     private void models(HttpExchange ex) throws IOException {

@@ -1,6 +1,5 @@
 package org.streamlearn.app.streams;
 
-import java.util.List;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.internals.StateStoreProvider;
@@ -15,6 +14,9 @@ public final class ModelStoreType implements QueryableStoreType<ModelStoreType.V
     public interface View {
         /** The binary snapshot of a model, or null when no local task holds it. */
         byte[] get(String modelId);
+
+        /** Every model of the local tasks: id → binary snapshot. */
+        java.util.Map<String, byte[]> all();
     }
 
     /** The stores themselves, as the provider hands them out. */
@@ -37,15 +39,31 @@ public final class ModelStoreType implements QueryableStoreType<ModelStoreType.V
 
     @Override
     public View create(StateStoreProvider provider, String storeName) {
-        return id -> {
-            List<ModelStore> stores = provider.stores(storeName, RAW);
-            for (ModelStore s : stores) {
-                byte[] b = s.storedBytes(id);
-                if (b != null) {
-                    return b;
+        return new View() {
+            @Override
+            public byte[] get(String id) {
+                for (ModelStore s : provider.stores(storeName, RAW)) {
+                    byte[] b = s.storedBytes(id);
+                    if (b != null) {
+                        return b;
+                    }
                 }
+                return null;
             }
-            return null;
+
+            @Override
+            public java.util.Map<String, byte[]> all() {
+                java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+                for (ModelStore s : provider.stores(storeName, RAW)) {
+                    try (var it = s.storedAll()) {
+                        while (it.hasNext()) {
+                            var kv = it.next();
+                            out.put(kv.key, kv.value);
+                        }
+                    }
+                }
+                return out;
+            }
         };
     }
 }

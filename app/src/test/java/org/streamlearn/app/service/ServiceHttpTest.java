@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -105,10 +106,37 @@ class ServiceHttpTest {
             HttpResponse<String> wrong = http("POST", base + "/models/m1/predict", "{\"features\":[1]}");
             assertThat(wrong.statusCode()).isEqualTo(400);
             assertThat(JSON.readTree(wrong.body()).get("error").get("field").asText()).isEqualTo("features");
+            HttpResponse<String> list = http("GET", base + "/models", null);
+            assertThat(JSON.readTree(list.body()).get(0).get("model").asText()).isEqualTo("m1");
+            assertDashboardRendersInABrowser(base);
             assertThat(http("GET", base + "/models/nope", null).statusCode()).isEqualTo(404);
             assertThat(http("POST", base + "/models/nope/predict", "{\"features\":[1,2]}").statusCode())
                     .isEqualTo(404);
         }
+    }
+
+    /**
+     * The dashboard in a real browser: headless Chromium loads the page, runs its script (which polls
+     * {@code GET /models}) and the rendered DOM shows the model's row with what it learned.
+     */
+    private static void assertDashboardRendersInABrowser(String base) throws Exception {
+        String chromium = System.getProperty("chromium", "/usr/bin/chromium");
+        if (!Files.isExecutable(Path.of(chromium))) {
+            if (Boolean.getBoolean("chromium.optional")) {
+                return;
+            }
+            throw new AssertionError("the dashboard test needs Chromium at " + chromium
+                    + " (apt-get install chromium; .ci/run installs it), or -Dchromium.optional=true");
+        }
+        Path profile = Files.createTempDirectory("chromium-profile");
+        Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom", base + "/")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(dom).contains("<tr data-model=\"m1\">").contains("<td class=\"seen\">200</td>")
+                .contains("1 model(s)");
     }
 
     @Test
