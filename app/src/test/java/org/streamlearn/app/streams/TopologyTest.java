@@ -211,6 +211,32 @@ class TopologyTest {
     }
 
     @Test
+    void anMlpGoesThroughTheSameTopologyBitIdentically(@TempDir Path dir) {
+        ModelSpec spec = ModelSpecs.parse("{\"task\":\"regression\",\"features\":2,\"architecture\":{\"type\":"
+                + "\"mlp\",\"hidden\":[6],\"activation\":\"tanh\",\"seed\":3},\"optimizer\":{\"type\":\"adam\","
+                + "\"learningRate\":0.01},\"update\":{\"mode\":\"minibatch\",\"batchSize\":4}}");
+        List<String> lines = java.util.stream.IntStream.range(0, 90).mapToObj(TopologyTest::event).toList();
+        try (TopologyHarness h = new TopologyHarness(dir)) {
+            h.upsert("net", ModelSpecs.toJson(spec));
+            for (String l : lines) {
+                h.event("net", l);
+            }
+            h.command("net", "{\"command\":\"flush\"}");
+            h.request("net", "{\"id\":\"p\",\"features\":[0.3,-0.2]}");
+            JsonNode snap = last(drain(h.parameters), "net");
+            OnlineLearner core = core(spec, lines);
+            core.flush();
+            JsonNode restored = ModelSpecs.toJson(spec);
+            assertThat(restored.get("architecture").get("type").asText()).isEqualTo("mlp");
+            assertThat(snap.get("layers")).hasSize(2);
+            double[] p = org.streamlearn.store.state.JsonStateCodec.fromJson(snap).learned().params();
+            assertThat(p).containsExactly(core.state().params());
+            JsonNode pred = drain(h.predictions).get(0).value();
+            assertThat(pred.get("prediction").doubleValue()).isEqualTo(core.predict(new double[] {0.3, -0.2}).value());
+        }
+    }
+
+    @Test
     void theStoreIsWrittenOncePerCommitNotOncePerEvent(@TempDir Path dir) {
         try (TopologyHarness h = new TopologyHarness(dir)) {
             h.upsert("m", ModelSpecs.toJson(ModelSpecs.parse(MINIBATCH)));

@@ -16,19 +16,21 @@ import java.util.SplittableRandom;
  * biases are the {@link Model}'s intercepts: never L2/L1-regularized, and stepped by plain SGD at
  * {@code interceptLearningRate} when that is set.
  *
- * <p>Arithmetic, fixed for bit-reproducibility: each {@code z_l[i]} is the dot product of row {@code i} with the
- * layer input summed in index order, plus the bias last (as {@link LinearModel}). Backpropagation, with
- * {@code δ_{L−1} = ∂L/∂scores}: {@code ∂L/∂W_l[i][j] = δ_l[i]·a_{l−1}[j]}, {@code ∂L/∂b_l[i] = δ_l[i]},
+ * <p>Arithmetic, fixed for bit-reproducibility (Java's floating point is strict and never fused): each
+ * {@code z_l[i]} is the dot product of row {@code i} with the layer input summed in index order, plus the bias
+ * last (as {@link LinearModel}). Backpropagation, with {@code δ_{L−1} = ∂L/∂scores}:
+ * {@code ∂L/∂W_l[i][j] = δ_l[i]·a_{l−1}[j]}, {@code ∂L/∂b_l[i] = δ_l[i]},
  * {@code δ_{l−1} = (W_lᵀ·δ_l) ⊙ f'(z_{l−1})}, the transposed product summed over {@code i} in index order.
  *
  * <p>The weight matrices are addressed in place at their offsets in the caller's vector: the learner may pass
  * its parameters or a look-ahead copy (Nesterov), so nothing is cached across calls but the activations.
  * EJML's row-major kernels ({@code MatrixVectorMult_DDRM.mult}, {@code multTransA_reorder},
- * {@code VectorVectorMult_DDRM.addOuterProd}) take whole matrices without an offset, and wrapping a layer would
- * need a copy of its weights per call (as much memory traffic as the product itself); the three loops here are
- * those kernels written with offsets. Pre-activations, activations and deltas of the hidden layers live in
- * preallocated buffers: {@link #forward} and {@link #backward} allocate nothing. Initialization: {@link Init},
- * seeded; biases 0.
+ * {@code VectorVectorMult_DDRM.addOuterProd}) take whole matrices without an offset, so using them would mean
+ * copying each layer's weights into a {@code DMatrixRMaj} on every call, for kernels that are the same single
+ * loops as here; {@code MlpBenchmark.Kernel} measures the copy's cost. Pre-activations, activations and deltas
+ * of the hidden layers live in preallocated buffers: {@link #forward} and {@link #backward} allocate nothing.
+ *
+ * <p>Initialization: {@link Init}, seeded; biases 0.
  */
 public final class MlpModel implements Model {
 

@@ -43,6 +43,8 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
 
     /** Largest dense dimension. */
     public static final int MAX_FEATURES = 1_000_000;
+    /** Largest number of parameters of a model (weights and biases of every layer). */
+    public static final long MAX_PARAMETERS = 20_000_000L;
     /** Largest {@code hashBits}. */
     public static final int MAX_HASH_BITS = 24;
     /** Every loss name. */
@@ -101,6 +103,25 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         }
         Checks.nonNegative("l2", l2);
         Checks.nonNegative("l1", l1);
+        if (ftrl && architecture.type().equals("mlp")) {
+            throw Checks.fail("optimizer.type", "ftrl is not supported with architecture mlp (its closed-form weights"
+                    + " erase the random initialization a network needs); use sgd, momentum, nesterov, adagrad,"
+                    + " rmsprop or adam");
+        }
+        if (architecture.type().equals("mlp")) {
+            long params = 0;
+            int in = features != null ? features : 1 << hashBits;
+            for (int h : architecture.hidden()) {
+                params += (long) in * h + h;
+                in = h;
+            }
+            int out = task == Task.MULTICLASS ? classes : 1;
+            params += (long) in * out + out;
+            if (params > MAX_PARAMETERS) {
+                throw Checks.fail("architecture.hidden", "the network would have " + params
+                        + " parameters, more than the " + MAX_PARAMETERS + " allowed");
+            }
+        }
         if (ftrl && l1 != 0) {
             throw Checks.fail("l1", "not used with optimizer ftrl, got " + l1 + " (set optimizer.l1 instead)");
         }

@@ -50,7 +50,11 @@ class StateCodecTest {
                         + "\"update\":{\"mode\":\"minibatch\",\"batchSize\":4},\"metrics\":{\"window\":16,"
                         + "\"ewmaAlpha\":0.1}}"),
                 spec("ftrl", "{\"task\":\"binary\",\"features\":4,\"optimizer\":{\"type\":\"ftrl\",\"alpha\":0.2,"
-                        + "\"l1\":0.5,\"l2\":1}}"));
+                        + "\"l1\":0.5,\"l2\":1}}"),
+                spec("mlp-adam", "{\"task\":\"multiclass\",\"features\":4,\"classes\":3,\"architecture\":"
+                        + "{\"type\":\"mlp\",\"hidden\":[5,3],\"activation\":\"tanh\",\"init\":\"xavier\",\"seed\":7},"
+                        + "\"optimizer\":{\"type\":\"adam\",\"learningRate\":0.01},\"update\":{\"mode\":\"minibatch\","
+                        + "\"batchSize\":4},\"clipNorm\":5,\"l2\":0.001}"));
     }
 
     private static Arguments spec(String name, String json) {
@@ -182,8 +186,9 @@ class StateCodecTest {
     @ParameterizedTest
     @MethodSource("specs")
     void goldenFilesStayReadable(ModelSpec spec) throws IOException {
-        String name = "golden/" + spec.optimizer().type() + ".json";
-        ModelState current = ModelState.create("golden-" + spec.optimizer().type(), spec, 1_700_000_000_000L);
+        String base = (spec.architecture().type().equals("mlp") ? "mlp-" : "") + spec.optimizer().type();
+        String name = "golden/" + base + ".json";
+        ModelState current = ModelState.create("golden-" + base, spec, 1_700_000_000_000L);
         feed(current, 5, 23);
         if (Boolean.getBoolean("golden.write")) {
             Path out = Path.of("src/test/resources").resolve(name);
