@@ -1,0 +1,137 @@
+package org.streamlearn.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar streamlearn.jar run …} as a separate process, as an operator runs it; standard output and
+ * error are appended to a log file (kept under {@code target/it} for diagnosis). {@link #kill()} is
+ * {@code kill -9}. A shutdown hook kills a process the test left running, so none outlives the test JVM.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final Thread hook;
+
+    private ServiceProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+        this.hook = new Thread(process::destroyForcibly, "kill-" + log.getFileName());
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /**
+     * Starts {@code streamlearn run} with {@code --bootstrap-servers}, {@code --application-id},
+     * {@code --state-dir}, {@code --http-port -1} and one {@code --set key=value} per setting.
+     */
+    public static ServiceProcess run(String bootstrap, String applicationId, Path stateDir, Map<String, String> settings,
+            Path log) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ItEnv.java());
+        cmd.add("-Xmx384m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.KafkaStreams=info");
+        cmd.add("-jar");
+        cmd.add(ItEnv.streamlearnJar().toString());
+        cmd.add("run");
+        cmd.add("--bootstrap-servers");
+        cmd.add(bootstrap);
+        cmd.add("--application-id");
+        cmd.add(applicationId);
+        cmd.add("--state-dir");
+        cmd.add(stateDir.toString());
+        cmd.add("--http-port");
+        cmd.add("-1");
+        settings.forEach((k, v) -> {
+            cmd.add("--set");
+            cmd.add(k + "=" + v);
+        });
+        try {
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, "==== " + Instant.now() + " " + String.join(" ", cmd) + System.lineSeparator(),
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+                    .start();
+            return new ServiceProcess(p, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + cmd, e);
+        }
+    }
+
+    private static java.io.File nullFile() {
+        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+    }
+
+    /** {@code kill -9}: SIGKILL, no shutdown hook, no commit, no clean close; waits until it is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(30);
+    }
+
+    /** SIGTERM (the service closes Kafka Streams cleanly); waits up to 60 s, then kills. */
+    public void stop() {
+        process.destroy();
+        if (!waitFor(60)) {
+            kill();
+        }
+    }
+
+    /** Whether it is running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Its log file. */
+    public Path log() {
+        return log;
+    }
+
+    /** The last lines of its log, for failure messages. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private boolean waitFor(int seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            stop();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down
+        }
+    }
+}
