@@ -104,7 +104,7 @@ public final class BacktestCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder();
             var metrics = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             run.metricsInto(metrics);
-            metrics.fields().forEachRemaining(e -> sb.append(String.format(Locale.ROOT, " %s=%.6g", e.getKey(),
+            metrics.properties().forEach(e -> sb.append(String.format(Locale.ROOT, " %s=%.6g", e.getKey(),
                     e.getValue().asDouble())));
             err.printf(Locale.ROOT, "%-20s seen=%d steps=%d%s%n", run.name(), run.model().learned().seen(),
                     run.model().learned().steps(), sb);

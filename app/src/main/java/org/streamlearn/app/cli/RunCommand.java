@@ -40,11 +40,13 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stop = new CountDownLatch(1);
-        try (StreamlearnService service = new StreamlearnService(config)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                service.close();
-                stop.countDown();
-            }, "streamlearn-shutdown"));
+        StreamlearnService service = new StreamlearnService(config);
+        Thread hook = new Thread(() -> {
+            service.close();
+            stop.countDown();
+        }, "streamlearn-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
             try {
                 service.start();
             } catch (StreamlearnService.TopicMismatchException e) {
@@ -54,7 +56,7 @@ public final class RunCommand implements Callable<Integer> {
             out.printf("streamlearn: application %s on %s (%s), topics %s%n", config.applicationId(),
                     config.bootstrapServers(), config.processingGuarantee(), config.topics().all());
             if (service.http() != null) {
-                out.printf("streamlearn: HTTP API on http://%s:%d/models/{id}%n", config.httpHost(),
+                out.printf("streamlearn: HTTP API and dashboard on http://%s:%d/%n", config.httpHost(),
                         service.http().port());
             }
             out.flush();
@@ -62,6 +64,8 @@ public final class RunCommand implements Callable<Integer> {
             out.println("streamlearn: running (Ctrl-C stops)");
             out.flush();
             stop.await();
+        } finally {
+            service.close();
         }
         return 0;
     }

@@ -110,8 +110,7 @@ public final class EventParser {
                 throw new InvalidEventException("features", "empty feature map");
             }
             named = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = f.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : f.properties()) {
                 named.put(e.getKey(), number(e.getValue(), "features." + e.getKey()));
             }
         } else {

@@ -29,6 +29,7 @@ public final class StreamlearnService implements AutoCloseable {
     private final ServiceConfig config;
     private KafkaStreams streams;
     private HttpApi http;
+    private boolean closed;
 
     /** A service for {@code config}; nothing starts until {@link #start()}. */
     public StreamlearnService(ServiceConfig config) {
@@ -143,6 +144,10 @@ public final class StreamlearnService implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (http != null) {
             http.close();
         }

@@ -175,6 +175,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     }
 
     @Override
+    @SuppressWarnings("deprecation") // Kafka 4.3 still calls flush(); commit(Map) is its successor
     public void flush() {
         flushCache();
         inner.flush();

@@ -26,7 +26,11 @@ public record Momentum(double momentum) implements Optimizer {
 
     @Override
     public double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
-        double[] v = slots[0];
+        return heavyBall(momentum, w, g, slots[0], from, to, lr);
+    }
+
+    /** {@code v = ρ·v + lr·g; w −= v} on {@code [from, to)}; returns the finiteness probe. */
+    static double heavyBall(double momentum, double[] w, double[] g, double[] v, int from, int to, double lr) {
         double probe = 0.0;
         for (int i = from; i < to; i++) {
             double nv = momentum * v[i] + lr * g[i];

@@ -41,15 +41,6 @@ public record Nesterov(double momentum) implements Optimizer {
 
     @Override
     public double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
-        double[] v = slots[0];
-        double probe = 0.0;
-        for (int i = from; i < to; i++) {
-            double nv = momentum * v[i] + lr * g[i];
-            double nw = w[i] - nv;
-            v[i] = nv;
-            w[i] = nw;
-            probe += nv * 0.0 + nw * 0.0;
-        }
-        return probe;
+        return Momentum.heavyBall(momentum, w, g, slots[0], from, to, lr);
     }
 }

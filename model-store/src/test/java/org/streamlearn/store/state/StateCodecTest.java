@@ -63,10 +63,15 @@ class StateCodecTest {
 
     /** A deterministic stream for a spec's task. */
     static void feed(ModelState m, long seed, int events) {
+        feed(m, seed, 0, events);
+    }
+
+    /** Events {@code [from, to)} of the deterministic stream of {@code seed}. */
+    static void feed(ModelState m, long seed, int from, int to) {
         Random r = new Random(seed);
         OnlineLearner l = m.learner();
         int d = l.config().features();
-        for (int i = 0; i < events; i++) {
+        for (int i = 0; i < to; i++) {
             double[] x = new double[d];
             double s = 0;
             for (int j = 0; j < d; j++) {
@@ -78,6 +83,9 @@ class StateCodecTest {
                 case BINARY -> s + r.nextGaussian() > 1 ? 1 : 0;
                 case MULTICLASS -> Math.floorMod((int) Math.floor(s), l.config().classes());
             };
+            if (i < from) {
+                continue;
+            }
             l.learn(x, y);
             m.touch(1_700_000_000_000L + i);
             if (l.state().batchCount() == 1) {
@@ -112,29 +120,11 @@ class StateCodecTest {
         feed(first, 11, 97); // stops mid-batch for the minibatch specs
         ModelState restored = JsonStateCodec.parse(JsonStateCodec.toJsonString(
                 BinaryStateCodec.decode(BinaryStateCodec.encode(first))));
-        // continue the same stream: replay the generator and skip the first 97 events
+        // continue the same stream: replay the generator, skipping the first 97 events
+        feed(restored, 11, 97, 200);
+        OnlineLearner l = restored.learner();
         ModelState tail = ModelState.create("m", spec, 0);
         feed(tail, 11, 200);
-        ModelState again = restored;
-        Random r = new Random(11);
-        OnlineLearner l = again.learner();
-        int d = l.config().features();
-        for (int i = 0; i < 200; i++) {
-            double[] x = new double[d];
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                x[j] = r.nextGaussian() * (j + 1) + j;
-                s += (j % 2 == 0 ? 1 : -1) * x[j];
-            }
-            double y = switch (l.config().task()) {
-                case REGRESSION -> s + r.nextGaussian() * 0.1;
-                case BINARY -> s + r.nextGaussian() > 1 ? 1 : 0;
-                case MULTICLASS -> Math.floorMod((int) Math.floor(s), l.config().classes());
-            };
-            if (i >= 97) {
-                l.learn(x, y);
-            }
-        }
         assertThat(Arrays.equals(l.state().params(), uninterrupted.learned().params())).isTrue();
         assertThat(l.state()).isEqualTo(uninterrupted.learned());
         assertThat(tail.learned()).isEqualTo(uninterrupted.learned());
