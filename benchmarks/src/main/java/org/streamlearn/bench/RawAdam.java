@@ -12,6 +12,8 @@ package org.streamlearn.bench;
  */
 public final class RawAdam {
 
+    private final RawMetrics metrics = new RawMetrics();
+
     private final double[] w;
     private final double[] m;
     private final double[] v;
@@ -46,6 +48,7 @@ public final class RawAdam {
             s += w[j] * x[j];
         }
         double p = s + b;
+        metrics.add(p, y);
         double g = 2.0 * (p - y);
         double step = lr * Math.sqrt(1.0 - Math.pow(beta2, k + 1.0)) / (1.0 - Math.pow(beta1, k + 1.0));
         double c1 = 1.0 - beta1;

@@ -10,6 +10,8 @@ package org.streamlearn.bench;
  */
 public final class RawMiniBatchSgd {
 
+    private final RawMetrics metrics = new RawMetrics();
+
     private final double[] w;
     private double b;
     private final double[] gradSum;
@@ -38,6 +40,7 @@ public final class RawMiniBatchSgd {
             s += w[j] * x[j];
         }
         double p = s + b;
+        metrics.add(p, y);
         double g = 2.0 * (p - y);
         if (pending == 0) {
             for (int j = 0; j < d; j++) {

@@ -7,9 +7,11 @@ package org.streamlearn.bench;
  * {@code g = ∂L/∂ŷ = 2(ŷ − y)}, then {@code w_j −= lr·(g·x_j)} and {@code b −= lrIntercept·g} (River's layout:
  * the intercept has its own plain-SGD rate). The same arithmetic, in the same order, as
  * {@code OnlineLearner.learn} with {@code Sgd}, {@code standardize(false)}, {@code batchSize(1)} and
- * {@code interceptLearningRate} set; without validation, metrics and the divergence guard.
+ * {@code interceptLearningRate} set; with the same progressive metrics (RawMetrics), without validation and the divergence guard.
  */
 public final class RawSgd {
+
+    private final RawMetrics metrics = new RawMetrics();
 
     private final double[] w;
     private double b;
@@ -32,6 +34,7 @@ public final class RawSgd {
             s += w[j] * x[j];
         }
         double p = s + b;
+        metrics.add(p, y);
         double g = 2.0 * (p - y);
         for (int j = 0; j < d; j++) {
             w[j] -= lr * (g * x[j]);

@@ -17,6 +17,8 @@ package org.streamlearn.bench;
  */
 public final class RawStandardizedSgd {
 
+    private final RawMetrics metrics = new RawMetrics();
+
     private final double[] w;
     private double b;
     private final double[] mean;
@@ -66,6 +68,7 @@ public final class RawStandardizedSgd {
             sAfter += w[j] * zAfter[j];
         }
         double p = sBefore + b;
+        metrics.add(p, y);
         double g = 2.0 * (sAfter + b - y);
         for (int j = 0; j < d; j++) {
             w[j] -= lr * (g * zAfter[j]);

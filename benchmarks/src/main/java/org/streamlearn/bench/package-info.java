@@ -9,6 +9,8 @@
  * the raw loop rather than by an absolute figure of a shared machine. The raw loops reproduce the learner's
  * arithmetic operation for operation (a test checks they give bit-identical predictions and parameters); what
  * they leave out is the framework: input validation, metrics and the divergence guard.
+ * {@link org.streamlearn.bench.SgdOverheadBenchmark} breaks the SGD path's extra cost down piece by piece.
+ * Events come from an {@link org.streamlearn.bench.EventRing}, generated before the measurement.
  *
  * <p>Results and the command: {@code docs/benchmarks.md}.
  */

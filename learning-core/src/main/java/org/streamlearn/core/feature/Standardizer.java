@@ -37,16 +37,29 @@ public final class Standardizer {
         return mean.length;
     }
 
-    /** Standardizes {@code x} with the current statistics into {@code out}; no side effects. */
-    public void transform(double[] x, double[] out) {
+    /**
+     * Standardizes {@code x} with the current statistics into {@code out}; no side effects.
+     *
+     * @return {@code Σ x_j²} of the raw input (for the learner's input check, on the same pass)
+     */
+    public double transform(double[] x, double[] out) {
+        double sq = 0.0;
         for (int j = 0; j < x.length; j++) {
+            double v = x[j];
             double var = variance[j];
-            out[j] = var == 0.0 ? 0.0 : (x[j] - mean[j]) / Math.sqrt(var);
+            out[j] = var == 0.0 ? 0.0 : (v - mean[j]) / Math.sqrt(var);
+            sq += v * v;
         }
+        return sq;
     }
 
-    /** Adds {@code x} to the statistics, then standardizes it with them into {@code out}. */
-    public void learnAndTransform(double[] x, double[] out) {
+    /**
+     * Adds {@code x} to the statistics, then standardizes it with them into {@code out}.
+     *
+     * @return {@code Σ out²}, the squared norm of the standardized vector
+     */
+    public double learnAndTransform(double[] x, double[] out) {
+        double sq = 0.0;
         for (int j = 0; j < x.length; j++) {
             double v = x[j];
             long n = count[j] + 1;
@@ -56,8 +69,11 @@ public final class Standardizer {
             mean[j] = m2;
             double var = variance[j] + ((v - m) * (v - m2) - variance[j]) / n;
             variance[j] = var;
-            out[j] = var == 0.0 ? 0.0 : (v - m2) / Math.sqrt(var);
+            double z = var == 0.0 ? 0.0 : (v - m2) / Math.sqrt(var);
+            out[j] = z;
+            sq += z * z;
         }
+        return sq;
     }
 
     /** Live per-feature counts. */

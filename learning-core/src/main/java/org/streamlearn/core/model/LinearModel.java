@@ -66,6 +66,29 @@ public final class LinearModel implements Model {
     }
 
     @Override
+    public double forwardSumSquares(double[] params, double[] x, double[] scores) {
+        // row 0 with Σx² alongside (a second, independent accumulation: free next to the dot product)
+        double s = 0.0;
+        double sq = 0.0;
+        for (int j = 0; j < d; j++) {
+            double v = x[j];
+            s += params[j] * v;
+            sq += v * v;
+        }
+        int bias = k * d;
+        scores[0] = s + params[bias];
+        for (int c = 1; c < k; c++) {
+            int row = c * d;
+            double t = 0.0;
+            for (int j = 0; j < d; j++) {
+                t += params[row + j] * x[j];
+            }
+            scores[c] = t + params[bias + c];
+        }
+        return sq;
+    }
+
+    @Override
     public void backward(double[] params, double[] x, double[] dScores, double[] grad, boolean accumulate) {
         int bias = k * d;
         for (int c = 0; c < k; c++) {

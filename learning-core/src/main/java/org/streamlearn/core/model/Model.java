@@ -30,6 +30,19 @@ public interface Model {
     void forward(double[] params, double[] x, double[] scores);
 
     /**
+     * {@link #forward}, also returning {@code Σ x_j²} of the input (the learner's input check rides on the
+     * prediction's pass over {@code x}). The default makes a second pass; models override it to fuse the two.
+     */
+    default double forwardSumSquares(double[] params, double[] x, double[] scores) {
+        forward(params, x, scores);
+        double sq = 0.0;
+        for (double v : x) {
+            sq += v * v;
+        }
+        return sq;
+    }
+
+    /**
      * The gradient of the loss with respect to every parameter, given {@code dScores = ∂L/∂scores}, written into
      * {@code grad} ({@code accumulate}: added to it, in arrival order; else overwriting it).
      */

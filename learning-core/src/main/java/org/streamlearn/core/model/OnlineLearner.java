@@ -49,6 +49,13 @@ public final class OnlineLearner {
     private final double[] backupParams;
     private final double[][] backupSlots;
     private final Outcome outcome = new Outcome();
+    private final double maxSquares;
+    private final boolean singleEventNorm;
+    private final boolean fusedSgd;
+    /** Upper bounds on max |parameter| and max |slot value|, NaN when unknown (the guard's fast path). */
+    private double paramBound = Double.NaN;
+    private final double[] slotBounds;
+    private final double[] nextSlotBounds;
 
     private OnlineLearner(LearnerConfig config, LearnerState state) {
         this.config = config;
@@ -80,6 +87,12 @@ public final class OnlineLearner {
         this.evalParams = lookAhead ? new double[n] : null;
         this.backupParams = new double[n];
         this.backupSlots = new double[state.optimizer.slots().length][n];
+        this.slotBounds = new double[backupSlots.length];
+        this.nextSlotBounds = new double[backupSlots.length];
+        this.maxSquares = config.maxAbsValue() * config.maxAbsValue();
+        this.singleEventNorm = model instanceof LinearModel && k == 1 && config.batchSize() == 1 && config.l2() == 0.0
+                && !config.hasClipNorm();
+        this.fusedSgd = singleEventNorm && optimizer instanceof org.streamlearn.core.optim.Sgd && config.l1() == 0.0;
     }
 
     /** A fresh model for {@code config}. */
@@ -198,24 +211,29 @@ public final class OnlineLearner {
      * @throws InvalidExampleException when the event is invalid; the model is then untouched
      */
     public Outcome learn(double[] x, double y, double weight) {
-        validate(x, y, weight);
+        if (x == null || x.length != config.features()) {
+            validate(x, y, weight);
+        }
         LearnerState s = state;
         Outcome o = outcome;
         o.stepped = false;
         o.refused = false;
         o.refusal = null;
-        // 1. progressive prediction with the statistics of earlier events
-        double[] xp = x;
+        // 1. progressive prediction with the statistics of earlier events; the input check rides on its pass
+        double sumSquares;
         if (s.scaler != null) {
-            s.scaler.transform(x, xPredict);
-            xp = xPredict;
+            sumSquares = s.scaler.transform(x, xPredict);
+            model.forward(s.params, xPredict, scores);
+        } else {
+            sumSquares = model.forwardSumSquares(s.params, x, scores);
         }
-        model.forward(s.params, xp, scores);
+        checkExample(x, y, weight, sumSquares);
         record(y, o);
         // 2. learn: statistics including the event, then the gradient at the pre-step (look-ahead) point
         double[] xl = x;
+        double xlSquares = sumSquares;
         if (s.scaler != null) {
-            s.scaler.learnAndTransform(x, xLearn);
+            xlSquares = s.scaler.learnAndTransform(x, xLearn);
             xl = xLearn;
         }
         double[] at = s.params;
@@ -232,13 +250,71 @@ public final class OnlineLearner {
             sl = scoresLearn;
         }
         lossDerivative(y, sl, weight);
+        if (fusedSgd && fusedSgdStep(o, xl, xlSquares)) {
+            return o;
+        }
         model.backward(at, xl, dScores, s.batchGradient, s.batchCount > 0);
         s.batchCount++;
         s.seen++;
         if (s.batchCount >= config.batchSize()) {
-            step(o);
+            // a linear single-output model stepping on one event without l2: g = ∂L/∂s·(x, 1), so
+            // ‖g‖² = (∂L/∂s)²·(‖x‖² + 1) needs no pass over g
+            double d0 = dScores[0];
+            step(o, singleEventNorm ? d0 * d0 * (xlSquares + 1.0) : Double.NaN);
         }
         return o;
+    }
+
+    /**
+     * Per-sample SGD on a linear single-output model without l1, l2 or clipping: the gradient
+     * {@code ∂L/∂s·(x, 1)} is applied as it is computed, in one pass, with exactly the arithmetic of the
+     * general path ({@code g_j = ∂L/∂s·x_j}, then {@code w_j −= lr·g_j}). Returns false, having changed
+     * nothing, when the divergence guard's fast path cannot vouch for the step (the general path then runs).
+     */
+    private boolean fusedSgdStep(Outcome o, double[] xl, double xlSquares) {
+        LearnerState s = state;
+        double dc = dScores[0];
+        double sq = dc * dc * (xlSquares + 1.0);
+        if (!(sq < Double.POSITIVE_INFINITY)) {
+            return false;
+        }
+        long kStep = s.optimizer.step();
+        double lr = config.schedule().rateAt(kStep);
+        double norm = Math.sqrt(sq);
+        if (!fastPathSafe(norm, lr, kStep)) {
+            return false;
+        }
+        s.seen++;
+        s.lastGradientNorm = norm;
+        s.lastLearningRate = lr;
+        double[] w = s.params;
+        int d = nw;
+        for (int j = 0; j < d; j++) {
+            w[j] -= lr * (dc * xl[j]);
+        }
+        w[d] -= (ilr ? config.interceptLearningRate() : lr) * dc;
+        s.optimizer.advance();
+        o.stepped = true;
+        return true;
+    }
+
+    /**
+     * The fast check of an example, on {@code Σ x_j²} from the prediction's pass (nothing has changed yet): a
+     * non-finite value or one above {@code maxAbsValue} makes it exceed {@code maxAbsValue²} or not be finite;
+     * only then, or for a doubtful weight or label, does {@link #validate} look for the culprit and throw.
+     */
+    private void checkExample(double[] x, double y, double weight, double sumSquares) {
+        if (!(sumSquares <= maxSquares) || !(weight >= 0 && weight < Double.POSITIVE_INFINITY) || !labelPlausible(y)) {
+            validate(x, y, weight);
+        }
+    }
+
+    private boolean labelPlausible(double y) {
+        return switch (config.task()) {
+            case REGRESSION -> Math.abs(y) <= config.maxAbsValue();
+            case BINARY -> y == 0.0 || y == 1.0;
+            case MULTICLASS -> y >= 0 && y < k && y == Math.rint(y);
+        };
     }
 
     /** The look-ahead point of the open batch: {@code w − ρv} on the optimizer's coordinates. */
@@ -270,43 +346,47 @@ public final class OnlineLearner {
     }
 
     private void record(double y, Outcome o) {
-        LearnerState s = state;
         switch (config.task()) {
-            case REGRESSION -> {
-                double sc = scores[0];
-                double pred = loss.link(sc);
-                o.score = sc;
-                o.prediction = pred;
-                o.probability = Double.NaN;
-                o.label = -1;
-                o.loss = loss.value(y, sc);
-                s.metrics.addRegression(y, pred);
-            }
-            case BINARY -> {
-                double sc = scores[0];
-                double p = LogLoss.sigmoid(sc);
-                int label = p > 0.5 ? 1 : 0;
-                double l = loss.value(y, sc);
-                o.score = sc;
-                o.prediction = label;
-                o.probability = p;
-                o.label = label;
-                o.loss = l;
-                s.metrics.addBinary((int) y, label, l);
-            }
-            case MULTICLASS -> {
-                int label = CrossEntropyLoss.argmax(scores, k);
-                double l = CrossEntropyLoss.INSTANCE.value((int) y, scores, k);
-                o.score = scores[label];
-                o.prediction = label;
-                o.probability = Math.exp(scores[label] - CrossEntropyLoss.logSumExp(scores, k));
-                o.label = label;
-                o.loss = l;
-                s.metrics.addMulticlass((int) y, label, l);
-            }
-            default -> throw new IllegalStateException();
+            case REGRESSION -> recordRegression(y, o);
+            case BINARY -> recordBinary(y, o);
+            default -> recordMulticlass(y, o);
         }
-        s.rolling.add(o.loss);
+        state.rolling.add(o.loss);
+    }
+
+    private void recordRegression(double y, Outcome o) {
+        double sc = scores[0];
+        double pred = loss.link(sc);
+        o.score = sc;
+        o.prediction = pred;
+        o.probability = Double.NaN;
+        o.label = -1;
+        o.loss = loss.value(y, sc);
+        state.metrics.addRegression(y, pred);
+    }
+
+    private void recordBinary(double y, Outcome o) {
+        double sc = scores[0];
+        double p = LogLoss.sigmoid(sc);
+        int label = p > 0.5 ? 1 : 0;
+        double l = loss.value(y, sc);
+        o.score = sc;
+        o.prediction = label;
+        o.probability = p;
+        o.label = label;
+        o.loss = l;
+        state.metrics.addBinary((int) y, label, l);
+    }
+
+    private void recordMulticlass(double y, Outcome o) {
+        int label = CrossEntropyLoss.argmax(scores, k);
+        double l = CrossEntropyLoss.INSTANCE.value((int) y, scores, k);
+        o.score = scores[label];
+        o.prediction = label;
+        o.probability = Math.exp(scores[label] - CrossEntropyLoss.logSumExp(scores, k));
+        o.label = label;
+        o.loss = l;
+        state.metrics.addMulticlass((int) y, label, l);
     }
 
     private void lossDerivative(double y, double[] sl, double weight) {
@@ -328,7 +408,7 @@ public final class OnlineLearner {
             return false;
         }
         Outcome o = new Outcome();
-        step(o);
+        step(o, Double.NaN);
         return o.stepped;
     }
 
@@ -344,10 +424,12 @@ public final class OnlineLearner {
         return flush();
     }
 
-    private void step(Outcome o) {
+    /** Largest bound on a parameter or slot the guard's fast path accepts: far from overflow. */
+    private static final double SAFE = 1e300;
+
+    private void step(Outcome o, double knownNormSquared) {
         LearnerState s = state;
         double[] g = s.batchGradient;
-        double[] w = s.params;
         int m = s.batchCount;
         s.batchCount = 0;
         if (m > 1) {
@@ -357,24 +439,13 @@ public final class OnlineLearner {
         }
         double l2 = config.l2();
         if (l2 != 0.0) {
-            if (lookAhead && !evalParamsValid) {
-                // a restored learner flushing before its next event: the look-ahead point of the open batch
-                lookAheadPoint();
-            }
-            double[] at = lookAhead ? evalParams : w;
-            for (int i = 0; i < nw; i++) {
-                g[i] += l2 * at[i];
-            }
+            addL2(g, l2);
         }
         evalParamsValid = false;
-        double sq = 0.0;
-        for (int i = 0; i < n; i++) {
-            sq += g[i] * g[i];
-        }
+        double sq = Double.isNaN(knownNormSquared) ? sumOfSquares(g) : knownNormSquared;
         double norm = Math.sqrt(sq);
         if (!Double.isFinite(sq)) {
             norm = scaledNorm(g);
-            sq = norm * norm;
         }
         OptimizerState os = s.optimizer;
         long kStep = os.step();
@@ -385,24 +456,119 @@ public final class OnlineLearner {
             refuse(o, "gradient is not finite (norm " + norm + ")");
             return;
         }
+        double applied = norm;
         if (config.hasClipNorm() && norm > config.clipNorm()) {
-            double c = config.clipNorm() / norm;
+            clip(g, config.clipNorm() / norm);
+            applied = config.clipNorm();
+        }
+        if (fastPathSafe(applied, lr, kStep)) {
+            applyStep(g, lr, kStep);
+            os.advance();
+            o.stepped = true;
+        } else {
+            guardedStep(o, g, norm, lr, kStep);
+        }
+    }
+
+    private void addL2(double[] g, double l2) {
+        if (lookAhead && !evalParamsValid) {
+            // a restored learner flushing before its next event: the look-ahead point of the open batch
+            lookAheadPoint();
+        }
+        double[] at = lookAhead ? evalParams : state.params;
+        for (int i = 0; i < nw; i++) {
+            g[i] += l2 * at[i];
+        }
+    }
+
+    private void clip(double[] g, double c) {
+        for (int i = 0; i < n; i++) {
+            g[i] *= c;
+        }
+    }
+
+    /**
+     * {@code Σ g²}. With clipping, where the norm scales every step, in the reference's order (weights row by
+     * row, then intercepts); otherwise, where it only feeds the diagnostics and the guard, in four partial sums
+     * that break the dependency chain.
+     */
+    private double sumOfSquares(double[] g) {
+        if (config.hasClipNorm()) {
+            double sq = 0.0;
             for (int i = 0; i < n; i++) {
-                g[i] *= c;
+                sq += g[i] * g[i];
+            }
+            return sq;
+        }
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += g[i] * g[i];
+            s1 += g[i + 1] * g[i + 1];
+            s2 += g[i + 2] * g[i + 2];
+            s3 += g[i + 3] * g[i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += g[i] * g[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * Whether a step with gradient norm {@code gn} provably leaves every parameter and slot finite: the
+     * optimizer bounds how far one step moves a coordinate and how large its slots can grow
+     * ({@link Optimizer#stepBound}); with the running bounds on the current values far below overflow, the
+     * step needs neither a backup nor a check. Commits the new bounds when it answers yes.
+     */
+    private boolean fastPathSafe(double gn, double lr, long kStep) {
+        if (Double.isNaN(paramBound)) {
+            recomputeBounds();
+        }
+        double dw = optimizer.stepBound(gn, lr, kStep, slotBounds, nextSlotBounds);
+        if (ilr) {
+            dw = Math.max(dw, config.interceptLearningRate() * gn);
+        }
+        double next = paramBound + dw;
+        if (!(next < SAFE)) {
+            return false;
+        }
+        for (double b : nextSlotBounds) {
+            if (!(b < SAFE)) {
+                return false;
             }
         }
-        double[][] slots = os.slots();
-        System.arraycopy(w, 0, backupParams, 0, n);
+        paramBound = next;
+        System.arraycopy(nextSlotBounds, 0, slotBounds, 0, slotBounds.length);
+        return true;
+    }
+
+    private void recomputeBounds() {
+        paramBound = maxAbs(state.params);
+        double[][] slots = state.optimizer.slots();
         for (int i = 0; i < slots.length; i++) {
-            System.arraycopy(slots[i], 0, backupSlots[i], 0, n);
+            slotBounds[i] = maxAbs(slots[i]);
         }
-        double probe = optimizer.apply(w, g, slots, 0, optimizerEnd, lr, kStep);
+    }
+
+    private static double maxAbs(double[] v) {
+        double max = 0.0;
+        for (double x : v) {
+            max = Math.max(max, Math.abs(x));
+        }
+        return max;
+    }
+
+    /** The optimizer step, plain SGD on the intercepts when their rate is set, then proximal L1. */
+    private void applyStep(double[] g, double lr, long kStep) {
+        double[] w = state.params;
+        optimizer.apply(w, g, state.optimizer.slots(), 0, optimizerEnd, lr, kStep);
         if (ilr) {
             double rate = config.interceptLearningRate();
             for (int i = nw; i < n; i++) {
-                double nb = w[i] - rate * g[i];
-                w[i] = nb;
-                probe += nb * 0.0;
+                w[i] -= rate * g[i];
             }
         }
         double l1 = config.l1();
@@ -414,17 +580,43 @@ public final class OnlineLearner {
                 w[i] = a > 0 ? Math.signum(wi) * a : 0.0;
             }
         }
-        if (Double.isNaN(probe)) {
+    }
+
+    /** The slow path: back up, step, check every value, restore on failure; then exact bounds again. */
+    private void guardedStep(Outcome o, double[] g, double norm, double lr, long kStep) {
+        LearnerState s = state;
+        double[] w = s.params;
+        double[][] slots = s.optimizer.slots();
+        System.arraycopy(w, 0, backupParams, 0, n);
+        for (int i = 0; i < slots.length; i++) {
+            System.arraycopy(slots[i], 0, backupSlots[i], 0, n);
+        }
+        applyStep(g, lr, kStep);
+        boolean finite = allFinite(w);
+        for (double[] slot : slots) {
+            finite &= allFinite(slot);
+        }
+        if (!finite) {
             System.arraycopy(backupParams, 0, w, 0, n);
             for (int i = 0; i < slots.length; i++) {
                 System.arraycopy(backupSlots[i], 0, slots[i], 0, n);
             }
             refuse(o, "the step would make a parameter or optimizer slot non-finite (gradient norm " + norm
                     + ", learning rate " + lr + ")");
-            return;
+        } else {
+            s.optimizer.advance();
+            o.stepped = true;
         }
-        os.advance();
-        o.stepped = true;
+        recomputeBounds();
+    }
+
+    private static boolean allFinite(double[] v) {
+        for (double x : v) {
+            if (!(Math.abs(x) <= Double.MAX_VALUE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void refuse(Outcome o, String why) {

@@ -26,17 +26,20 @@ public record AdaGrad(double epsilon) implements Optimizer {
     }
 
     @Override
-    public double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
+    public void apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
         double[] s = slots[0];
-        double probe = 0.0;
         for (int i = from; i < to; i++) {
             double gi = g[i];
             double ns = s[i] + gi * gi;
-            double nw = w[i] - lr * gi / Math.sqrt(ns + epsilon);
             s[i] = ns;
-            w[i] = nw;
-            probe += ns * 0.0 + nw * 0.0;
+            w[i] -= lr * gi / Math.sqrt(ns + epsilon);
         }
-        return probe;
+    }
+
+    /** {@code |g_i|/√(G_i + ε) <= 1} since {@code G_i} already includes {@code g_i²}: a step moves at most lr. */
+    @Override
+    public double stepBound(double gradientNorm, double lr, long k, double[] slotBounds, double[] nextSlotBounds) {
+        nextSlotBounds[0] = slotBounds[0] + gradientNorm * gradientNorm;
+        return lr;
     }
 }

@@ -32,23 +32,34 @@ public record Adam(double beta1, double beta2, double epsilon) implements Optimi
     }
 
     @Override
-    public double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
+    public void apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
         double[] m = slots[0];
         double[] v = slots[1];
-        double step = lr * Math.sqrt(1.0 - Math.pow(beta2, k + 1.0)) / (1.0 - Math.pow(beta1, k + 1.0));
+        double step = stepSize(lr, k);
         double c1 = 1.0 - beta1;
         double c2 = 1.0 - beta2;
-        double probe = 0.0;
         for (int i = from; i < to; i++) {
             double gi = g[i];
             double nm = beta1 * m[i] + c1 * gi;
             double nv = beta2 * v[i] + c2 * (gi * gi);
-            double nw = w[i] - step * nm / (Math.sqrt(nv) + epsilon);
             m[i] = nm;
             v[i] = nv;
-            w[i] = nw;
-            probe += nm * 0.0 + nv * 0.0 + nw * 0.0;
+            w[i] -= step * nm / (Math.sqrt(nv) + epsilon);
         }
-        return probe;
+    }
+
+    private double stepSize(double lr, long k) {
+        return lr * Math.sqrt(1.0 - Math.pow(beta2, k + 1.0)) / (1.0 - Math.pow(beta1, k + 1.0));
+    }
+
+    /**
+     * The step size is at most {@code lr/(1 − β1)} and {@code |m_i|/(√v_i + ε) <= |m_i|/ε}: coarse, but far
+     * from overflow in any sane run, and free of {@code Math.pow}.
+     */
+    @Override
+    public double stepBound(double gradientNorm, double lr, long k, double[] slotBounds, double[] nextSlotBounds) {
+        nextSlotBounds[0] = beta1 * slotBounds[0] + (1.0 - beta1) * gradientNorm;
+        nextSlotBounds[1] = beta2 * slotBounds[1] + (1.0 - beta2) * gradientNorm * gradientNorm;
+        return lr / (1.0 - beta1) * nextSlotBounds[0] / epsilon;
     }
 }

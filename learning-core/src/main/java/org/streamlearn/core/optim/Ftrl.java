@@ -45,10 +45,9 @@ public record Ftrl(double alpha, double beta, double l1, double l2) implements O
     }
 
     @Override
-    public double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
+    public void apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
         double[] z = slots[0];
         double[] n = slots[1];
-        double probe = 0.0;
         for (int i = from; i < to; i++) {
             double gi = g[i];
             double ni = n[i];
@@ -65,8 +64,12 @@ public record Ftrl(double alpha, double beta, double l1, double l2) implements O
             z[i] = nz;
             n[i] = nn;
             w[i] = nw;
-            probe += nz * 0.0 + nn * 0.0 + nw * 0.0;
         }
-        return probe;
+    }
+
+    /** No cheap bound: FTRL's weights are a closed form of (z, n); its steps always take the guarded path. */
+    @Override
+    public double stepBound(double gradientNorm, double lr, long k, double[] slotBounds, double[] nextSlotBounds) {
+        return Double.POSITIVE_INFINITY;
     }
 }

@@ -25,20 +25,22 @@ public record Momentum(double momentum) implements Optimizer {
     }
 
     @Override
-    public double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
-        return heavyBall(momentum, w, g, slots[0], from, to, lr);
+    public void apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
+        heavyBall(momentum, w, g, slots[0], from, to, lr);
     }
 
-    /** {@code v = ρ·v + lr·g; w −= v} on {@code [from, to)}; returns the finiteness probe. */
-    static double heavyBall(double momentum, double[] w, double[] g, double[] v, int from, int to, double lr) {
-        double probe = 0.0;
+    @Override
+    public double stepBound(double gradientNorm, double lr, long k, double[] slotBounds, double[] nextSlotBounds) {
+        nextSlotBounds[0] = momentum * slotBounds[0] + lr * gradientNorm;
+        return nextSlotBounds[0];
+    }
+
+    /** {@code v = ρ·v + lr·g; w −= v} on {@code [from, to)}. */
+    static void heavyBall(double momentum, double[] w, double[] g, double[] v, int from, int to, double lr) {
         for (int i = from; i < to; i++) {
             double nv = momentum * v[i] + lr * g[i];
-            double nw = w[i] - nv;
             v[i] = nv;
-            w[i] = nw;
-            probe += nv * 0.0 + nw * 0.0;
+            w[i] -= nv;
         }
-        return probe;
     }
 }

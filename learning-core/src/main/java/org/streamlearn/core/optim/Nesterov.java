@@ -40,7 +40,13 @@ public record Nesterov(double momentum) implements Optimizer {
     }
 
     @Override
-    public double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
-        return Momentum.heavyBall(momentum, w, g, slots[0], from, to, lr);
+    public void apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
+        Momentum.heavyBall(momentum, w, g, slots[0], from, to, lr);
+    }
+
+    @Override
+    public double stepBound(double gradientNorm, double lr, long k, double[] slotBounds, double[] nextSlotBounds) {
+        nextSlotBounds[0] = momentum * slotBounds[0] + lr * gradientNorm;
+        return nextSlotBounds[0];
     }
 }

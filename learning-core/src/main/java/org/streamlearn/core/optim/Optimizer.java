@@ -4,9 +4,9 @@ package org.streamlearn.core.optim;
  * An optimizer's configuration: an immutable record. Its learned state lives in an {@link OptimizerState}.
  *
  * <p>{@link #apply} takes one step on coordinates {@code [from, to)} of {@code w} with gradient {@code g} and
- * rate {@code lr} ({@code lr_k} of the schedule), updating {@code w} and the slots in place. It returns a
- * finiteness probe: {@code 0.0} when every value it wrote is finite, NaN otherwise (the sum of each written
- * value times zero), which the divergence guard uses without another pass over the arrays.
+ * rate {@code lr} ({@code lr_k} of the schedule), updating {@code w} and the slots in place, in loops the JIT
+ * can vectorize. {@link #stepBound} bounds what one step can do, which lets the divergence guard skip its
+ * backup and check while the parameters are far from overflow.
  */
 public sealed interface Optimizer
         permits Sgd, Momentum, Nesterov, AdaGrad, RmsProp, Adam, Ftrl {
@@ -48,9 +48,15 @@ public sealed interface Optimizer
      * @param slots the optimizer's slots, updated in place
      * @param lr    the scheduled rate {@code lr_k}
      * @param k     the number of steps taken before this one
-     * @return {@code 0.0} if every written value is finite, else NaN
      */
-    double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k);
+    void apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k);
+
+    /**
+     * An upper bound on {@code |Δw_i|} for one step whose gradient has L2 norm at most {@code gradientNorm}
+     * (so {@code |g_i| <= gradientNorm}), given bounds {@code slotBounds[s] >= max_i |slot_s[i]|}; writes the
+     * slots' bounds after the step into {@code nextSlotBounds}. {@code +∞} when no useful bound exists.
+     */
+    double stepBound(double gradientNorm, double lr, long k, double[] slotBounds, double[] nextSlotBounds);
 
     /** A fresh state for {@code parameterCount} coordinates. */
     default OptimizerState newState(int parameterCount) {

@@ -28,18 +28,21 @@ public record RmsProp(double rho, double epsilon) implements Optimizer {
     }
 
     @Override
-    public double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
+    public void apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
         double[] e = slots[0];
         double oneMinusRho = 1.0 - rho;
-        double probe = 0.0;
         for (int i = from; i < to; i++) {
             double gi = g[i];
             double ne = rho * e[i] + oneMinusRho * (gi * gi);
-            double nw = w[i] - lr * gi / Math.sqrt(ne + epsilon);
             e[i] = ne;
-            w[i] = nw;
-            probe += ne * 0.0 + nw * 0.0;
+            w[i] -= lr * gi / Math.sqrt(ne + epsilon);
         }
-        return probe;
+    }
+
+    /** {@code E_i >= (1 − ρ)·g_i²} after the update, so a step moves at most {@code lr/√(1 − ρ)}. */
+    @Override
+    public double stepBound(double gradientNorm, double lr, long k, double[] slotBounds, double[] nextSlotBounds) {
+        nextSlotBounds[0] = rho * slotBounds[0] + (1.0 - rho) * gradientNorm * gradientNorm;
+        return lr / Math.sqrt(1.0 - rho);
     }
 }

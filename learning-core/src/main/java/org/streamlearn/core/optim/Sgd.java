@@ -16,13 +16,14 @@ public record Sgd() implements Optimizer {
     }
 
     @Override
-    public double apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
-        double probe = 0.0;
+    public void apply(double[] w, double[] g, double[][] slots, int from, int to, double lr, long k) {
         for (int i = from; i < to; i++) {
-            double nw = w[i] - lr * g[i];
-            w[i] = nw;
-            probe += nw * 0.0;
+            w[i] -= lr * g[i];
         }
-        return probe;
+    }
+
+    @Override
+    public double stepBound(double gradientNorm, double lr, long k, double[] slotBounds, double[] nextSlotBounds) {
+        return lr * gradientNorm;
     }
 }
