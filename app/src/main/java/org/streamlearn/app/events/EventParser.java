@@ -1,6 +1,8 @@
 package org.streamlearn.app.events;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +32,146 @@ public final class EventParser {
 
     /** A training event from UTF-8 JSON bytes. */
     public static ParsedEvent parseTraining(byte[] json) {
-        return parse(tree(json), true);
+        ParsedEvent fast = fast(json, true);
+        return fast != null ? fast : parse(tree(json), true);
+    }
+
+    /**
+     * The streaming fast path for well-formed events: one pass of Jackson's token parser, no tree. It accepts
+     * only what is plainly valid (known fields once each, finite numbers, the right token types, nothing after
+     * the object) and returns null for anything else, which the tree-based parser then reports precisely.
+     */
+    static ParsedEvent fast(byte[] json, boolean training) {
+        if (json == null || json.length == 0) {
+            return null;
+        }
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            double[] dense = null;
+            Map<String, Double> named = null;
+            double label = Double.NaN;
+            String labelText = null;
+            boolean hasLabel = false;
+            double weight = 1.0;
+            boolean hasWeight = false;
+            String id = null;
+            String model = null;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (f) {
+                    case "features" -> {
+                        if (dense != null || named != null) {
+                            return null;
+                        }
+                        if (v == JsonToken.START_ARRAY) {
+                            dense = denseFeatures(p);
+                            if (dense == null) {
+                                return null;
+                            }
+                        } else if (v == JsonToken.START_OBJECT) {
+                            named = namedFeatures(p);
+                            if (named == null) {
+                                return null;
+                            }
+                        } else {
+                            return null;
+                        }
+                    }
+                    case "label" -> {
+                        if (!training || hasLabel) {
+                            return null;
+                        }
+                        hasLabel = true;
+                        if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+                            label = p.getDoubleValue();
+                            if (!Double.isFinite(label)) {
+                                return null;
+                            }
+                        } else if (v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE) {
+                            label = v == JsonToken.VALUE_TRUE ? 1.0 : 0.0;
+                        } else if (v == JsonToken.VALUE_STRING) {
+                            labelText = p.getText();
+                        } else {
+                            return null;
+                        }
+                    }
+                    case "weight" -> {
+                        if (!training || hasWeight || (v != JsonToken.VALUE_NUMBER_INT
+                                && v != JsonToken.VALUE_NUMBER_FLOAT)) {
+                            return null;
+                        }
+                        hasWeight = true;
+                        weight = p.getDoubleValue();
+                        if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
+                            return null;
+                        }
+                    }
+                    case "id" -> {
+                        if (id != null || v != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        id = p.getText();
+                    }
+                    case "model" -> {
+                        if (model != null || v != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        model = p.getText();
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null || (dense == null && named == null)
+                    || (training && !hasLabel)) {
+                return null;
+            }
+            return new ParsedEvent(dense, named, label, labelText, hasLabel, weight, id, model);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static double[] denseFeatures(JsonParser p) throws IOException {
+        double[] buf = new double[16];
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
+                return null;
+            }
+            double v = p.getDoubleValue();
+            if (!Double.isFinite(v)) {
+                return null;
+            }
+            if (n == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, n * 2);
+            }
+            buf[n++] = v;
+        }
+        return n == 0 ? null : (n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
+    }
+
+    private static Map<String, Double> namedFeatures(JsonParser p) throws IOException {
+        Map<String, Double> named = new LinkedHashMap<>();
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (v != JsonToken.VALUE_NUMBER_FLOAT && v != JsonToken.VALUE_NUMBER_INT) {
+                return null;
+            }
+            double d = p.getDoubleValue();
+            if (!Double.isFinite(d) || named.put(name, d) != null) {
+                return null;
+            }
+        }
+        return t == JsonToken.END_OBJECT && !named.isEmpty() ? named : null;
     }
 
     /** A training event from JSON text. */
@@ -40,7 +181,8 @@ public final class EventParser {
 
     /** A prediction request from UTF-8 JSON bytes ({@code label} not allowed). */
     public static ParsedEvent parseRequest(byte[] json) {
-        return parse(tree(json), false);
+        ParsedEvent fast = fast(json, false);
+        return fast != null ? fast : parse(tree(json), false);
     }
 
     /** A prediction request from JSON text. */

@@ -1,0 +1,59 @@
+package org.streamlearn.app.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The streaming fast path parses exactly what the tree parser does, and declines everything doubtful. */
+class EventParserTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"features\":[1,2.5,-3e-7],\"label\":4}",
+        "{\"label\":0.1,\"features\":[0.30000000000000004, 1e300]}",
+        "{\"features\":{\"a\":1,\"b\":-2.5},\"label\":true,\"weight\":0.5,\"id\":\"e1\",\"model\":\"m\"}",
+        "{\"features\":[1],\"label\":\"cat\"}",
+        "  {\"features\":[9007199254740993],\"label\":false}  "})
+    void theFastPathAgreesWithTheTreeParser(String json) {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        ParsedEvent fast = EventParser.fast(b, true);
+        ParsedEvent tree = EventParser.parse(treeOf(json), true);
+        assertThat(fast).isNotNull();
+        assertThat(fast.dense()).isEqualTo(tree.dense());
+        assertThat(fast.named()).isEqualTo(tree.named());
+        assertThat(Double.doubleToLongBits(fast.label())).isEqualTo(Double.doubleToLongBits(tree.label()));
+        assertThat(fast.labelText()).isEqualTo(tree.labelText());
+        assertThat(fast.weight()).isEqualTo(tree.weight());
+        assertThat(fast.id()).isEqualTo(tree.id());
+        assertThat(fast.model()).isEqualTo(tree.model());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"features\":[1,NaN],\"label\":1}",
+        "{\"features\":[1,\"x\"],\"label\":1}",
+        "{\"features\":[],\"label\":1}",
+        "{\"features\":{},\"label\":1}",
+        "{\"features\":[1],\"label\":1,\"extra\":2}",
+        "{\"features\":[1],\"label\":1,\"label\":2}",
+        "{\"features\":[1]}",
+        "{\"features\":[1],\"label\":1} trailing",
+        "[1,2]",
+        "{\"features\":[1e400],\"label\":1}",
+        "{\"features\":[1],\"label\":1,\"weight\":-1}",
+        "{\"features\":[1],\"label\":null}",
+        "{\"features\":[1],\"label\":1,\"id\":7}"})
+    void theFastPathDeclinesWhatTheTreeParserMustJudge(String json) {
+        assertThat(EventParser.fast(json.getBytes(StandardCharsets.UTF_8), true)).isNull();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode treeOf(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
