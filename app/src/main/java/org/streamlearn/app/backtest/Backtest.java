@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,22 +28,26 @@ public final class Backtest {
 
     /** Options of a backtest. */
     public record Options(Path input, Path out, int traceEvery, boolean skipInvalid, PrintWriter progress) {
+        /** The report's title: the input file's name. */
+        String title() {
+            return input == null ? "topic" : input.getFileName().toString();
+        }
     }
 
     /** What went wrong with a line, when not skipping. */
     public static final class LineException extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        private final long line;
+        private final String where;
 
-        LineException(Path file, long line, String run, InvalidEventException cause) {
-            super(file.getFileName() + ":" + line + ": " + (run == null ? "" : "[" + run + "] ") + cause.getMessage()
+        LineException(String where, String run, InvalidEventException cause) {
+            super(where + ": " + (run == null ? "" : "[" + run + "] ") + cause.getMessage()
                     + " (use --skip-invalid to count and skip such lines)", cause);
-            this.line = line;
+            this.where = where;
         }
 
-        /** 1-based line number. */
-        public long line() {
-            return line;
+        /** Where the bad event stands ({@code file:line} or {@code topic-partition@offset}). */
+        public String where() {
+            return where;
         }
     }
 
@@ -57,64 +60,63 @@ public final class Backtest {
 
     /** Runs {@code runs} over the input and writes the summary and traces. */
     public static Result run(List<BacktestRun> runs, Options o) throws IOException {
+        try (Source source = Source.file(o.input())) {
+            return run(runs, source, o);
+        }
+    }
+
+    /** Runs {@code runs} over {@code source} and writes the summary, traces and report into {@code o.out()}. */
+    public static Result run(List<BacktestRun> runs, Source source, Options o) throws IOException {
         Files.createDirectories(o.out());
         List<BufferedWriter> traces = new ArrayList<>();
         long lines = 0;
         long events = 0;
         long invalid = 0;
-        long size = Files.size(o.input());
-        long bytes = 0;
-        Progress progress = new Progress(o.progress(), size);
+        Progress progress = new Progress(o.progress());
         try {
             for (BacktestRun r : runs) {
                 traces.add(Files.newBufferedWriter(o.out().resolve("trace-" + r.name() + ".jsonl"),
                         StandardCharsets.UTF_8));
             }
-            try (BufferedReader in = Files.newBufferedReader(o.input(), StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines++;
-                    bytes += line.length() + 1;
-                    if (line.isBlank()) {
-                        continue;
+            String line;
+            while ((line = source.next()) != null) {
+                lines++;
+                ParsedEvent e;
+                try {
+                    e = EventParser.parseTraining(line);
+                } catch (InvalidEventException ex) {
+                    if (!o.skipInvalid()) {
+                        throw new LineException(source.where(), null, ex);
                     }
-                    ParsedEvent e;
+                    invalid++;
+                    for (BacktestRun r : runs) {
+                        r.skip();
+                    }
+                    continue;
+                }
+                events++;
+                boolean bad = false;
+                for (BacktestRun r : runs) {
                     try {
-                        e = EventParser.parseTraining(line);
+                        r.learn(e, events);
                     } catch (InvalidEventException ex) {
                         if (!o.skipInvalid()) {
-                            throw new LineException(o.input(), lines, null, ex);
+                            throw new LineException(source.where(), runs.size() > 1 ? r.name() : null, ex);
                         }
-                        invalid++;
-                        for (BacktestRun r : runs) {
-                            r.skip();
-                        }
-                        continue;
+                        r.skip();
+                        bad = true;
                     }
-                    events++;
-                    boolean bad = false;
-                    for (BacktestRun r : runs) {
-                        try {
-                            r.learn(e, events);
-                        } catch (InvalidEventException ex) {
-                            if (!o.skipInvalid()) {
-                                throw new LineException(o.input(), lines, runs.size() > 1 ? r.name() : null, ex);
-                            }
-                            r.skip();
-                            bad = true;
-                        }
-                    }
-                    if (bad) {
-                        invalid++;
-                    }
-                    if (events % o.traceEvery() == 0) {
-                        for (int i = 0; i < runs.size(); i++) {
-                            traces.get(i).write(JSON.writeValueAsString(runs.get(i).traceLine()));
-                            traces.get(i).newLine();
-                        }
-                    }
-                    progress.update(events, bytes, runs.get(0));
                 }
+                if (bad) {
+                    invalid++;
+                }
+                if (events % o.traceEvery() == 0) {
+                    for (int i = 0; i < runs.size(); i++) {
+                        traces.get(i).write(JSON.writeValueAsString(runs.get(i).traceLine()));
+                        traces.get(i).newLine();
+                    }
+                }
+                progress.update(events, source.progress(), runs.get(0));
             }
             for (int i = 0; i < runs.size(); i++) {
                 BacktestRun r = runs.get(i);
@@ -129,7 +131,7 @@ public final class Backtest {
             progress.done(events, invalid);
         }
         ObjectNode summary = JsonNodeFactory.instance.objectNode();
-        summary.put("input", o.input().toString());
+        summary.put("input", source.name());
         summary.put("lines", lines);
         summary.put("events", events);
         summary.put("invalid", invalid);
@@ -183,23 +185,21 @@ public final class Backtest {
             table.append("</tr>");
         }
         table.append("</table>");
-        Report.write(o.out().resolve("report.html"), "streamlearn backtest: " + o.input().getFileName(), ewma,
+        Report.write(o.out().resolve("report.html"), "streamlearn backtest: " + o.title(), ewma,
                 window, table.toString());
     }
 
     /** A one-line progress display on a terminal, at most four updates a second. */
     private static final class Progress {
         private final PrintWriter out;
-        private final long size;
         private final long start = System.nanoTime();
         private long last;
 
-        Progress(PrintWriter out, long size) {
+        Progress(PrintWriter out) {
             this.out = out;
-            this.size = size;
         }
 
-        void update(long events, long bytes, BacktestRun first) {
+        void update(long events, double fraction, BacktestRun first) {
             if (out == null || (events & 1023) != 0) {
                 return;
             }
@@ -210,8 +210,8 @@ public final class Backtest {
             last = now;
             double secs = (now - start) / 1e9;
             out.printf(Locale.ROOT, "\r%,d events  %3.0f%%  %,.0f events/s  [%s] loss %.6g ewma %.6g   ", events,
-                    size == 0 ? 100.0 : Math.min(100.0, 100.0 * bytes / size), events / Math.max(secs, 1e-9),
-                    first.name(), first.model().learned().rolling().mean(), first.model().learned().rolling().ewma());
+                    100.0 * fraction, events / Math.max(secs, 1e-9), first.name(),
+                    first.model().learned().rolling().mean(), first.model().learned().rolling().ewma());
             out.flush();
         }
 

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.streamlearn.app.backtest.Backtest;
 import org.streamlearn.app.backtest.BacktestRun;
+import org.streamlearn.app.backtest.Source;
+import org.streamlearn.app.backtest.TopicSource;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 import org.streamlearn.store.spec.SpecException;
@@ -20,15 +22,27 @@ import picocli.CommandLine.Option;
 
 /** {@code streamlearn backtest}: replay a JSON Lines file through one or more specs side by side. */
 @Command(name = "backtest", mixinStandardHelpOptions = true,
-        description = {"Replays labeled events from a JSON Lines file through one or more model specs, side by side,"
+        description = {"Replays labeled events from a JSON Lines file or a Kafka topic through one or more model specs,"
+                + " side by side,"
                 + " with progressive validation (predict, score, then learn).",
                 "Writes DIR/summary.json (whole-stream metrics and the final model of each spec) and"
                         + " DIR/trace-<name>.jsonl (the rolling loss every N events)."})
 public final class BacktestCommand implements Callable<Integer> {
 
-    @Option(names = "--input", required = true, paramLabel = "FILE",
+    @Option(names = "--input", paramLabel = "FILE",
             description = "JSON Lines events: {\"features\": [...] | {...}, \"label\": ..., \"weight\"?: ...}")
     Path input;
+
+    @Option(names = "--topic", paramLabel = "TOPIC",
+            description = "replay this topic instead, from its beginning to its end when the backtest starts")
+    String topic;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka cluster of --topic")
+    String bootstrapServers;
+
+    @Option(names = "--key", paramLabel = "MODEL",
+            description = "with --topic: only this record key (one model's events, in their order)")
+    String key;
 
     @Option(names = "--spec", required = true, paramLabel = "[NAME=]SPEC.json",
             description = "a model spec file (repeatable); the run is named after the file unless NAME= is given")
@@ -55,8 +69,18 @@ public final class BacktestCommand implements Callable<Integer> {
         if (traceEvery < 1) {
             throw new CommandLine.ParameterException(command.commandLine(), "--trace-every: must be >= 1");
         }
-        if (!Files.isRegularFile(input)) {
+        if ((input == null) == (topic == null)) {
+            throw new CommandLine.ParameterException(command.commandLine(), "give either --input FILE or --topic TOPIC"
+                    + " (with --bootstrap-servers)");
+        }
+        if (input != null && !Files.isRegularFile(input)) {
             throw new CommandLine.ParameterException(command.commandLine(), "--input: no such file: " + input);
+        }
+        if (topic != null && bootstrapServers == null) {
+            throw new CommandLine.ParameterException(command.commandLine(), "--topic needs --bootstrap-servers");
+        }
+        if (key != null && topic == null) {
+            throw new CommandLine.ParameterException(command.commandLine(), "--key goes with --topic");
         }
         List<BacktestRun> runs = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -92,10 +116,11 @@ public final class BacktestCommand implements Callable<Integer> {
             runs.add(new BacktestRun(unique, spec));
         }
         Backtest.Result r;
-        try {
-            r = Backtest.run(runs, new Backtest.Options(input, out, traceEvery, skipInvalid,
-                    quiet ? null : command.commandLine().getErr()));
-        } catch (Backtest.LineException e) {
+        Backtest.Options options = new Backtest.Options(input, out, traceEvery, skipInvalid,
+                quiet ? null : command.commandLine().getErr());
+        try (Source source = input != null ? Source.file(input) : new TopicSource(bootstrapServers, topic, key)) {
+            r = Backtest.run(runs, source, options);
+        } catch (Backtest.LineException | IllegalArgumentException e) {
             command.commandLine().getErr().println("\nerror: " + e.getMessage());
             return 2;
         }
