@@ -106,6 +106,16 @@ class ServiceHttpTest {
             HttpResponse<String> wrong = http("POST", base + "/models/m1/predict", "{\"features\":[1]}");
             assertThat(wrong.statusCode()).isEqualTo(400);
             assertThat(JSON.readTree(wrong.body()).get("error").get("field").asText()).isEqualTo("features");
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                var resource = new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, c.topics().modelParameters());
+                String policy = admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                        .get("cleanup.policy").value();
+                assertThat(policy).as("model-parameters is compacted").isEqualTo("compact");
+                assertThat(admin.describeTopics(List.of(c.topics().trainingEvents())).allTopicNames().get()
+                        .get(c.topics().trainingEvents()).partitions()).hasSize(2);
+            }
             HttpResponse<String> list = http("GET", base + "/models", null);
             assertThat(JSON.readTree(list.body()).get(0).get("model").asText()).isEqualTo("m1");
             assertDashboardRendersInABrowser(base);
