@@ -16,6 +16,7 @@ import org.streamlearn.core.loss.LogLoss;
 import org.streamlearn.core.loss.Loss;
 import org.streamlearn.core.loss.SquaredLoss;
 import org.streamlearn.core.optim.Sgd;
+import org.streamlearn.core.testing.GradientChecks;
 
 /**
  * Finite-difference gradient check of {@link MlpModel} through {@link Model#forward}/{@link Model#backward}, for
@@ -99,50 +100,24 @@ class MlpGradientCheckTest {
         return false;
     }
 
-    private static double weightedLoss(Case c, Setup st, double[] params) {
-        double[] s = new double[c.outputs()];
-        st.model().forward(params, st.x(), s);
-        double l = c.task() == Task.MULTICLASS ? CrossEntropyLoss.INSTANCE.value((int) st.y(), s, c.outputs())
-                : c.loss().value(st.y(), s[0]);
-        return c.weight() * l;
+    private static GradientChecks checks(Case c, Setup st) {
+        return new GradientChecks(st.model(), c.task(), c.loss(), c.outputs(), c.weight(), st.x(), st.y());
     }
 
-    /** {@code ∂L/∂scores} at the setup's parameters; leaves the model's cache at those parameters. */
+    private static double weightedLoss(Case c, Setup st, double[] params) {
+        return checks(c, st).weightedLoss(params);
+    }
+
     private static double[] dScores(Case c, Setup st) {
-        double[] s = new double[c.outputs()];
-        st.model().forward(st.params(), st.x(), s);
-        double[] ds = new double[c.outputs()];
-        if (c.task() == Task.MULTICLASS) {
-            CrossEntropyLoss.INSTANCE.derivative((int) st.y(), s, c.outputs(), c.weight(), ds);
-        } else {
-            ds[0] = c.loss().derivative(st.y(), s[0]) * c.weight();
-        }
-        return ds;
+        return checks(c, st).dScores(st.params());
     }
 
     private static double[] finiteDifferences(Case c, Setup st) {
-        double[] p = st.params().clone();
-        double[] fd = new double[p.length];
-        for (int i = 0; i < p.length; i++) {
-            double orig = p[i];
-            double h = 1e-6 * Math.max(1.0, Math.abs(orig));
-            p[i] = orig + h;
-            double up = weightedLoss(c, st, p);
-            p[i] = orig - h;
-            double down = weightedLoss(c, st, p);
-            p[i] = orig;
-            fd[i] = (up - down) / (2 * h);
-        }
-        return fd;
+        return checks(c, st).finiteDifferences(st.params(), 1e-6);
     }
 
     private static void assertGradient(double[] actual, double[] expected, String what) {
-        assertThat(actual).hasSameSizeAs(expected);
-        for (int i = 0; i < actual.length; i++) {
-            assertThat(actual[i]).as("%s, parameter %d (finite difference %s)", what, i, expected[i])
-                    .isCloseTo(expected[i], within(REL * Math.max(Math.abs(actual[i]), Math.abs(expected[i]))
-                            + 1e-8));
-        }
+        GradientChecks.assertGradient(actual, expected, what, REL, 1e-8);
     }
 
     @ParameterizedTest
