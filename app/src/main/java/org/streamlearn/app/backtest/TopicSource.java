@@ -126,6 +126,6 @@ public final class TopicSource implements Source {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close();
     }
 }
