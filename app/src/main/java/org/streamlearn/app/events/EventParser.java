@@ -46,95 +46,111 @@ public final class EventParser {
             return null;
         }
         try (JsonParser p = MAPPER.getFactory().createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            double[] dense = null;
-            Map<String, Double> named = null;
-            double label = Double.NaN;
-            String labelText = null;
-            boolean hasLabel = false;
-            double weight = 1.0;
-            boolean hasWeight = false;
-            String id = null;
-            String model = null;
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (f) {
-                    case "features" -> {
-                        if (dense != null || named != null) {
-                            return null;
-                        }
-                        if (v == JsonToken.START_ARRAY) {
-                            dense = denseFeatures(p);
-                            if (dense == null) {
-                                return null;
-                            }
-                        } else if (v == JsonToken.START_OBJECT) {
-                            named = namedFeatures(p);
-                            if (named == null) {
-                                return null;
-                            }
-                        } else {
-                            return null;
-                        }
-                    }
-                    case "label" -> {
-                        if (!training || hasLabel) {
-                            return null;
-                        }
-                        hasLabel = true;
-                        if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
-                            label = p.getDoubleValue();
-                            if (!Double.isFinite(label)) {
-                                return null;
-                            }
-                        } else if (v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE) {
-                            label = v == JsonToken.VALUE_TRUE ? 1.0 : 0.0;
-                        } else if (v == JsonToken.VALUE_STRING) {
-                            labelText = p.getText();
-                        } else {
-                            return null;
-                        }
-                    }
-                    case "weight" -> {
-                        if (!training || hasWeight || (v != JsonToken.VALUE_NUMBER_INT
-                                && v != JsonToken.VALUE_NUMBER_FLOAT)) {
-                            return null;
-                        }
-                        hasWeight = true;
-                        weight = p.getDoubleValue();
-                        if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
-                            return null;
-                        }
-                    }
-                    case "id" -> {
-                        if (id != null || v != JsonToken.VALUE_STRING) {
-                            return null;
-                        }
-                        id = p.getText();
-                    }
-                    case "model" -> {
-                        if (model != null || v != JsonToken.VALUE_STRING) {
-                            return null;
-                        }
-                        model = p.getText();
-                    }
-                    default -> {
-                        return null;
-                    }
-                }
-            }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null || (dense == null && named == null)
-                    || (training && !hasLabel)) {
-                return null;
-            }
-            return new ParsedEvent(dense, named, label, labelText, hasLabel, weight, id, model);
+            return fast(p, training);
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The fast path on text (backtest files), with the same parser as on bytes. */
+    static ParsedEvent fast(String json, boolean training) {
+        if (json == null || json.isEmpty()) {
+            return null;
+        }
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            return fast(p, training);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static ParsedEvent fast(JsonParser p, boolean training) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        double[] dense = null;
+        Map<String, Double> named = null;
+        double label = Double.NaN;
+        String labelText = null;
+        boolean hasLabel = false;
+        double weight = 1.0;
+        boolean hasWeight = false;
+        String id = null;
+        String model = null;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (f) {
+                case "features" -> {
+                    if (dense != null || named != null) {
+                        return null;
+                    }
+                    if (v == JsonToken.START_ARRAY) {
+                        dense = denseFeatures(p);
+                        if (dense == null) {
+                            return null;
+                        }
+                    } else if (v == JsonToken.START_OBJECT) {
+                        named = namedFeatures(p);
+                        if (named == null) {
+                            return null;
+                        }
+                    } else {
+                        return null;
+                    }
+                }
+                case "label" -> {
+                    if (!training || hasLabel) {
+                        return null;
+                    }
+                    hasLabel = true;
+                    if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+                        label = p.getDoubleValue();
+                        if (!Double.isFinite(label)) {
+                            return null;
+                        }
+                    } else if (v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE) {
+                        label = v == JsonToken.VALUE_TRUE ? 1.0 : 0.0;
+                    } else if (v == JsonToken.VALUE_STRING) {
+                        labelText = p.getText();
+                    } else {
+                        return null;
+                    }
+                }
+                case "weight" -> {
+                    if (!training || hasWeight || (v != JsonToken.VALUE_NUMBER_INT
+                            && v != JsonToken.VALUE_NUMBER_FLOAT)) {
+                        return null;
+                    }
+                    hasWeight = true;
+                    weight = p.getDoubleValue();
+                    if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
+                        return null;
+                    }
+                }
+                case "id" -> {
+                    if (id != null || v != JsonToken.VALUE_STRING) {
+                        return null;
+                    }
+                    id = p.getText();
+                }
+                case "model" -> {
+                    if (model != null || v != JsonToken.VALUE_STRING) {
+                        return null;
+                    }
+                    model = p.getText();
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        if (t != JsonToken.END_OBJECT || p.nextToken() != null || (dense == null && named == null)
+                || (training && !hasLabel)) {
+            return null;
+        }
+        return new ParsedEvent(dense, named, label, labelText, hasLabel, weight, id, model);
     }
 
     private static double[] denseFeatures(JsonParser p) throws IOException {
@@ -176,7 +192,8 @@ public final class EventParser {
 
     /** A training event from JSON text. */
     public static ParsedEvent parseTraining(String json) {
-        return parse(tree(json), true);
+        ParsedEvent fast = fast(json, true);
+        return fast != null ? fast : parse(tree(json), true);
     }
 
     /** A prediction request from UTF-8 JSON bytes ({@code label} not allowed). */
@@ -187,7 +204,8 @@ public final class EventParser {
 
     /** A prediction request from JSON text. */
     public static ParsedEvent parseRequest(String json) {
-        return parse(tree(json), false);
+        ParsedEvent fast = fast(json, false);
+        return fast != null ? fast : parse(tree(json), false);
     }
 
     private static JsonNode tree(byte[] json) {

@@ -86,8 +86,6 @@ public final class StreamlearnService implements AutoCloseable {
         if (applicationServer != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
         }
-        // Kafka 4.x warns unless this is set; our processors never throw per record (bad input is dead-lettered)
-        p.put("processing.exception.handler.global.enabled", true);
         p.putAll(c.kafkaOverrides());
         Properties props = new Properties();
         props.putAll(p);

@@ -21,6 +21,10 @@ class EventParserTest {
         ParsedEvent fast = EventParser.fast(b, true);
         ParsedEvent tree = EventParser.parse(treeOf(json), true);
         assertThat(fast).isNotNull();
+        ParsedEvent text = EventParser.fast(json, true);
+        assertThat(text.dense()).isEqualTo(fast.dense());
+        assertThat(text.named()).isEqualTo(fast.named());
+        assertThat(Double.doubleToLongBits(text.label())).isEqualTo(Double.doubleToLongBits(fast.label()));
         assertThat(fast.dense()).isEqualTo(tree.dense());
         assertThat(fast.named()).isEqualTo(tree.named());
         assertThat(Double.doubleToLongBits(fast.label())).isEqualTo(Double.doubleToLongBits(tree.label()));

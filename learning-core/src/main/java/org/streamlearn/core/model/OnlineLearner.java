@@ -159,21 +159,8 @@ public final class OnlineLearner {
      * @throws InvalidExampleException naming the field and the problem
      */
     public void validate(double[] x, double y, double weight) {
-        int d = config.features();
-        if (x == null) {
-            throw new InvalidExampleException("features", "missing");
-        }
-        if (x.length != d) {
-            throw new InvalidExampleException("features", "expected " + d + " values, got " + x.length);
-        }
+        validateFeatures(x);
         double max = config.maxAbsValue();
-        for (int j = 0; j < d; j++) {
-            double v = x[j];
-            if (!(Math.abs(v) <= max)) {
-                throw new InvalidExampleException("features[" + j + "]", Double.isNaN(v) ? "NaN is not a number"
-                        : Double.isInfinite(v) ? "infinite" : "magnitude " + v + " exceeds " + max);
-            }
-        }
         if (!(weight >= 0) || !Double.isFinite(weight)) {
             throw new InvalidExampleException("weight", "must be finite and >= 0, got " + weight);
         }
@@ -196,6 +183,25 @@ public final class OnlineLearner {
                 }
             }
             default -> throw new IllegalStateException();
+        }
+    }
+
+    /** Checks a feature vector: the dimension, every value finite and within {@code maxAbsValue}. */
+    private void validateFeatures(double[] x) {
+        int d = config.features();
+        if (x == null) {
+            throw new InvalidExampleException("features", "missing");
+        }
+        if (x.length != d) {
+            throw new InvalidExampleException("features", "expected " + d + " values, got " + x.length);
+        }
+        double max = config.maxAbsValue();
+        for (int j = 0; j < d; j++) {
+            double v = x[j];
+            if (!(Math.abs(v) <= max)) {
+                throw new InvalidExampleException("features[" + j + "]", Double.isNaN(v) ? "NaN is not a number"
+                        : Double.isInfinite(v) ? "infinite" : "magnitude " + v + " exceeds " + max);
+            }
         }
     }
 
@@ -630,19 +636,7 @@ public final class OnlineLearner {
      * Allocates its result; uses this learner's scratch buffers (not thread-safe).
      */
     public Prediction predict(double[] x) {
-        int d = config.features();
-        if (x == null) {
-            throw new InvalidExampleException("features", "missing");
-        }
-        if (x.length != d) {
-            throw new InvalidExampleException("features", "expected " + d + " values, got " + x.length);
-        }
-        for (int j = 0; j < d; j++) {
-            if (!(Math.abs(x[j]) <= config.maxAbsValue())) {
-                throw new InvalidExampleException("features[" + j + "]", "must be finite and within "
-                        + config.maxAbsValue() + ", got " + x[j]);
-            }
-        }
+        validateFeatures(x);
         double[] xp = x;
         if (state.scaler != null) {
             state.scaler.transform(x, xPredict);

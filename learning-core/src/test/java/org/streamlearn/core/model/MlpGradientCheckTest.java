@@ -104,10 +104,6 @@ class MlpGradientCheckTest {
         return new GradientChecks(st.model(), c.task(), c.loss(), c.outputs(), c.weight(), st.x(), st.y());
     }
 
-    private static double weightedLoss(Case c, Setup st, double[] params) {
-        return checks(c, st).weightedLoss(params);
-    }
-
     private static double[] dScores(Case c, Setup st) {
         return checks(c, st).dScores(st.params());
     }

@@ -32,7 +32,7 @@ public final class BinaryStateCodec {
     public static byte[] encode(ModelState m) {
         LearnerState s = m.learned();
         byte[] id = m.modelId().getBytes(StandardCharsets.UTF_8);
-        byte[] spec = ModelSpecs.toJsonString(m.spec()).getBytes(StandardCharsets.UTF_8);
+        byte[] spec = m.specJsonBytes();
         int n = s.params().length;
         double[][] slots = s.optimizer().slots();
         Standardizer sc = s.scaler();

@@ -25,6 +25,7 @@ public final class ModelState {
     private long version;
     private long updatedAtMs;
     private long batchStartedAtMs;
+    private byte[] specJson;
 
     private ModelState(String modelId, ModelSpec spec, OnlineLearner learner, long version, long updatedAtMs,
             long batchStartedAtMs) {
@@ -115,6 +116,15 @@ public final class ModelState {
     /** The spec. */
     public ModelSpec spec() {
         return spec;
+    }
+
+    /** The spec as compact UTF-8 JSON, computed once (the spec never changes within a state). */
+    public byte[] specJsonBytes() {
+        if (specJson == null) {
+            specJson = org.streamlearn.store.spec.ModelSpecs.toJsonString(spec)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return specJson;
     }
 
     /** The live learner. */

@@ -73,13 +73,7 @@ class MlpStateCodecTest {
                 case BINARY -> s > 0 ? 1 : 0;
                 case MULTICLASS -> Math.floorMod((int) Math.floor(s), l.config().classes());
             };
-            l.learn(x, y);
-            m.touch(1_700_000_000_000L + i);
-            if (l.state().batchCount() == 1) {
-                m.setBatchStartedAtMs(1_700_000_000_000L + i);
-            } else if (l.state().batchCount() == 0) {
-                m.setBatchStartedAtMs(0);
-            }
+            StateCodecTest.learn(m, x, y, i);
         }
     }
 

@@ -83,16 +83,21 @@ class StateCodecTest {
                 case BINARY -> s + r.nextGaussian() > 1 ? 1 : 0;
                 case MULTICLASS -> Math.floorMod((int) Math.floor(s), l.config().classes());
             };
-            if (i < from) {
-                continue;
+            if (i >= from) {
+                learn(m, x, y, i);
             }
-            l.learn(x, y);
-            m.touch(1_700_000_000_000L + i);
-            if (l.state().batchCount() == 1) {
-                m.setBatchStartedAtMs(1_700_000_000_000L + i);
-            } else if (l.state().batchCount() == 0) {
-                m.setBatchStartedAtMs(0);
-            }
+        }
+    }
+
+    /** Learns one event as the service does: the version grows, the open batch's start time is kept. */
+    static void learn(ModelState m, double[] x, double y, int i) {
+        OnlineLearner l = m.learner();
+        l.learn(x, y);
+        m.touch(1_700_000_000_000L + i);
+        if (l.state().batchCount() == 1) {
+            m.setBatchStartedAtMs(1_700_000_000_000L + i);
+        } else if (l.state().batchCount() == 0) {
+            m.setBatchStartedAtMs(0);
         }
     }
 
