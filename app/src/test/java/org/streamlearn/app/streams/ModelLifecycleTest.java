@@ -1,137 +1,23 @@
 package org.streamlearn.app.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.streamlearn.app.config.ConfigLoader;
-import org.streamlearn.app.config.Topics;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.core.model.OnlineLearner;
-import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 import org.streamlearn.store.state.ModelState;
 
 /** The model lifecycle on its own: no Kafka, a map of live models, the time passed in by hand. */
-class ModelLifecycleTest {
-
-    static final String REG = "{\"task\":\"regression\",\"features\":2}";
-    static final String MINIBATCH = "{\"task\":\"regression\",\"features\":2,\"optimizer\":{\"type\":\"adam\","
-            + "\"learningRate\":0.05},\"update\":{\"mode\":\"minibatch\",\"batchSize\":10,\"maxDelayMs\":1000},"
-            + "\"publishEvery\":1}";
-
-    /** The store's contract over a map, as the ModelStore keeps it (open batches noted on markDirty). */
-    static final class MapModels implements LiveModels {
-        final Map<String, LiveModel> live = new LinkedHashMap<>();
-        final Set<String> openBatches = new LinkedHashSet<>();
-
-        @Override
-        public LiveModel model(String id) {
-            return live.get(id);
-        }
-
-        @Override
-        public LiveModel save(ModelState state) {
-            LiveModel m = live.get(state.modelId());
-            if (m == null) {
-                m = new LiveModel(state);
-                live.put(state.modelId(), m);
-            } else {
-                m.replace(state);
-            }
-            markDirty(m);
-            return m;
-        }
-
-        @Override
-        public void markDirty(LiveModel m) {
-            m.dirty = true;
-            if (m.state().batchStartedAtMs() > 0) {
-                openBatches.add(m.state().modelId());
-            }
-        }
-
-        @Override
-        public void remove(String id) {
-            live.remove(id);
-            openBatches.remove(id);
-        }
-
-        @Override
-        public Iterable<LiveModel> cached() {
-            return new ArrayList<>(live.values());
-        }
-
-        @Override
-        public Set<String> openBatches() {
-            return openBatches;
-        }
-    }
-
-    final MapModels models = new MapModels();
-
-    ModelLifecycle lifecycle(Map<String, ModelSpec> seeds, long metricsEvery) {
-        TopologyFactory.Settings s = new TopologyFactory.Settings(Topics.DEFAULT, TopologyFactory.STORE,
-                ConfigLoader.specTemplate(ConfigLoader.DEFAULT_SPEC, "default.spec"), seeds, metricsEvery, 0, 100,
-                10_000);
-        return new ModelLifecycle(s, models);
-    }
-
-    /** One emitted entry, copied out of the reusable holder. */
-    record Entry(Emissions.Kind kind, String key, JsonNode value, String field, String reason) {
-    }
-
-    static List<Entry> entries(Emissions out) {
-        List<Entry> list = new ArrayList<>();
-        for (int i = 0; i < out.size(); i++) {
-            list.add(new Entry(out.kind(i), out.key(i), json(out.value(i)), out.field(i), out.reason(i)));
-        }
-        return list;
-    }
-
-    static JsonNode json(byte[] b) {
-        try {
-            return b == null ? null : Json.MAPPER.readTree(b);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static ModelCommand command(String json) {
-        return ModelCommand.parse(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static ModelCommand upsert(String spec) {
-        return command("{\"command\":\"upsert\",\"spec\":" + spec + "}");
-    }
-
-    static List<Entry> learnAll(ModelLifecycle l, String id, List<String> lines, long t0) {
-        List<Entry> all = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            all.addAll(entries(l.onEvent(id, EventParser.parseTraining(lines.get(i)), t0 + i)));
-        }
-        return all;
-    }
-
-    static List<String> events(int from, int to) {
-        return IntStream.range(from, to).mapToObj(TopologyTest::event).toList();
-    }
+class ModelLifecycleTest extends LifecycleFixture {
 
     // --- creation policy
 
@@ -268,50 +154,6 @@ class ModelLifecycleTest {
         assertThat(named.field()).isEqualTo("command");
     }
 
-    // --- cadence
-
-    @Test
-    void snapshotsEveryPublishEveryStepsAndMetricsEveryNEvents() {
-        ModelLifecycle l = lifecycle(Map.of(), 10);
-        l.onCommand("a", upsert("{\"task\":\"regression\",\"features\":2,\"publishEvery\":4}"), 0);
-        List<Entry> out = learnAll(l, "a", events(0, 25), 1);
-        assertThat(out.stream().filter(e -> e.kind() == Emissions.Kind.PARAMETERS)
-                .map(e -> e.value().get("updates").asLong())).containsExactly(4L, 8L, 12L, 16L, 20L, 24L);
-        assertThat(out.stream().filter(e -> e.kind() == Emissions.Kind.METRICS)
-                .map(e -> e.value().get("seen").asLong())).containsExactly(10L, 20L);
-    }
-
-    @Test
-    void theMetricsTimerPublishesOnlyModelsThatLearnedSinceTheirLastPublication() {
-        ModelLifecycle l = lifecycle(Map.of(), 10);
-        l.onCommand("a", upsert(REG), 0);
-        l.onCommand("b", upsert(REG), 0);
-        learnAll(l, "a", events(0, 25), 1);
-        learnAll(l, "b", events(0, 20), 1);
-        List<Entry> timed = entries(l.onMetricsTimer(1000));
-        assertThat(timed).extracting(Entry::key).containsExactly("a");
-        assertThat(timed.get(0).value().get("seen").asLong()).isEqualTo(25);
-        assertThat(timed.get(0).value().get("atMs").asLong()).isEqualTo(1000);
-        assertThat(entries(l.onMetricsTimer(2000))).as("nothing new learned").isEmpty();
-    }
-
-    @Test
-    void theBatchTimerAppliesABatchOnceItsMaxDelayRanOut() {
-        ModelLifecycle l = lifecycle(Map.of(), 1000);
-        l.onCommand("a", upsert(MINIBATCH), 0);
-        learnAll(l, "a", events(0, 4), 100);
-        assertThat(models.model("a").state().batchStartedAtMs()).isEqualTo(100);
-        assertThat(entries(l.onBatchTimer(1099))).isEmpty();
-        assertThat(models.openBatches()).containsExactly("a");
-        List<Entry> out = entries(l.onBatchTimer(1100));
-        assertThat(out).extracting(Entry::kind).containsExactly(Emissions.Kind.PARAMETERS);
-        assertThat(out.get(0).value().get("updates").asLong()).isEqualTo(1);
-        assertThat(out.get(0).value().get("timedFlushes").asLong()).isEqualTo(1);
-        assertThat(out.get(0).value().get("seen").asLong()).isEqualTo(4);
-        assertThat(models.openBatches()).isEmpty();
-        assertThat(entries(l.onBatchTimer(5000))).isEmpty();
-    }
-
     // --- rejected input
 
     @Test
@@ -384,24 +226,6 @@ class ModelLifecycleTest {
     }
 
     // --- the holder and the API
-
-    @Test
-    void theHolderIsReusedAndClearedByEveryCall() {
-        ModelLifecycle l = lifecycle(Map.of(), 1000);
-        Emissions first = l.onCommand("a", upsert(REG), 0);
-        assertThat(first.size()).isEqualTo(1);
-        Emissions second = l.onEvent("a", EventParser.parseTraining(TopologyTest.event(0)), 1);
-        assertThat(second).isSameAs(first);
-        assertThat(second.size()).isZero();
-        assertThatThrownBy(() -> second.kind(0)).isInstanceOf(IndexOutOfBoundsException.class);
-        for (int i = 0; i < 4; i++) {
-            l.onCommand("m" + i, upsert(REG), 2);
-            l.onEvent("m" + i, EventParser.parseTraining(TopologyTest.event(i)), 3);
-        }
-        Emissions many = l.onMetricsTimer(10);
-        assertThat(many.size()).as("grows past its initial capacity").isEqualTo(5);
-        assertThat(entries(many)).extracting(Entry::key).containsExactly("a", "m0", "m1", "m2", "m3");
-    }
 
     @Test
     void noKafkaTypeAppearsInTheLifecycleApi() {
