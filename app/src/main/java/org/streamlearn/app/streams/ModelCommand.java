@@ -1,11 +1,11 @@
 package org.streamlearn.app.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
 import org.streamlearn.app.events.InvalidEventException;
+import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 import org.streamlearn.store.spec.SpecException;
@@ -19,8 +19,6 @@ import org.streamlearn.store.spec.SpecException;
  * @param spec the spec of an upsert, else null
  */
 public record ModelCommand(Type type, ModelSpec spec) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The commands. */
     public enum Type {
@@ -45,7 +43,7 @@ public record ModelCommand(Type type, ModelSpec spec) {
         }
         JsonNode n;
         try {
-            n = JSON.readTree(value);
+            n = Json.MAPPER.readTree(value);
         } catch (IOException e) {
             throw new InvalidEventException("command", "not valid JSON: " + e.getMessage().split("\n")[0]);
         }

@@ -36,7 +36,7 @@ import org.streamlearn.store.state.ModelState;
  * <p>Threads: the stream thread owns the cache. Interactive queries (other threads, through
  * {@link ModelStoreType}) read the inner store's bytes, as of the last commit.
  */
-public final class ModelStore implements StateStore, CachedStateStore<String, byte[]> {
+public final class ModelStore implements StateStore, CachedStateStore<String, byte[]>, LiveModels {
 
     private final KeyValueStore<String, byte[]> inner;
     private final int capacity;
@@ -49,9 +49,10 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
         this.capacity = capacity;
     }
 
-    // --- the typed API used by the processors (stream thread only)
+    // --- LiveModels: the typed API of the model lifecycle (stream thread only)
 
     /** The live model {@code id}, decoded from the store on a cache miss; null when there is none. */
+    @Override
     public LiveModel model(String id) {
         LiveModel m = live.get(id);
         if (m != null) {
@@ -68,6 +69,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     }
 
     /** Caches a new or replaced model as dirty. */
+    @Override
     public LiveModel save(ModelState state) {
         LiveModel m = live.get(state.modelId());
         if (m == null) {
@@ -82,6 +84,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     }
 
     /** Records that a live model changed; it is written to the store before the next commit. */
+    @Override
     public void markDirty(LiveModel m) {
         m.dirty = true;
         if (m.state().batchStartedAtMs() > 0) {
@@ -90,6 +93,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     }
 
     /** Removes a model (a tombstone in the changelog). */
+    @Override
     public void remove(String id) {
         live.remove(id);
         openBatches.remove(id);
@@ -97,11 +101,13 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     }
 
     /** Ids of models that may have an open mini-batch (checked by the time-flush punctuator). */
+    @Override
     public Set<String> openBatches() {
         return openBatches;
     }
 
     /** Live models currently cached, in least-recently-used order. */
+    @Override
     public Iterable<LiveModel> cached() {
         return new ArrayList<>(live.values());
     }

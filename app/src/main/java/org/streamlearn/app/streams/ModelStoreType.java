@@ -1,5 +1,7 @@
 package org.streamlearn.app.streams;
 
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.internals.StateStoreProvider;
@@ -16,7 +18,7 @@ public final class ModelStoreType implements QueryableStoreType<ModelStoreType.V
         byte[] get(String modelId);
 
         /** Every model of the local tasks: id → binary snapshot. */
-        java.util.Map<String, byte[]> all();
+        Map<String, byte[]> all();
     }
 
     /** The stores themselves, as the provider hands them out. */
@@ -52,8 +54,8 @@ public final class ModelStoreType implements QueryableStoreType<ModelStoreType.V
             }
 
             @Override
-            public java.util.Map<String, byte[]> all() {
-                java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+            public Map<String, byte[]> all() {
+                Map<String, byte[]> out = new TreeMap<>();
                 for (ModelStore s : provider.stores(storeName, RAW)) {
                     try (var it = s.storedAll()) {
                         while (it.hasNext()) {

@@ -1,7 +1,6 @@
 package org.streamlearn.app.streams;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
@@ -13,13 +12,13 @@ import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.core.model.Prediction;
+import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.state.ModelState;
 
 /** The JSON values of the output topics (DESIGN.md "Outputs"), built in one place. */
 public final class Outputs {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private Outputs() {
@@ -28,7 +27,7 @@ public final class Outputs {
     /** Serializes a JSON tree to UTF-8 bytes. */
     public static byte[] bytes(ObjectNode o) {
         try {
-            return JSON.writeValueAsBytes(o);
+            return Json.MAPPER.writeValueAsBytes(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,7 @@
 package org.streamlearn.app.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,12 +23,13 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.streamlearn.app.config.ConfigLoader;
 import org.streamlearn.app.config.Topics;
+import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
 
 /** A TopologyTestDriver over {@link TopologyFactory}'s topology, with JSON helpers. */
 final class TopologyHarness implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final JsonMapper JSON = Json.MAPPER;
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
     final TopologyTestDriver driver;

@@ -266,21 +266,6 @@ class TopologyTest {
         }
     }
 
-    static void copyTree(Path from, Path to) {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else if (!f.getFileName().toString().equals("LOCK") && !f.getFileName().toString().equals(".lock")) {
-                    Files.copy(f, target);
-                }
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @Test
     void predictionsUseTheLatestModelAndErrorsCarryTheRequestId(@TempDir Path dir) {
         String spec = "{\"task\":\"regression\",\"features\":2,\"optimizer\":{\"type\":\"sgd\",\"learningRate\":0.05}}";

@@ -1,0 +1,318 @@
+package org.streamlearn.app.streams;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.streamlearn.app.events.InvalidEventException;
+import org.streamlearn.app.events.ParsedEvent;
+import org.streamlearn.core.model.InvalidExampleException;
+import org.streamlearn.core.model.Outcome;
+import org.streamlearn.core.model.Prediction;
+import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.spec.ModelSpecs;
+import org.streamlearn.store.spec.SpecException;
+import org.streamlearn.store.state.JsonStateCodec;
+import org.streamlearn.store.state.ModelState;
+
+/**
+ * The life of a model, as a plain class: creation, commands, learning, publishing cadence and mini-batch
+ * timers. Every method takes the model id (the record key), the parsed input and the time, changes the
+ * {@link LiveModels} it was given, and returns the {@link Emissions} to forward; no Kafka type appears here, so
+ * the processors are adapters (record in, call, forward) and this class is tested with a plain unit test.
+ *
+ * <ul>
+ *   <li><b>Creation.</b> A training event for an unknown model creates it from the seeded spec for its id
+ *       ({@code --spec-dir}), else from the default spec template with the event's dimension; the new model's
+ *       snapshot is published before it learns. An {@code upsert} command creates it with its spec.</li>
+ *   <li><b>Commands.</b> {@code upsert} (a changed spec: a fresh model when task, dimension or architecture
+ *       change, else the learned state kept; an equal spec: nothing), {@code reset}, {@code delete} (a
+ *       tombstone), {@code flush} (apply the open mini-batch, then publish) and {@code publish}.</li>
+ *   <li><b>Cadence.</b> A snapshot every {@code publishEvery} optimizer steps; the rolling loss every
+ *       {@code metricsEveryEvents} events ({@link #onEvent}) and, on the metrics timer, for every model that
+ *       learned since its last publication ({@link #onMetricsTimer}).</li>
+ *   <li><b>Batch timer.</b> {@link #onBatchTimer} applies mini-batches whose {@code maxDelayMs} ran out.</li>
+ *   <li><b>Rejections.</b> Anything unusable is a {@link Emissions.Kind#REJECTED} entry naming the field and
+ *       the reason, and leaves the model untouched; a step refused by the divergence guard is one too.</li>
+ * </ul>
+ *
+ * <p>Where the coming rooms go: challengers learn beside the champion in {@code learn}; drift detectors read
+ * the scored event there and their actions (alert, reset, promote) reuse {@code reset} and the publishing
+ * here, emitting a new kind of entry; delayed labels are one more entry point, {@code onLabel(id, label, now)},
+ * that scores the remembered prediction and then calls {@code learn}.
+ *
+ * <p>Not thread-safe: one instance per stream task, like the store it works on. The returned {@link Emissions}
+ * is reused by the next call.
+ */
+public final class ModelLifecycle {
+
+    private final TopologyFactory.Settings settings;
+    private final LiveModels models;
+    private final Emissions out = new Emissions();
+
+    /** A lifecycle over {@code models}, with the creation policy and cadence of {@code settings}. */
+    public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models) {
+        this.settings = settings;
+        this.models = models;
+    }
+
+    // --- training events
+
+    /** A training event for the record key {@code key} (null: the event's {@code model} field names it). */
+    public Emissions onEvent(String key, ParsedEvent e, long now) {
+        out.clear();
+        String id = key;
+        if (id == null) {
+            id = e.model();
+            if (id == null) {
+                out.reject(null, "key", "key: null and the event has no \"model\" field");
+                return out;
+            }
+        } else if (e.model() != null && !e.model().equals(id)) {
+            out.reject(id, "model", "model: \"" + e.model() + "\" differs from the record key \"" + id + "\"");
+            return out;
+        }
+        LiveModel m = models.model(id);
+        if (m == null) {
+            ModelState created;
+            try {
+                created = ModelState.create(id, specForNewModel(id, e), now);
+            } catch (InvalidEventException ex) {
+                out.reject(id, ex.field(), ex.getMessage());
+                return out;
+            }
+            m = models.save(created);
+            publishSnapshot(m.state(), now);
+        }
+        learn(m, e, now);
+        return out;
+    }
+
+    /** A training event that could not be parsed. */
+    public Emissions onEventRejected(String key, InvalidEventException ex) {
+        out.clear().reject(key, ex.field(), ex.getMessage());
+        return out;
+    }
+
+    private void learn(LiveModel m, ParsedEvent e, long now) {
+        ModelState s = m.state();
+        Outcome o;
+        try {
+            o = m.encoder().learn(s.learner(), e);
+        } catch (InvalidEventException ex) {
+            out.reject(s.modelId(), ex.field(), ex.getMessage());
+            return;
+        }
+        s.touch(now);
+        int open = s.learned().batchCount();
+        if (open == 1 && s.batchStartedAtMs() == 0) {
+            s.setBatchStartedAtMs(now);
+        } else if (open == 0) {
+            s.setBatchStartedAtMs(0);
+        }
+        models.markDirty(m);
+        if (o.refused()) {
+            out.reject(s.modelId(), "gradient", "divergence guard: " + o.refusal()
+                    + "; the model kept its last finite state");
+        }
+        if (o.stepped() && s.learned().steps() % s.spec().publishEvery() == 0) {
+            publishSnapshot(s, now);
+        }
+        if (s.learned().seen() % settings.metricsEveryEvents() == 0) {
+            publishMetrics(m, now);
+        }
+    }
+
+    private ModelSpec specForNewModel(String id, ParsedEvent e) {
+        ModelSpec seeded = settings.seedSpecs().get(id);
+        if (seeded != null) {
+            return seeded;
+        }
+        ObjectNode t = settings.defaultSpec().deepCopy();
+        if (!t.has("features") && !t.has("hashBits")) {
+            if (e.dense() == null) {
+                throw new InvalidEventException("features", "named features need a spec with hashBits: send an "
+                        + "upsert command for model '" + id + "' first, or set hashBits in the default spec");
+            }
+            t.put("features", e.dense().length);
+        }
+        try {
+            return ModelSpecs.fromTree(t);
+        } catch (SpecException ex) {
+            throw new InvalidEventException("default.spec", ex.getMessage());
+        }
+    }
+
+    // --- commands
+
+    /** A model command for the model {@code id} (the record key, which a command must have). */
+    public Emissions onCommand(String id, ModelCommand c, long now) {
+        out.clear();
+        if (id == null) {
+            return rejectKeylessCommand();
+        }
+        LiveModel m = models.model(id);
+        switch (c.type()) {
+            case UPSERT -> {
+                if (m == null) {
+                    m = models.save(ModelState.create(id, c.spec(), now));
+                    m.state().touch(now);
+                } else if (!m.state().spec().equals(c.spec())) {
+                    m = models.save(m.state().withSpec(c.spec(), now));
+                } else {
+                    return out;
+                }
+                publishSnapshot(m.state(), now);
+            }
+            case RESET -> {
+                if (m == null) {
+                    out.reject(id, "model", "model: no model '" + id + "' to reset");
+                    return out;
+                }
+                reset(m, now);
+            }
+            case DELETE -> {
+                if (m == null) {
+                    out.reject(id, "model", "model: no model '" + id + "' to delete");
+                    return out;
+                }
+                models.remove(id);
+                out.add(Emissions.Kind.PARAMETERS, id, null);
+            }
+            case FLUSH, PUBLISH -> {
+                if (m == null) {
+                    out.reject(id, "model", "model: no model '" + id + "'");
+                    return out;
+                }
+                ModelState s = m.state();
+                if (c.type() == ModelCommand.Type.FLUSH && s.learned().batchCount() > 0) {
+                    s.learner().flush();
+                    s.setBatchStartedAtMs(0);
+                    s.touch(now);
+                    models.markDirty(m);
+                }
+                publishSnapshot(s, now);
+                publishMetrics(m, now);
+            }
+            default -> throw new IllegalStateException();
+        }
+        return out;
+    }
+
+    /** A model command that could not be parsed (a missing key is reported first). */
+    public Emissions onCommandRejected(String id, InvalidEventException ex) {
+        out.clear();
+        if (id == null) {
+            return rejectKeylessCommand();
+        }
+        out.reject(id, ex.field(), ex.getMessage());
+        return out;
+    }
+
+    private Emissions rejectKeylessCommand() {
+        out.reject(null, "key", "key: a model command needs the model id as its record key");
+        return out;
+    }
+
+    /** Restarts a model from zero with its spec and publishes it (the reset command; a drift action later). */
+    private void reset(LiveModel m, long now) {
+        LiveModel r = models.save(m.state().reset(now));
+        r.metricsPublishedAtSeen = 0;
+        publishSnapshot(r.state(), now);
+    }
+
+    // --- prediction requests
+
+    /** A prediction request for the record key {@code key} (null: the request's {@code model} field). */
+    public Emissions onRequest(String key, ParsedEvent e, long now) {
+        out.clear();
+        String id = key != null ? key : e.model();
+        if (id == null) {
+            return predictionError(e.id(), null, "key", "key: null and the request has no \"model\" field", now);
+        }
+        LiveModel m = models.model(id);
+        if (m == null) {
+            return predictionError(e.id(), id, "model", "model: unknown model '" + id + "'", now);
+        }
+        Prediction p;
+        try {
+            p = m.state().learner().predict(m.encoder().features(e));
+        } catch (InvalidEventException ex) {
+            return predictionError(e.id(), id, ex.field(), ex.getMessage(), now);
+        } catch (InvalidExampleException ex) {
+            return predictionError(e.id(), id, ex.field(), ex.getMessage(), now);
+        }
+        out.add(Emissions.Kind.PREDICTION, id, Outputs.bytes(Outputs.prediction(e.id(), m.state(), p, now)));
+        return out;
+    }
+
+    /** A prediction request that could not be parsed: an error record with no request id. */
+    public Emissions onRequestRejected(String key, InvalidEventException ex, long now) {
+        out.clear();
+        return predictionError(null, key, ex.field(), ex.getMessage(), now);
+    }
+
+    private Emissions predictionError(String requestId, String model, String field, String reason, long now) {
+        out.add(Emissions.Kind.PREDICTION, model,
+                Outputs.bytes(Outputs.predictionError(requestId, model, field, reason, now)));
+        return out;
+    }
+
+    // --- timers
+
+    /** The metrics timer: the rolling loss of every live model that learned since its last publication. */
+    public Emissions onMetricsTimer(long now) {
+        out.clear();
+        for (LiveModel m : models.cached()) {
+            if (m.state().learned().seen() > m.metricsPublishedAtSeen) {
+                publishMetrics(m, now);
+            }
+        }
+        return out;
+    }
+
+    /** The batch timer: applies every open mini-batch whose {@code maxDelayMs} has run out by {@code now}. */
+    public Emissions onBatchTimer(long now) {
+        out.clear();
+        List<String> done = new ArrayList<>();
+        for (String id : models.openBatches()) {
+            LiveModel m = models.model(id);
+            if (m == null || m.state().batchStartedAtMs() == 0) {
+                done.add(id);
+                continue;
+            }
+            ModelState s = m.state();
+            long maxDelay = s.spec().update().maxDelayMs();
+            if (maxDelay > 0 && now - s.batchStartedAtMs() >= maxDelay) {
+                s.learner().flushOnTimer();
+                s.setBatchStartedAtMs(0);
+                s.touch(now);
+                models.markDirty(m);
+                done.add(id);
+                if (s.learned().steps() % s.spec().publishEvery() == 0) {
+                    publishSnapshot(s, now);
+                }
+            }
+        }
+        models.openBatches().removeAll(done);
+        return out;
+    }
+
+    // --- publishing
+
+    private void publishSnapshot(ModelState s, long now) {
+        byte[] json;
+        try {
+            json = JsonStateCodec.toBytes(s);
+        } catch (IllegalArgumentException ex) {
+            out.add(Emissions.Kind.DEAD_LETTER, s.modelId(), Outputs.bytes(Outputs.deadLetter(s.modelId(), "", -1,
+                    -1, "snapshot", "snapshot not published: " + ex.getMessage(), null, now)));
+            return;
+        }
+        out.add(Emissions.Kind.PARAMETERS, s.modelId(), json);
+    }
+
+    private void publishMetrics(LiveModel m, long now) {
+        m.metricsPublishedAtSeen = m.state().learned().seen();
+        out.add(Emissions.Kind.METRICS, m.state().modelId(), Outputs.bytes(Outputs.metrics(m.state(), now)));
+    }
+}
