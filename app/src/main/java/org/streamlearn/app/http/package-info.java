@@ -1,5 +1,9 @@
 /**
- * The HTTP API: predictions and model snapshots served from the model store by interactive queries, routed to
- * the instance that owns the model; spec changes produced as model commands.
+ * The HTTP API: a {@link org.streamlearn.app.http.Router} (method + path, the model id decoded once), resource
+ * handlers that only parse, call and render, a {@link org.streamlearn.app.http.MetadataService} (who owns a
+ * model, which instances exist), one {@link org.streamlearn.app.http.Forwarder} to the owner, a
+ * {@link org.streamlearn.app.http.CommandClient} producing model commands, a bounded
+ * {@link org.streamlearn.app.http.ModelCache} of decoded snapshots and the dashboard's static files; wired by
+ * {@link org.streamlearn.app.http.HttpApi}.
  */
 package org.streamlearn.app.http;

@@ -1,0 +1,77 @@
+package org.streamlearn.app.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.streamlearn.store.json.Json;
+
+/**
+ * Sends model commands ({@code upsert}, {@code reset}, {@code delete}) to {@code model-commands}, keyed by
+ * model id, with a Kafka producer ({@code acks=all}) created on first use and waited on for each command.
+ */
+public final class CommandClient implements AutoCloseable {
+
+    private static final long SEND_TIMEOUT_SECONDS = 30;
+
+    private final String bootstrapServers;
+    private final String topic;
+    private KafkaProducer<String, byte[]> producer;
+    private boolean closed;
+
+    /** A client for the commands topic {@code topic} of the cluster at {@code bootstrapServers}. */
+    public CommandClient(String bootstrapServers, String topic) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+    }
+
+    /**
+     * Sends a command and waits until Kafka has it.
+     *
+     * @throws HttpError 503 when it could not be sent
+     */
+    public void send(String modelId, ObjectNode command) {
+        try {
+            producer().send(new ProducerRecord<>(topic, modelId, Json.MAPPER.writeValueAsBytes(command)))
+                    .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw HttpError.unavailable("service", "interrupted");
+        } catch (ExecutionException e) {
+            throw HttpError.unavailable("kafka", "could not send the command: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw HttpError.unavailable("kafka", "could not send the command within " + SEND_TIMEOUT_SECONDS + " s");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private synchronized KafkaProducer<String, byte[]> producer() {
+        if (closed) {
+            throw HttpError.unavailable("service", "shutting down");
+        }
+        if (producer == null) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+            producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+}

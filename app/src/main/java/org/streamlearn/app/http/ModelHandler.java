@@ -1,0 +1,73 @@
+package org.streamlearn.app.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.streamlearn.store.json.Json;
+import org.streamlearn.store.spec.ModelSpecs;
+import org.streamlearn.store.spec.SpecException;
+import org.streamlearn.store.state.JsonStateCodec;
+
+/**
+ * One model, {@code /models/{id}}: {@code GET} its snapshot (JSON, as on {@code model-parameters}, served by
+ * the owner); {@code PUT} a spec, validated and sent as an {@code upsert} command; {@code POST .../reset} and
+ * {@code DELETE} the other commands. Commands are answered 202 once Kafka has them.
+ */
+final class ModelHandler {
+
+    private final LocalModels models;
+    private final CommandClient commands;
+
+    ModelHandler(LocalModels models, CommandClient commands) {
+        this.models = models;
+        this.commands = commands;
+    }
+
+    void snapshot(Request r) throws IOException {
+        ModelCache.Decoded d = models.find(r.id());
+        if (d == null) {
+            throw unknown(r.id());
+        }
+        byte[] json;
+        synchronized (d) {
+            json = JsonStateCodec.toBytes(d.state());
+        }
+        Responses.bytes(r.exchange(), 200, Responses.JSON, json);
+    }
+
+    void upsert(Request r) throws IOException {
+        ObjectNode cmd = command("upsert");
+        try {
+            cmd.set("spec", ModelSpecs.toJson(ModelSpecs.parse(new String(r.body(), StandardCharsets.UTF_8))));
+        } catch (SpecException e) {
+            throw new HttpError(400, e.field().isEmpty() ? "spec" : e.field(), e.getMessage());
+        }
+        accept(r, cmd);
+    }
+
+    void reset(Request r) throws IOException {
+        accept(r, command("reset"));
+    }
+
+    void delete(Request r) throws IOException {
+        accept(r, command("delete"));
+    }
+
+    static HttpError unknown(String id) {
+        return new HttpError(404, "model", "unknown model '" + id + "'");
+    }
+
+    private static ObjectNode command(String name) {
+        ObjectNode cmd = Json.MAPPER.createObjectNode();
+        cmd.put("command", name);
+        return cmd;
+    }
+
+    private void accept(Request r, ObjectNode cmd) throws IOException {
+        commands.send(r.id(), cmd);
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("model", r.id());
+        o.put("accepted", cmd.get("command").asText());
+        Responses.json(r.exchange(), 202, o);
+    }
+}
