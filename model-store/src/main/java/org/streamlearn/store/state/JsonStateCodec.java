@@ -297,7 +297,7 @@ public final class JsonStateCodec {
             learned.setLastStep(nullable(last, "gradientNorm"), nullable(last, "learningRate"));
         }
         try {
-            return ModelState.restore(id, spec, learned, longField(o, "version"), longField(o, "updatedAtMs"),
+            return ModelState.restore(id, spec, c, learned, longField(o, "version"), longField(o, "updatedAtMs"),
                     batchStarted);
         } catch (IllegalArgumentException e) {
             throw new StateFormatException("snapshot", e.getMessage(), e);

@@ -49,7 +49,15 @@ public final class ModelState {
     /** A model continuing from saved learned state (checked against the spec). */
     public static ModelState restore(String modelId, ModelSpec spec, LearnerState learned, long version,
             long updatedAtMs, long batchStartedAtMs) {
-        LearnerConfig config = LearnerConfigs.of(spec);
+        return restore(modelId, spec, LearnerConfigs.of(spec), learned, version, updatedAtMs, batchStartedAtMs);
+    }
+
+    /**
+     * As {@link #restore(String, ModelSpec, LearnerState, long, long, long)}, for a codec that already holds
+     * {@code config}, which must be {@code LearnerConfigs.of(spec)}: the spec is mapped once per decode.
+     */
+    static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
+            long version, long updatedAtMs, long batchStartedAtMs) {
         return new ModelState(modelId, spec, OnlineLearner.restore(config, learned), version, updatedAtMs,
                 batchStartedAtMs);
     }
