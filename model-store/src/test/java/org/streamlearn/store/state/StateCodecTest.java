@@ -165,6 +165,23 @@ class StateCodecTest {
     }
 
     @Test
+    void badNumbersDuplicatedKeysAndTrailingContentAreRefusedNamingTheProblem() {
+        ModelState m = ModelState.create("m", ModelSpecs.parse("{\"task\":\"regression\",\"features\":2}"), 0);
+        String json = JsonStateCodec.toJsonString(m);
+        assertThatThrownBy(() -> JsonStateCodec.parse(json.replace("\"weights\":[0.0,", "\"weights\":[NaN,")))
+                .isInstanceOf(StateFormatException.class).hasMessage("weights[0]: must be a finite number, got NaN");
+        ObjectNode negative = JsonStateCodec.toJson(m);
+        ((ObjectNode) negative.get("scaler")).putArray("count").add(0).add(-1);
+        assertThatThrownBy(() -> JsonStateCodec.fromJson(negative)).isInstanceOf(StateFormatException.class)
+                .hasMessage("scaler.count[1]: must be >= 0, got -1");
+        assertThatThrownBy(() -> JsonStateCodec.parse(json + json)).isInstanceOf(StateFormatException.class)
+                .hasMessage("snapshot: not valid JSON: unexpected content after the snapshot");
+        assertThatThrownBy(() -> JsonStateCodec.parse(json.replace("{\"schemaVersion\":1,",
+                "{\"schemaVersion\":1,\"schemaVersion\":1,"))).isInstanceOf(StateFormatException.class)
+                .hasMessageContaining("Duplicate field 'schemaVersion'");
+    }
+
+    @Test
     void binaryIsSmallerThanJson() {
         ModelState m = ModelState.create("m", ModelSpecs.parse(
                 "{\"task\":\"regression\",\"features\":50,\"optimizer\":{\"type\":\"adam\"}}"), 0);
