@@ -1,6 +1,5 @@
 package org.streamlearn.app.backtest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +15,7 @@ import java.util.Locale;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ParsedEvent;
+import org.streamlearn.store.json.Json;
 
 /**
  * A backtest over a JSON Lines file: every spec learns every event in file order, with progressive
@@ -24,7 +24,6 @@ import org.streamlearn.app.events.ParsedEvent;
  */
 public final class Backtest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Options of a backtest. */
     public record Options(Path input, Path out, int traceEvery, boolean skipInvalid, PrintWriter progress) {
@@ -112,7 +111,7 @@ public final class Backtest {
                 }
                 if (events % o.traceEvery() == 0) {
                     for (int i = 0; i < runs.size(); i++) {
-                        traces.get(i).write(JSON.writeValueAsString(runs.get(i).traceLine()));
+                        traces.get(i).write(Json.MAPPER.writeValueAsString(runs.get(i).traceLine()));
                         traces.get(i).newLine();
                     }
                 }
@@ -121,7 +120,7 @@ public final class Backtest {
             for (int i = 0; i < runs.size(); i++) {
                 BacktestRun r = runs.get(i);
                 r.finish(events);
-                traces.get(i).write(JSON.writeValueAsString(r.traceLine()));
+                traces.get(i).write(Json.MAPPER.writeValueAsString(r.traceLine()));
                 traces.get(i).newLine();
             }
         } finally {
@@ -140,7 +139,7 @@ public final class Backtest {
             arr.add(r.summary());
         }
         Path file = o.out().resolve("summary.json");
-        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
+        Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
         writeReport(runs, o);
         return new Result(runs, lines, invalid, file);
     }
@@ -167,7 +166,7 @@ public final class Backtest {
             List<double[]> e = new ArrayList<>();
             List<double[]> w = new ArrayList<>();
             for (String line : Files.readAllLines(o.out().resolve("trace-" + r.name() + ".jsonl"))) {
-                var t = JSON.readTree(line);
+                var t = Json.MAPPER.readTree(line);
                 e.add(new double[] {t.get("seen").asDouble(), t.path("ewma").asDouble(Double.NaN)});
                 w.add(new double[] {t.get("seen").asDouble(), t.path("window").asDouble(Double.NaN)});
             }

@@ -1,7 +1,6 @@
 package org.streamlearn.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -39,6 +38,7 @@ import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.demo.StreamGenerator;
 import org.streamlearn.app.kafka.LocalKafkaBroker;
 import org.streamlearn.app.service.StreamlearnService;
+import org.streamlearn.store.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +56,6 @@ import picocli.CommandLine.Option;
                 "Stops after --events or on Ctrl-C, and removes everything it started."})
 public final class DemoCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "demo";
 
     @Option(names = "--events", defaultValue = "200000", paramLabel = "N",
@@ -236,7 +235,7 @@ public final class DemoCommand implements Callable<Integer> {
                 for (ConsumerRecord<String, byte[]> r : metrics.poll(Duration.ofMillis(200))) {
                     if (MODEL.equals(r.key())) {
                         try {
-                            latest.set(JSON.readTree(r.value()));
+                            latest.set(Json.MAPPER.readTree(r.value()));
                         } catch (IOException e) {
                             // not ours
                         }
@@ -287,7 +286,7 @@ public final class DemoCommand implements Callable<Integer> {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/models/" + MODEL + "/predict"))
                     .timeout(Duration.ofSeconds(2)).POST(HttpRequest.BodyPublishers.ofString(
                             "{\"id\":\"demo\",\"features\":" + x + "}")).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode p = JSON.readTree(r.body());
+            JsonNode p = Json.MAPPER.readTree(r.body());
             if (p.has("error")) {
                 return "predict: " + p.get("error").get("reason").asText();
             }

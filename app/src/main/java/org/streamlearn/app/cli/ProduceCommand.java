@@ -1,10 +1,7 @@
 package org.streamlearn.app.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -30,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.streamlearn.store.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,10 +44,6 @@ import picocli.CommandLine.Option;
                         + " JSON object with a \"model\" field, when the key comes from it, stops the command before"
                         + " anything is sent, with its line number."})
 public final class ProduceCommand implements Callable<Integer> {
-
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             defaultValue = "${env:STREAMLEARN_BOOTSTRAP_SERVERS}",
@@ -177,9 +171,10 @@ public final class ProduceCommand implements Callable<Integer> {
     static String modelField(String line, String file, long lineNo) {
         JsonNode n;
         try {
-            n = JSON.readTree(line);
+            n = Json.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new LineException(file, lineNo, "not valid JSON (" + e.getOriginalMessage().replace('\n', ' ')
+            throw new LineException(file, lineNo, "not valid JSON (" + (Json.isTrailingContent(e)
+                    ? "unexpected content after the first value" : e.getOriginalMessage().replace('\n', ' '))
                     + "); the record key comes from the line's \"model\" field unless --model is given");
         }
         if (n == null || !n.isObject()) {

@@ -2,7 +2,6 @@ package org.streamlearn.app.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Reader;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 import org.streamlearn.store.spec.SpecException;
@@ -44,7 +44,6 @@ import org.streamlearn.store.spec.SpecException;
  */
 public final class ConfigLoader {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The default spec template: River's LinearRegression layout, dimension from the first event. */
     public static final String DEFAULT_SPEC = "{\"task\":\"regression\",\"optimizer\":{\"type\":\"sgd\","
@@ -196,9 +195,10 @@ public final class ConfigLoader {
     public static ObjectNode specTemplate(String json, String setting) {
         JsonNode n;
         try {
-            n = JSON.readTree(json);
+            n = Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(setting, "not valid JSON: " + e.getOriginalMessage());
+            throw new ConfigException(setting, "not valid JSON: " + (Json.isTrailingContent(e)
+                    ? "unexpected content after the spec" : e.getOriginalMessage()));
         }
         if (n == null || !n.isObject()) {
             throw new ConfigException(setting, "must be a JSON object (a model spec)");

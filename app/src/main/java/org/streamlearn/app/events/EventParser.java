@@ -3,27 +3,23 @@ package org.streamlearn.app.events;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.streamlearn.store.json.Json;
 
 /**
  * Parses DESIGN.md's event JSON: {@code {"features": [..] | {"name": number}, "label": number|boolean|string,
  * "weight"?: number, "id"?: string, "model"?: string}}. Every error names the field. Non-numeric number tokens
  * (NaN, Infinity) are read so that the error can name where they stand; they are then refused like numbers
- * too large for a double.
+ * too large for a double. Reads go through the shared strict {@link Json#MAPPER}: a key given twice (the label,
+ * a named feature) or anything after the event's object is refused, never read as "whichever came last".
  */
 public final class EventParser {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
     private static final Set<String> TRAINING_FIELDS = Set.of("features", "label", "weight", "id", "model");
     private static final Set<String> REQUEST_FIELDS = Set.of("features", "id", "model");
 
@@ -45,11 +41,24 @@ public final class EventParser {
         if (json == null || json.length == 0) {
             return null;
         }
-        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+        try (JsonParser p = fastParser(json)) {
             return fast(p, training);
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * A token parser of the shared configuration without Jackson's duplicate-key detector: the fast path finds a
+     * repeated field or named feature itself (and then declines), so the hot path does not pay for a second set
+     * of names per object.
+     */
+    private static JsonParser fastParser(byte[] json) throws IOException {
+        return Json.MAPPER.createParser(json).disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    private static JsonParser fastParser(String json) throws IOException {
+        return Json.MAPPER.createParser(json).disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     /** The fast path on text (backtest files), with the same parser as on bytes. */
@@ -57,7 +66,7 @@ public final class EventParser {
         if (json == null || json.isEmpty()) {
             return null;
         }
-        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+        try (JsonParser p = fastParser(json)) {
             return fast(p, training);
         } catch (IOException | RuntimeException e) {
             return null;
@@ -213,7 +222,7 @@ public final class EventParser {
             throw new InvalidEventException("event", "empty record");
         }
         try {
-            return MAPPER.readTree(json);
+            return Json.MAPPER.readTree(json);
         } catch (IOException e) {
             throw new InvalidEventException("event", "not valid JSON: " + oneLine(e));
         }
@@ -224,13 +233,16 @@ public final class EventParser {
             throw new InvalidEventException("event", "empty record");
         }
         try {
-            return MAPPER.readTree(json);
+            return Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new InvalidEventException("event", "not valid JSON: " + oneLine(e));
         }
     }
 
     private static String oneLine(IOException e) {
+        if (e instanceof JsonProcessingException j && Json.isTrailingContent(j)) {
+            return "unexpected content after the event";
+        }
         String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
     }

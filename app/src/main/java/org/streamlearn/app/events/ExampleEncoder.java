@@ -5,7 +5,7 @@ import org.streamlearn.core.feature.FeatureHasher;
 import org.streamlearn.core.model.InvalidExampleException;
 import org.streamlearn.core.model.OnlineLearner;
 import org.streamlearn.store.spec.ModelSpec;
-import org.streamlearn.store.spec.Task;
+import org.streamlearn.core.model.Task;
 
 /**
  * Turns a {@link ParsedEvent} into the learning core's dense example for one spec: named features hashed into

@@ -3,7 +3,6 @@ package org.streamlearn.app.backtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,12 +18,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.streamlearn.app.cli.StreamlearnCli;
 import org.streamlearn.app.testing.Reference;
+import org.streamlearn.store.json.Json;
 import picocli.CommandLine;
 
 /** {@code streamlearn backtest} end to end: the reference cases, malformed lines, side-by-side specs, help. */
 class BacktestCommandTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     record Run(int code, String out, String err) {
     }
@@ -47,12 +45,12 @@ class BacktestCommandTest {
     @MethodSource("cases")
     void everyReferenceCasePassesThroughTheCommandLine(JsonNode c, @TempDir Path dir) throws IOException {
         Path spec = dir.resolve(c.get("name").asText() + ".json");
-        Files.writeString(spec, JSON.writeValueAsString(c.get("spec")));
+        Files.writeString(spec, Json.MAPPER.writeValueAsString(c.get("spec")));
         Path data = Reference.folder().resolve(c.get("dataset").asText());
         Run r = cli("backtest", "--input", data.toString(), "--spec", spec.toString(), "--out",
                 dir.resolve("out").toString(), "--quiet", "--trace-every", "50");
         assertThat(r.code()).as(r.err()).isZero();
-        JsonNode summary = JSON.readTree(dir.resolve("out/summary.json").toFile());
+        JsonNode summary = Json.MAPPER.readTree(dir.resolve("out/summary.json").toFile());
         JsonNode run = summary.get("runs").get(0);
         JsonNode expected = c.get("expected");
         assertThat(run.get("name").asText()).isEqualTo(c.get("name").asText());
@@ -77,7 +75,7 @@ class BacktestCommandTest {
         List<String> trace = Files.readAllLines(dir.resolve("out/trace-" + c.get("name").asText() + ".jsonl"));
         long n = expected.get("events").asLong();
         assertThat(trace).hasSize((int) (n / 50 + 1));
-        assertThat(JSON.readTree(trace.get(0)).get("seen").asLong()).isEqualTo(50);
+        assertThat(Json.MAPPER.readTree(trace.get(0)).get("seen").asLong()).isEqualTo(50);
     }
 
     @Test
@@ -115,7 +113,7 @@ class BacktestCommandTest {
         Run r = cli("backtest", "--input", data.toString(), "--spec", spec.toString(), "--out",
                 dir.resolve("o").toString(), "--quiet", "--skip-invalid");
         assertThat(r.code()).as(r.err()).isZero();
-        JsonNode summary = JSON.readTree(dir.resolve("o/summary.json").toFile());
+        JsonNode summary = Json.MAPPER.readTree(dir.resolve("o/summary.json").toFile());
         assertThat(summary.get("invalid").asLong()).isEqualTo(5);
         assertThat(summary.get("runs").get(0).get("seen").asLong()).isEqualTo(2);
         assertThat(summary.get("runs").get(0).get("skipped").asLong()).isEqualTo(5);
@@ -135,7 +133,7 @@ class BacktestCommandTest {
                 dir.resolve("o").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("300 events");
-        JsonNode runs = JSON.readTree(dir.resolve("o/summary.json").toFile()).get("runs");
+        JsonNode runs = Json.MAPPER.readTree(dir.resolve("o/summary.json").toFile()).get("runs");
         assertThat(runs).hasSize(2);
         assertThat(runs.get(0).get("name").asText()).isEqualTo("a");
         assertThat(runs.get(1).get("name").asText()).isEqualTo("sgd");

@@ -3,7 +3,6 @@ package org.streamlearn.app.backtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +19,10 @@ import org.streamlearn.app.kafka.LocalKafkaBroker;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
 import org.streamlearn.app.testing.Reference;
+import org.streamlearn.store.json.Json;
 
 /** {@code streamlearn backtest --topic}: replaying a topic gives exactly the file backtest's model. */
 class TopicBacktestTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void aReplayedTopicBacktestsLikeTheFile(@TempDir Path dir) throws Exception {
@@ -67,8 +65,8 @@ class TopicBacktestTest {
         BacktestCommandTest.Run file = BacktestCommandTest.cli("backtest", "--input", data.toString(), "--spec",
                 spec.toString(), "--out", dir.resolve("file").toString(), "--quiet");
         assertThat(file.code()).isZero();
-        JsonNode a = JSON.readTree(dir.resolve("topic/summary.json").toFile()).get("runs").get(0).get("model");
-        JsonNode b = JSON.readTree(dir.resolve("file/summary.json").toFile()).get("runs").get(0).get("model");
+        JsonNode a = Json.MAPPER.readTree(dir.resolve("topic/summary.json").toFile()).get("runs").get(0).get("model");
+        JsonNode b = Json.MAPPER.readTree(dir.resolve("file/summary.json").toFile()).get("runs").get(0).get("model");
         assertThat(a.get("seen").asLong()).isEqualTo(lines.size());
         assertThat(a.get("weights")).isEqualTo(b.get("weights"));
         assertThat(a.get("intercept")).isEqualTo(b.get("intercept"));

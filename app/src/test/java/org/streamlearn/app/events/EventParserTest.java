@@ -1,10 +1,13 @@
 package org.streamlearn.app.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.streamlearn.store.json.Json;
 
 /** The streaming fast path parses exactly what the tree parser does, and declines everything doubtful. */
 class EventParserTest {
@@ -53,9 +56,42 @@ class EventParserTest {
         assertThat(EventParser.fast(json.getBytes(StandardCharsets.UTF_8), true)).isNull();
     }
 
+    /** A key given twice or anything after the object is refused with the reason, never read as the last value. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+        {"label":1,"label":0}                                 | Duplicate field 'label'
+        {"features":[1],"label":1,"label":0}                  | Duplicate field 'label'
+        {"features":{"a":1,"b":2,"a":3},"label":1}            | Duplicate field 'a'
+        {"features":[1],"label":1} garbage                    | Unrecognized token 'garbage'
+        {"features":[1],"label":1}{"features":[2],"label":0}  | unexpected content after the event
+        {"features":[1],"label":1} [2]                        | unexpected content after the event
+        """)
+    void trainingEventsWithADuplicatedKeyOrTrailingContentAreRefused(String json, String reason) {
+        assertThatThrownBy(() -> EventParser.parseTraining(json)).isInstanceOf(InvalidEventException.class)
+                .hasMessageStartingWith("event: not valid JSON: ").hasMessageContaining(reason);
+        assertThatThrownBy(() -> EventParser.parseTraining(json.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageStartingWith("event: not valid JSON: ").hasMessageContaining(reason);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+        {"features":[1],"id":"a","id":"b"}    | Duplicate field 'id'
+        {"features":{"a":1,"a":2}}            | Duplicate field 'a'
+        {"features":[1]} garbage              | Unrecognized token 'garbage'
+        {"features":[1]}{"features":[2]}      | unexpected content after the event
+        """)
+    void predictionRequestsWithADuplicatedKeyOrTrailingContentAreRefused(String json, String reason) {
+        assertThatThrownBy(() -> EventParser.parseRequest(json)).isInstanceOf(InvalidEventException.class)
+                .hasMessageStartingWith("event: not valid JSON: ").hasMessageContaining(reason);
+        assertThatThrownBy(() -> EventParser.parseRequest(json.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageStartingWith("event: not valid JSON: ").hasMessageContaining(reason);
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode treeOf(String json) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            return Json.MAPPER.readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new AssertionError(e);
         }

@@ -2,7 +2,7 @@ package org.streamlearn.it.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -10,8 +10,8 @@ import java.nio.file.Path;
 /** JSON for the tests (Jackson, doubles parsed exactly: what is compared bit for bit survives the round trip). */
 public final class Json {
 
-    /** The mapper. */
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The shared strict mapper of model-store ({@code org.streamlearn.store.json.Json}), under the tests' name. */
+    public static final JsonMapper MAPPER = org.streamlearn.store.json.Json.MAPPER;
 
     private Json() {
     }

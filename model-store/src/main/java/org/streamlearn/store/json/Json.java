@@ -1,9 +1,11 @@
 package org.streamlearn.store.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,5 +31,14 @@ public final class Json {
             .build();
 
     private Json() {
+    }
+
+    /**
+     * Whether a read failed because something followed the first value (trailing garbage, a second
+     * concatenated object), so that a reader can say so in its own words instead of Jackson's.
+     */
+    public static boolean isTrailingContent(JsonProcessingException e) {
+        return e instanceof MismatchedInputException && e.getOriginalMessage() != null
+                && e.getOriginalMessage().startsWith("Trailing token");
     }
 }

@@ -1,5 +1,7 @@
 package org.streamlearn.store.spec;
 
+import static org.streamlearn.store.spec.SpecException.CHECKS;
+
 import org.streamlearn.core.loss.HuberLoss;
 import org.streamlearn.core.loss.LogLoss;
 import org.streamlearn.core.loss.Loss;
@@ -26,12 +28,7 @@ public final class LearnerConfigs {
 
     /** The core configuration of {@code spec}; named features use a dimension of {@code 2^hashBits}. */
     public static LearnerConfig of(ModelSpec spec) {
-        org.streamlearn.core.model.Task task = switch (spec.task()) {
-            case REGRESSION -> org.streamlearn.core.model.Task.REGRESSION;
-            case BINARY -> org.streamlearn.core.model.Task.BINARY;
-            case MULTICLASS -> org.streamlearn.core.model.Task.MULTICLASS;
-        };
-        LearnerConfig.Builder b = LearnerConfig.builder(task, spec.dimension());
+        LearnerConfig.Builder b = LearnerConfig.builder(spec.task(), spec.dimension());
         if (spec.classes() != null) {
             b.classes(spec.classes());
         }
@@ -46,7 +43,7 @@ public final class LearnerConfigs {
             case "exponential" -> new LearningRateSchedule.Exponential(lr, s.decay());
             case "step" -> new LearningRateSchedule.Step(lr, s.factor(), s.every());
             case "inverse" -> new LearningRateSchedule.Inverse(lr, s.power());
-            default -> throw new SpecException("schedule.type", "schedule.type: unknown value '" + s.type() + "'");
+            default -> throw CHECKS.unknownValue("schedule.type", s.type(), ModelSpec.ScheduleSpec.TYPES);
         });
         b.interceptLearningRate(spec.interceptLearningRate() == null ? Double.NaN : spec.interceptLearningRate());
         b.l2(spec.l2());
@@ -65,7 +62,7 @@ public final class LearnerConfigs {
             case "huber" -> new HuberLoss(spec.huberDelta());
             case "log" -> LogLoss.INSTANCE;
             case "cross_entropy" -> null;
-            default -> throw new SpecException("loss", "loss: unknown value '" + spec.loss() + "'");
+            default -> throw CHECKS.unknownValue("loss", spec.loss(), ModelSpec.LOSSES);
         };
     }
 
@@ -83,16 +80,17 @@ public final class LearnerConfigs {
                 try {
                     activation = Activation.of(a.activation());
                 } catch (IllegalArgumentException e) {
-                    throw Checks.fail("architecture.activation", "unknown value '" + a.activation() + "'");
+                    throw CHECKS.unknownValue("architecture.activation", a.activation(),
+                            ModelSpec.ArchitectureSpec.ACTIVATIONS);
                 }
                 try {
                     init = Init.of(a.init());
                 } catch (IllegalArgumentException e) {
-                    throw Checks.fail("architecture.init", "unknown value '" + a.init() + "'");
+                    throw CHECKS.unknownValue("architecture.init", a.init(), ModelSpec.ArchitectureSpec.INITS);
                 }
                 yield new Architecture.Mlp(hidden, activation, init, a.seed());
             }
-            default -> throw Checks.fail("architecture.type", "unknown value '" + a.type() + "'");
+            default -> throw CHECKS.unknownValue("architecture.type", a.type(), ModelSpec.ArchitectureSpec.TYPES);
         };
     }
 
@@ -106,7 +104,7 @@ public final class LearnerConfigs {
             case "rmsprop" -> new RmsProp(o.rho(), o.epsilon());
             case "adam" -> new Adam(o.beta1(), o.beta2(), o.epsilon());
             case "ftrl" -> new Ftrl(o.alpha(), o.beta(), o.l1(), o.l2());
-            default -> throw new SpecException("optimizer.type", "optimizer.type: unknown value '" + o.type() + "'");
+            default -> throw CHECKS.unknownValue("optimizer.type", o.type(), ModelSpec.OptimizerSpec.TYPES);
         };
     }
 }

@@ -1,9 +1,12 @@
 package org.streamlearn.store.spec;
 
+import static org.streamlearn.store.spec.SpecException.CHECKS;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.streamlearn.core.model.Task;
 
 /**
  * A model's configuration, as in DESIGN.md "Model spec": what is learned and how. Immutable and
@@ -49,6 +52,8 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
     public static final int MAX_HASH_BITS = 24;
     /** Every loss name. */
     public static final List<String> LOSSES = List.of("squared", "huber", "log", "cross_entropy");
+    /** The JSON names of the tasks ({@link Task#logicalName()}), in declaration order. */
+    public static final List<String> TASKS = List.of("regression", "binary", "multiclass");
     /** Default {@code huberDelta}. */
     public static final double DEFAULT_HUBER_DELTA = 1.0;
     /** Default {@code publishEvery}. */
@@ -56,55 +61,55 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
 
     /** Validates every field; see the class comment. */
     public ModelSpec {
-        Checks.required("task", task);
+        CHECKS.required("task", task);
         if (features == null && hashBits == null) {
-            throw Checks.fail("features", "required for task " + task.logicalName() + " unless hashBits is set");
+            throw CHECKS.fail("features", "required for task " + task.logicalName() + " unless hashBits is set");
         }
         if (features != null && hashBits != null) {
-            throw Checks.fail("hashBits", "not allowed together with features (set exactly one)");
+            throw CHECKS.fail("hashBits", "not allowed together with features (set exactly one)");
         }
         if (features != null) {
-            Checks.inRange("features", features, 1, MAX_FEATURES);
+            CHECKS.inRange("features", features, 1, MAX_FEATURES);
         } else {
-            Checks.inRange("hashBits", hashBits, 1, MAX_HASH_BITS);
+            CHECKS.inRange("hashBits", hashBits, 1, MAX_HASH_BITS);
         }
         if (task == Task.MULTICLASS) {
             if (classes == null) {
-                throw Checks.fail("classes", "required for task multiclass");
+                throw CHECKS.fail("classes", "required for task multiclass");
             }
-            Checks.atLeast("classes", classes, 2);
+            CHECKS.atLeast("classes", classes, 2);
         } else {
             if (classes != null) {
-                throw Checks.fail("classes", "only allowed for task multiclass, got task " + task.logicalName());
+                throw CHECKS.fail("classes", "only allowed for task multiclass, got task " + task.logicalName());
             }
             if (classNames != null) {
-                throw Checks.fail("classNames", "only allowed for task multiclass, got task " + task.logicalName());
+                throw CHECKS.fail("classNames", "only allowed for task multiclass, got task " + task.logicalName());
             }
         }
         if (classNames != null) {
             classNames = checkClassNames(classNames, classes);
         }
-        Checks.required("architecture", architecture);
-        Checks.oneOf("loss", loss, LOSSES);
-        if (!task.losses().contains(loss)) {
-            throw Checks.fail("loss", "'" + loss + "' does not fit task " + task.logicalName()
-                    + " (expected one of " + String.join(", ", task.losses()) + ")");
+        CHECKS.required("architecture", architecture);
+        CHECKS.oneOf("loss", loss, LOSSES);
+        if (!lossesOf(task).contains(loss)) {
+            throw CHECKS.fail("loss", "'" + loss + "' does not fit task " + task.logicalName()
+                    + " (expected one of " + String.join(", ", lossesOf(task)) + ")");
         }
-        Checks.positive("huberDelta", huberDelta);
-        Checks.required("optimizer", optimizer);
-        Checks.required("schedule", schedule);
+        CHECKS.positive("huberDelta", huberDelta);
+        CHECKS.required("optimizer", optimizer);
+        CHECKS.required("schedule", schedule);
         boolean ftrl = optimizer.type().equals("ftrl");
         if (ftrl && !schedule.type().equals("constant")) {
-            throw Checks.fail("schedule.type", "optimizer ftrl has no learning rate to schedule, got '"
+            throw CHECKS.fail("schedule.type", "optimizer ftrl has no learning rate to schedule, got '"
                     + schedule.type() + "' (expected constant)");
         }
         if (interceptLearningRate != null) {
-            Checks.positive("interceptLearningRate", interceptLearningRate);
+            CHECKS.positive("interceptLearningRate", interceptLearningRate);
         }
-        Checks.nonNegative("l2", l2);
-        Checks.nonNegative("l1", l1);
+        CHECKS.nonNegative("l2", l2);
+        CHECKS.nonNegative("l1", l1);
         if (ftrl && architecture.type().equals("mlp")) {
-            throw Checks.fail("optimizer.type", "ftrl is not supported with architecture mlp (its closed-form weights"
+            throw CHECKS.fail("optimizer.type", "ftrl is not supported with architecture mlp (its closed-form weights"
                     + " erase the random initialization a network needs); use sgd, momentum, nesterov, adagrad,"
                     + " rmsprop or adam");
         }
@@ -118,40 +123,52 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
             int out = task == Task.MULTICLASS ? classes : 1;
             params += (long) in * out + out;
             if (params > MAX_PARAMETERS) {
-                throw Checks.fail("architecture.hidden", "the network would have " + params
+                throw CHECKS.fail("architecture.hidden", "the network would have " + params
                         + " parameters, more than the " + MAX_PARAMETERS + " allowed");
             }
         }
         if (ftrl && l1 != 0) {
-            throw Checks.fail("l1", "not used with optimizer ftrl, got " + l1 + " (set optimizer.l1 instead)");
+            throw CHECKS.fail("l1", "not used with optimizer ftrl, got " + l1 + " (set optimizer.l1 instead)");
         }
         if (clipNorm != null) {
-            Checks.positive("clipNorm", clipNorm);
+            CHECKS.positive("clipNorm", clipNorm);
         }
-        Checks.required("update", update);
-        Checks.required("metrics", metrics);
-        Checks.atLeast("publishEvery", publishEvery, 1);
+        CHECKS.required("update", update);
+        CHECKS.required("metrics", metrics);
+        CHECKS.atLeast("publishEvery", publishEvery, 1);
     }
 
     private static List<String> checkClassNames(List<String> names, int classes) {
         if (names.size() != classes) {
-            throw Checks.fail("classNames", "must have " + classes + " names (one per class), got " + names.size());
+            throw CHECKS.fail("classNames", "must have " + classes + " names (one per class), got " + names.size());
         }
         Set<String> seen = new HashSet<>();
         List<String> copy = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             String path = "classNames[" + i + "]";
-            Checks.required(path, name);
+            CHECKS.required(path, name);
             if (name.isBlank()) {
-                throw Checks.fail(path, "must not be empty");
+                throw CHECKS.fail(path, "must not be empty");
             }
             if (!seen.add(name)) {
-                throw Checks.fail(path, "duplicate name '" + name + "'");
+                throw CHECKS.fail(path, "duplicate name '" + name + "'");
             }
             copy.add(name);
         }
         return List.copyOf(copy);
+    }
+
+    /**
+     * The losses that fit a task; the first is its default: {@code squared}, {@code huber} (regression),
+     * {@code log} (binary), {@code cross_entropy} (multiclass).
+     */
+    public static List<String> lossesOf(Task task) {
+        return switch (task) {
+            case REGRESSION -> List.of("squared", "huber");
+            case BINARY -> List.of("log");
+            case MULTICLASS -> List.of("cross_entropy");
+        };
     }
 
     /** The input dimension: {@code features}, or 2^{@code hashBits}. */
@@ -191,30 +208,30 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
 
         /** Validates the fields of {@code type}; the others must be empty. */
         public ArchitectureSpec {
-            Checks.oneOf("architecture.type", type, TYPES);
+            CHECKS.oneOf("architecture.type", type, TYPES);
             String kind = "architecture type " + type;
             if (type.equals("linear")) {
                 if (hidden != null && !hidden.isEmpty()) {
-                    throw Checks.notAField("architecture.hidden", kind);
+                    throw CHECKS.notAField("architecture.hidden", kind);
                 }
                 hidden = List.of();
-                Checks.absent("architecture.activation", activation, kind);
-                Checks.absent("architecture.init", init, kind);
-                Checks.absent("architecture.seed", (double) seed, kind);
+                CHECKS.absent("architecture.activation", activation, kind);
+                CHECKS.absent("architecture.init", init, kind);
+                CHECKS.absent("architecture.seed", (double) seed, kind);
             } else {
                 if (hidden == null) {
-                    throw Checks.fail("architecture.hidden", "required for architecture type mlp");
+                    throw CHECKS.fail("architecture.hidden", "required for architecture type mlp");
                 }
                 if (hidden.isEmpty()) {
-                    throw Checks.fail("architecture.hidden", "must not be empty");
+                    throw CHECKS.fail("architecture.hidden", "must not be empty");
                 }
                 for (int i = 0; i < hidden.size(); i++) {
                     String path = "architecture.hidden[" + i + "]";
-                    Checks.inRange(path, Checks.required(path, hidden.get(i)), 1, MAX_WIDTH);
+                    CHECKS.inRange(path, CHECKS.required(path, hidden.get(i)), 1, MAX_WIDTH);
                 }
                 hidden = List.copyOf(hidden);
-                Checks.oneOf("architecture.activation", activation, ACTIVATIONS);
-                Checks.oneOf("architecture.init", init, INITS);
+                CHECKS.oneOf("architecture.activation", activation, ACTIVATIONS);
+                CHECKS.oneOf("architecture.init", init, INITS);
             }
         }
 
@@ -261,27 +278,27 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
 
         /** Validates the fields of {@code type}; the others must be 0. */
         public OptimizerSpec {
-            Checks.oneOf("optimizer.type", type, TYPES);
+            CHECKS.oneOf("optimizer.type", type, TYPES);
             double[] v = {learningRate, momentum, beta1, beta2, rho, epsilon, alpha, beta, l1, l2};
             List<String> own = fieldsOf(type);
             for (int i = 0; i < v.length; i++) {
                 String name = FIELDS.get(i);
                 String path = "optimizer." + name;
                 if (!own.contains(name)) {
-                    Checks.absent(path, v[i], "optimizer type " + type);
+                    CHECKS.absent(path, v[i], "optimizer type " + type);
                 } else if (name.equals("learningRate") || name.equals("epsilon") || name.equals("alpha")) {
-                    Checks.positive(path, v[i]);
+                    CHECKS.positive(path, v[i]);
                 } else if (name.equals("beta") || name.equals("l1") || name.equals("l2")) {
-                    Checks.nonNegative(path, v[i]);
+                    CHECKS.nonNegative(path, v[i]);
                 } else {
-                    Checks.fraction(path, v[i]);
+                    CHECKS.fraction(path, v[i]);
                 }
             }
         }
 
         /** The parameter fields of an optimizer type, in JSON order. */
         public static List<String> fieldsOf(String type) {
-            switch (Checks.oneOf("optimizer.type", type, TYPES)) {
+            switch (CHECKS.oneOf("optimizer.type", type, TYPES)) {
                 case "sgd":
                     return List.of("learningRate");
                 case "momentum":
@@ -380,31 +397,31 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
 
         /** Validates the fields of {@code type}; the others must be 0. */
         public ScheduleSpec {
-            Checks.oneOf("schedule.type", type, TYPES);
+            CHECKS.oneOf("schedule.type", type, TYPES);
             String kind = "schedule type " + type;
             List<String> own = fieldsOf(type);
             if (own.contains("decay")) {
-                Checks.rate("schedule.decay", decay);
+                CHECKS.rate("schedule.decay", decay);
             } else {
-                Checks.absent("schedule.decay", decay, kind);
+                CHECKS.absent("schedule.decay", decay, kind);
             }
             if (own.contains("factor")) {
-                Checks.rate("schedule.factor", factor);
-                Checks.atLeast("schedule.every", every, 1);
+                CHECKS.rate("schedule.factor", factor);
+                CHECKS.atLeast("schedule.every", every, 1);
             } else {
-                Checks.absent("schedule.factor", factor, kind);
-                Checks.absent("schedule.every", every, kind);
+                CHECKS.absent("schedule.factor", factor, kind);
+                CHECKS.absent("schedule.every", every, kind);
             }
             if (own.contains("power")) {
-                Checks.positive("schedule.power", power);
+                CHECKS.positive("schedule.power", power);
             } else {
-                Checks.absent("schedule.power", power, kind);
+                CHECKS.absent("schedule.power", power, kind);
             }
         }
 
         /** The parameter fields of a schedule type, in JSON order. */
         public static List<String> fieldsOf(String type) {
-            switch (Checks.oneOf("schedule.type", type, TYPES)) {
+            switch (CHECKS.oneOf("schedule.type", type, TYPES)) {
                 case "exponential":
                     return List.of("decay");
                 case "step":
@@ -418,7 +435,7 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
 
         /** The schedule of this type with every parameter at its default. */
         public static ScheduleSpec defaults(String type) {
-            switch (Checks.oneOf("schedule.type", type, TYPES)) {
+            switch (CHECKS.oneOf("schedule.type", type, TYPES)) {
                 case "exponential":
                     return exponential(0.99);
                 case "step":
@@ -469,13 +486,13 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
 
         /** Validates the fields of {@code mode}; in sample mode both must be 0. */
         public UpdateSpec {
-            Checks.oneOf("update.mode", mode, MODES);
+            CHECKS.oneOf("update.mode", mode, MODES);
             if (mode.equals("minibatch")) {
-                Checks.atLeast("update.batchSize", batchSize, 1);
-                Checks.atLeast("update.maxDelayMs", maxDelayMs, 0);
+                CHECKS.atLeast("update.batchSize", batchSize, 1);
+                CHECKS.atLeast("update.maxDelayMs", maxDelayMs, 0);
             } else {
-                Checks.absent("update.batchSize", batchSize, "update mode sample");
-                Checks.absent("update.maxDelayMs", (double) maxDelayMs, "update mode sample");
+                CHECKS.absent("update.batchSize", batchSize, "update mode sample");
+                CHECKS.absent("update.maxDelayMs", (double) maxDelayMs, "update mode sample");
             }
         }
 
@@ -505,8 +522,8 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
 
         /** Validates both fields. */
         public MetricsSpec {
-            Checks.inRange("metrics.window", window, 1, MAX_WINDOW);
-            Checks.rate("metrics.ewmaAlpha", ewmaAlpha);
+            CHECKS.inRange("metrics.window", window, 1, MAX_WINDOW);
+            CHECKS.rate("metrics.ewmaAlpha", ewmaAlpha);
         }
     }
 }

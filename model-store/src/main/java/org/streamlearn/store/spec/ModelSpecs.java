@@ -1,21 +1,20 @@
 package org.streamlearn.store.spec;
 
+import static org.streamlearn.store.spec.SpecException.CHECKS;
+
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.streamlearn.core.model.Task;
+import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec.ArchitectureSpec;
 import org.streamlearn.store.spec.ModelSpec.MetricsSpec;
 import org.streamlearn.store.spec.ModelSpec.OptimizerSpec;
@@ -30,10 +29,6 @@ import org.streamlearn.store.spec.ModelSpec.UpdateSpec;
  * {@code null} where none is allowed, an out-of-range value. Only the first problem is reported.
  */
 public final class ModelSpecs {
-
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
 
     private static final List<String> TOP_LEVEL = List.of("task", "features", "hashBits", "classes", "classNames",
             "architecture", "loss", "huberDelta", "optimizer", "schedule", "interceptLearningRate", "l2", "l1",
@@ -55,16 +50,11 @@ public final class ModelSpecs {
     public static ModelSpec parse(String json) {
         Objects.requireNonNull(json, "json");
         JsonNode tree;
-        try (JsonParser parser = MAPPER.createParser(json)) {
-            tree = MAPPER.readTree(parser);
-            if (parser.nextToken() != null) {
-                throw Checks.fail("",
-                        "malformed JSON: unexpected content after the spec" + at(parser.currentLocation()));
-            }
+        try {
+            tree = Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw Checks.fail("", "malformed JSON: " + e.getOriginalMessage() + at(e.getLocation()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a string", e);
+            String problem = Json.isTrailingContent(e) ? "unexpected content after the spec" : e.getOriginalMessage();
+            throw CHECKS.fail("", "malformed JSON: " + problem + at(e.getLocation()));
         }
         return fromTree(tree);
     }
@@ -82,21 +72,20 @@ public final class ModelSpecs {
      */
     public static ModelSpec fromTree(JsonNode node) {
         if (node == null || !node.isObject()) {
-            throw Checks.fail("", "must be a JSON object, got " + describe(node));
+            throw CHECKS.fail("", "must be a JSON object, got " + describe(node));
         }
         checkKnown(node, "", TOP_LEVEL);
         String taskName = string(node, "", "task", null);
         if (taskName == null) {
-            throw Checks.fail("task", "required");
+            throw CHECKS.fail("task", "required");
         }
-        Task task = Task.fromLogicalName(taskName).orElseThrow(() -> Checks.fail("task",
-                "unknown value '" + taskName + "' (expected one of " + String.join(", ", Task.NAMES) + ")"));
+        Task task = task(taskName);
         Integer features = optionalInt(node, "", "features");
         Integer hashBits = optionalInt(node, "", "hashBits");
         Integer classes = optionalInt(node, "", "classes");
         List<String> classNames = optionalStrings(node, "", "classNames");
         ArchitectureSpec architecture = architecture(object(node, "", "architecture"));
-        String loss = string(node, "", "loss", task.defaultLoss());
+        String loss = string(node, "", "loss", ModelSpec.lossesOf(task).get(0));
         double huberDelta = number(node, "", "huberDelta", ModelSpec.DEFAULT_HUBER_DELTA);
         OptimizerSpec optimizer = optimizer(object(node, "", "optimizer"));
         ScheduleSpec schedule = schedule(object(node, "", "schedule"));
@@ -194,7 +183,7 @@ public final class ModelSpecs {
     /** {@link #toJson} as compact JSON text. */
     public static String toJsonString(ModelSpec spec) {
         try {
-            return MAPPER.writeValueAsString(toJson(spec));
+            return Json.MAPPER.writeValueAsString(toJson(spec));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a JSON tree", e);
         }
@@ -217,6 +206,15 @@ public final class ModelSpecs {
                 || !old.architecture().equals(neu.architecture());
     }
 
+    /** The task of a JSON name: {@code regression}, {@code binary} or {@code multiclass}, exactly. */
+    private static Task task(String name) {
+        return switch (CHECKS.oneOf("task", name, ModelSpec.TASKS)) {
+            case "regression" -> Task.REGRESSION;
+            case "binary" -> Task.BINARY;
+            default -> Task.MULTICLASS;
+        };
+    }
+
     // ---- nested parts ----
 
     private static ArchitectureSpec architecture(JsonNode o) {
@@ -224,7 +222,7 @@ public final class ModelSpecs {
             return ArchitectureSpec.linear();
         }
         checkKnown(o, "architecture", ARCHITECTURE);
-        String type = Checks.oneOf("architecture.type", string(o, "architecture", "type", "linear"),
+        String type = CHECKS.oneOf("architecture.type", string(o, "architecture", "type", "linear"),
                 ArchitectureSpec.TYPES);
         if (type.equals("linear")) {
             checkBelongs(o, "architecture", "type", List.of(), "architecture type linear");
@@ -244,7 +242,7 @@ public final class ModelSpecs {
         List<String> known = new ArrayList<>(OptimizerSpec.FIELDS);
         known.add(0, "type");
         checkKnown(o, "optimizer", known);
-        String type = Checks.oneOf("optimizer.type", string(o, "optimizer", "type", "sgd"), OptimizerSpec.TYPES);
+        String type = CHECKS.oneOf("optimizer.type", string(o, "optimizer", "type", "sgd"), OptimizerSpec.TYPES);
         List<String> own = OptimizerSpec.fieldsOf(type);
         checkBelongs(o, "optimizer", "type", own, "optimizer type " + type);
         double[] values = new double[OptimizerSpec.FIELDS.size()];
@@ -264,7 +262,7 @@ public final class ModelSpecs {
         List<String> known = new ArrayList<>(ScheduleSpec.FIELDS);
         known.add(0, "type");
         checkKnown(o, "schedule", known);
-        String type = Checks.oneOf("schedule.type", string(o, "schedule", "type", "constant"), ScheduleSpec.TYPES);
+        String type = CHECKS.oneOf("schedule.type", string(o, "schedule", "type", "constant"), ScheduleSpec.TYPES);
         List<String> own = ScheduleSpec.fieldsOf(type);
         checkBelongs(o, "schedule", "type", own, "schedule type " + type);
         ScheduleSpec d = ScheduleSpec.defaults(type);
@@ -280,7 +278,7 @@ public final class ModelSpecs {
             return UpdateSpec.sample();
         }
         checkKnown(o, "update", UPDATE);
-        String mode = Checks.oneOf("update.mode", string(o, "update", "mode", "sample"), UpdateSpec.MODES);
+        String mode = CHECKS.oneOf("update.mode", string(o, "update", "mode", "sample"), UpdateSpec.MODES);
         if (mode.equals("sample")) {
             checkBelongs(o, "update", "mode", List.of(), "update mode sample");
             return UpdateSpec.sample();
@@ -309,7 +307,7 @@ public final class ModelSpecs {
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!known.contains(name)) {
-                throw new SpecException(path(parent, name),
+                throw CHECKS.fail(path(parent, name),
                         "unknown field '" + name + "' in " + (parent.isEmpty() ? "spec" : parent));
             }
         }
@@ -321,7 +319,7 @@ public final class ModelSpecs {
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!name.equals(discriminator) && !own.contains(name)) {
-                throw Checks.notAField(path(parent, name), kind);
+                throw CHECKS.notAField(path(parent, name), kind);
             }
         }
     }
@@ -330,7 +328,7 @@ public final class ModelSpecs {
     private static JsonNode field(JsonNode parent, String parentPath, String name) {
         JsonNode n = parent.get(name);
         if (n != null && n.isNull()) {
-            throw Checks.fail(path(parentPath, name), "must not be null");
+            throw CHECKS.fail(path(parentPath, name), "must not be null");
         }
         return n;
     }
@@ -338,7 +336,7 @@ public final class ModelSpecs {
     private static JsonNode object(JsonNode parent, String parentPath, String name) {
         JsonNode n = field(parent, parentPath, name);
         if (n != null && !n.isObject()) {
-            throw Checks.fail(path(parentPath, name), "expected an object, got " + describe(n));
+            throw CHECKS.fail(path(parentPath, name), "expected an object, got " + describe(n));
         }
         return n;
     }
@@ -349,7 +347,7 @@ public final class ModelSpecs {
             return dflt;
         }
         if (!n.isTextual()) {
-            throw Checks.fail(path(parentPath, name), "expected a string, got " + describe(n));
+            throw CHECKS.fail(path(parentPath, name), "expected a string, got " + describe(n));
         }
         return n.textValue();
     }
@@ -360,7 +358,7 @@ public final class ModelSpecs {
             return dflt;
         }
         if (!n.isBoolean()) {
-            throw Checks.fail(path(parentPath, name), "expected true or false, got " + describe(n));
+            throw CHECKS.fail(path(parentPath, name), "expected true or false, got " + describe(n));
         }
         return n.booleanValue();
     }
@@ -399,7 +397,7 @@ public final class ModelSpecs {
         for (int i = 0; i < n.size(); i++) {
             JsonNode e = n.get(i);
             if (!e.isTextual()) {
-                throw Checks.fail(path(parentPath, name) + "[" + i + "]", "expected a string, got " + describe(e));
+                throw CHECKS.fail(path(parentPath, name) + "[" + i + "]", "expected a string, got " + describe(e));
             }
             out.add(e.textValue());
         }
@@ -421,7 +419,7 @@ public final class ModelSpecs {
     private static JsonNode array(JsonNode parent, String parentPath, String name, String of) {
         JsonNode n = field(parent, parentPath, name);
         if (n != null && !n.isArray()) {
-            throw Checks.fail(path(parentPath, name), "expected an array of " + of + ", got " + describe(n));
+            throw CHECKS.fail(path(parentPath, name), "expected an array of " + of + ", got " + describe(n));
         }
         return n;
     }
@@ -430,29 +428,29 @@ public final class ModelSpecs {
 
     private static double toDouble(String path, JsonNode n) {
         if (!n.isNumber()) {
-            throw Checks.fail(path, "expected a number, got " + describe(n));
+            throw CHECKS.fail(path, "expected a number, got " + describe(n));
         }
         double v = n.doubleValue();
-        Checks.finite(path, v);
+        CHECKS.finite(path, v);
         return v;
     }
 
     private static long toLong(String path, JsonNode n) {
         if (!n.isNumber()) {
-            throw Checks.fail(path, "expected an integer, got " + describe(n));
+            throw CHECKS.fail(path, "expected an integer, got " + describe(n));
         }
         if (n.isIntegralNumber()) {
             if (!n.canConvertToLong()) {
-                throw Checks.fail(path, "out of range, got " + n);
+                throw CHECKS.fail(path, "out of range, got " + n);
             }
             return n.longValue();
         }
         double d = n.doubleValue();
         if (!Double.isFinite(d) || d != Math.rint(d)) {
-            throw Checks.fail(path, "expected an integer, got " + describe(n));
+            throw CHECKS.fail(path, "expected an integer, got " + describe(n));
         }
         if (Math.abs(d) >= 0x1p63) {
-            throw Checks.fail(path, "out of range, got " + n);
+            throw CHECKS.fail(path, "out of range, got " + n);
         }
         return (long) d;
     }
@@ -460,7 +458,7 @@ public final class ModelSpecs {
     private static int toInt(String path, JsonNode n) {
         long v = toLong(path, n);
         if (v != (int) v) {
-            throw Checks.fail(path, "out of range, got " + v);
+            throw CHECKS.fail(path, "out of range, got " + v);
         }
         return (int) v;
     }

@@ -1,6 +1,7 @@
 package org.streamlearn.store.spec;
 
 import java.util.Objects;
+import org.streamlearn.store.check.Checks;
 
 /**
  * An invalid model spec. {@link #field()} is the JSON path of the offending field
@@ -10,6 +11,10 @@ import java.util.Objects;
 public class SpecException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
+
+    /** The spec's checks: messages read {@code "<path>: <problem>"}, {@code "spec: ..."} for the whole spec. */
+    static final Checks<SpecException> CHECKS =
+            new Checks<>((path, problem) -> new SpecException(path, (path.isEmpty() ? "spec" : path) + ": " + problem));
 
     private final String field;
 

@@ -160,7 +160,7 @@ public final class BinaryStateCodec {
                 throw new StateFormatException("snapshot", b.remaining() + " unexpected trailing bytes");
             }
             field = "snapshot";
-            return ModelState.restore(id, spec, learned, version, updatedAt, batchStarted);
+            return ModelState.restore(id, spec, c, learned, version, updatedAt, batchStarted);
         } catch (BufferUnderflowException e) {
             throw new StateFormatException(field, "truncated binary snapshot (" + bytes.length + " bytes)", e);
         } catch (StateFormatException e) {

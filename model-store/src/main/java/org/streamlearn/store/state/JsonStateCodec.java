@@ -1,8 +1,9 @@
 package org.streamlearn.store.state;
 
+import static org.streamlearn.store.state.StateFormatException.CHECKS;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +19,7 @@ import org.streamlearn.core.model.MlpModel;
 import org.streamlearn.core.model.Model;
 import org.streamlearn.core.optim.Optimizer;
 import org.streamlearn.core.optim.OptimizerState;
+import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.LearnerConfigs;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
@@ -47,7 +49,6 @@ import org.streamlearn.store.spec.SpecException;
  */
 public final class JsonStateCodec {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Set<String> FIELDS = Set.of("schemaVersion", "model", "version", "seen", "updates",
             "refused", "timedFlushes", "spec", "weights", "intercept", "layers", "optimizer", "scaler", "batch",
@@ -153,7 +154,7 @@ public final class JsonStateCodec {
     /** The snapshot as compact JSON text. */
     public static String toJsonString(ModelState m) {
         try {
-            return MAPPER.writeValueAsString(toJson(m));
+            return Json.MAPPER.writeValueAsString(toJson(m));
         } catch (JsonProcessingException e) {
             throw new StateFormatException("snapshot", "cannot be written: " + e.getOriginalMessage(), e);
         }
@@ -162,7 +163,7 @@ public final class JsonStateCodec {
     /** The snapshot as UTF-8 JSON bytes. */
     public static byte[] toBytes(ModelState m) {
         try {
-            return MAPPER.writeValueAsBytes(toJson(m));
+            return Json.MAPPER.writeValueAsBytes(toJson(m));
         } catch (JsonProcessingException e) {
             throw new StateFormatException("snapshot", "cannot be written: " + e.getOriginalMessage(), e);
         }
@@ -172,9 +173,10 @@ public final class JsonStateCodec {
     public static ModelState parse(String json) {
         JsonNode n;
         try {
-            n = MAPPER.readTree(json);
+            n = Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new StateFormatException("snapshot", "not valid JSON: " + e.getOriginalMessage(), e);
+            throw new StateFormatException("snapshot", "not valid JSON: " + (Json.isTrailingContent(e)
+                    ? "unexpected content after the snapshot" : e.getOriginalMessage()), e);
         }
         return fromJson(n);
     }
@@ -237,10 +239,10 @@ public final class JsonStateCodec {
             }
             long[] count = new long[d];
             for (int j = 0; j < d; j++) {
-                if (!cn.get(j).canConvertToLong() || !cn.get(j).isIntegralNumber() || cn.get(j).asLong() < 0) {
+                if (!cn.get(j).canConvertToLong() || !cn.get(j).isIntegralNumber()) {
                     throw new StateFormatException("scaler.count[" + j + "]", "must be a count >= 0");
                 }
-                count[j] = cn.get(j).asLong();
+                count[j] = CHECKS.atLeast("scaler.count[" + j + "]", cn.get(j).asLong(), 0);
             }
             double[] mean = new double[d];
             double[] var = new double[d];
@@ -295,7 +297,7 @@ public final class JsonStateCodec {
             learned.setLastStep(nullable(last, "gradientNorm"), nullable(last, "learningRate"));
         }
         try {
-            return ModelState.restore(id, spec, learned, longField(o, "version"), longField(o, "updatedAtMs"),
+            return ModelState.restore(id, spec, c, learned, longField(o, "version"), longField(o, "updatedAtMs"),
                     batchStarted);
         } catch (IllegalArgumentException e) {
             throw new StateFormatException("snapshot", e.getMessage(), e);
@@ -459,11 +461,7 @@ public final class JsonStateCodec {
         if (v == null || !v.isNumber()) {
             throw new StateFormatException(field, "must be a number, got " + v);
         }
-        double d = v.doubleValue();
-        if (!Double.isFinite(d)) {
-            throw new StateFormatException(field, "must be finite, got " + v);
-        }
-        return d;
+        return CHECKS.finite(field, v.doubleValue());
     }
 
     private static void read(JsonNode a, String field, double[] out, int from, int len) {

@@ -1,11 +1,15 @@
 package org.streamlearn.store.state;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.streamlearn.core.feature.Standardizer;
+import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerConfig;
 import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.core.model.OnlineLearner;
 import org.streamlearn.store.spec.LearnerConfigs;
 import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.spec.ModelSpecs;
 
 /**
  * One model: its id, spec, a live {@link OnlineLearner} over its learned state, and the bookkeeping a service
@@ -45,7 +49,15 @@ public final class ModelState {
     /** A model continuing from saved learned state (checked against the spec). */
     public static ModelState restore(String modelId, ModelSpec spec, LearnerState learned, long version,
             long updatedAtMs, long batchStartedAtMs) {
-        LearnerConfig config = LearnerConfigs.of(spec);
+        return restore(modelId, spec, LearnerConfigs.of(spec), learned, version, updatedAtMs, batchStartedAtMs);
+    }
+
+    /**
+     * As {@link #restore(String, ModelSpec, LearnerState, long, long, long)}, for a codec that already holds
+     * {@code config}, which must be {@code LearnerConfigs.of(spec)}: the spec is mapped once per decode.
+     */
+    static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
+            long version, long updatedAtMs, long batchStartedAtMs) {
         return new ModelState(modelId, spec, OnlineLearner.restore(config, learned), version, updatedAtMs,
                 batchStartedAtMs);
     }
@@ -56,7 +68,7 @@ public final class ModelState {
      */
     public ModelState withSpec(ModelSpec newSpec, long nowMs) {
         ModelState next;
-        if (org.streamlearn.store.spec.ModelSpecs.requiresRestart(spec, newSpec)) {
+        if (ModelSpecs.requiresRestart(spec, newSpec)) {
             next = create(modelId, newSpec, nowMs);
         } else {
             LearnerConfig config = LearnerConfigs.of(newSpec);
@@ -82,12 +94,12 @@ public final class ModelState {
         var optimizerState = oldConfig.optimizer().name().equals(config.optimizer().name())
                 ? old.optimizer() : config.optimizer().newState(old.params().length);
         var scaler = config.standardize()
-                ? (old.scaler() != null ? old.scaler() : new org.streamlearn.core.feature.Standardizer(
+                ? (old.scaler() != null ? old.scaler() : new Standardizer(
                         config.features()))
                 : null;
         var rolling = oldConfig.metricsWindow() == config.metricsWindow()
                 && oldConfig.ewmaAlpha() == config.ewmaAlpha()
-                ? old.rolling() : new org.streamlearn.core.metric.RollingLoss(config.metricsWindow(),
+                ? old.rolling() : new RollingLoss(config.metricsWindow(),
                         config.ewmaAlpha());
         LearnerState next = new LearnerState(old.params(), optimizerState, scaler, old.metrics(), rolling,
                 old.batchGradient(), old.batchCount(), old.seen(), old.refused(), old.timedFlushes());
@@ -121,8 +133,8 @@ public final class ModelState {
     /** The spec as compact UTF-8 JSON, computed once (the spec never changes within a state). */
     public byte[] specJsonBytes() {
         if (specJson == null) {
-            specJson = org.streamlearn.store.spec.ModelSpecs.toJsonString(spec)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            specJson = ModelSpecs.toJsonString(spec)
+                    .getBytes(StandardCharsets.UTF_8);
         }
         return specJson;
     }

@@ -1,9 +1,14 @@
 package org.streamlearn.store.state;
 
+import org.streamlearn.store.check.Checks;
+
 /** A snapshot that cannot be read or written; the message names the field. */
 public final class StateFormatException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
+
+    /** The snapshot checks: messages read {@code "<field>: <problem>"}. */
+    static final Checks<StateFormatException> CHECKS = new Checks<>(StateFormatException::new);
 
     private final String field;
 

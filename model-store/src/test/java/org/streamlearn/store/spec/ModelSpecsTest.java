@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.streamlearn.core.model.Task;
 import org.streamlearn.store.spec.ModelSpec.ArchitectureSpec;
 import org.streamlearn.store.spec.ModelSpec.MetricsSpec;
 import org.streamlearn.store.spec.ModelSpec.OptimizerSpec;
@@ -268,6 +269,12 @@ class ModelSpecsTest {
                 bad("duplicate field", "{'task':'regression','features':3,'features':4}", "",
                         "Duplicate field 'features'"),
                 bad("trailing content", "{" + REG + "} {}", "", "malformed JSON: unexpected content after the spec"),
+                bad("two concatenated specs", "{" + REG + "}{" + REG + "}", "",
+                        "malformed JSON: unexpected content after the spec at line 1"),
+                bad("trailing garbage", "{" + REG + "} garbage", "", "malformed JSON: Unrecognized token 'garbage'"),
+                bad("duplicate nested field", "{" + REG + ",'optimizer':{'type':'sgd','type':'adam'}}", "",
+                        "malformed JSON: Duplicate field 'type'"),
+                bad("NaN token", "{" + REG + ",'l2':NaN}", "l2", "l2: must be a finite number, got NaN"),
                 bad("loss not fitting the task", "{" + REG + ",'loss':'log'}", "loss",
                         "loss: 'log' does not fit task regression (expected one of squared, huber)"),
                 bad("cross_entropy on binary", "{'task':'binary','features':3,'loss':'cross_entropy'}", "loss",

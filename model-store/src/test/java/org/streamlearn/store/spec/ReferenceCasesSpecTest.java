@@ -3,7 +3,6 @@ package org.streamlearn.store.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.streamlearn.store.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every spec of the shared reference cases parses and is written back unchanged. */
 class ReferenceCasesSpecTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Path CASES =
             Path.of(System.getProperty("user.dir")).resolve("../testdata/reference/cases.json").normalize();
 
@@ -30,7 +29,7 @@ class ReferenceCasesSpecTest {
             throw new AssertionError("reference cases not found at " + CASES
                     + " (expected /work/shared/reference/cases.json; run the build from the model-store module dir)");
         }
-        return MAPPER.readTree(CASES.toFile()).get("cases");
+        return Json.MAPPER.readTree(CASES.toFile()).get("cases");
     }
 
     static Stream<Arguments> specs() throws IOException {
@@ -49,14 +48,14 @@ class ReferenceCasesSpecTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("specs")
     void parsesAndIsWrittenBackUnchanged(String name, JsonNode original) throws IOException {
-        ModelSpec spec = ModelSpecs.parse(MAPPER.writeValueAsString(original));
+        ModelSpec spec = ModelSpecs.parse(Json.MAPPER.writeValueAsString(original));
         assertThat(ModelSpecs.fromTree(original)).isEqualTo(spec);
 
         ObjectNode written = ModelSpecs.toJson(spec);
         ObjectNode expected = withExplicitHuberDelta((ObjectNode) original);
         assertThat(written).isEqualTo(expected);
         // same field order and number formatting, not just the same tree
-        assertThat(ModelSpecs.toJsonString(spec)).isEqualTo(MAPPER.writeValueAsString(expected));
+        assertThat(ModelSpecs.toJsonString(spec)).isEqualTo(Json.MAPPER.writeValueAsString(expected));
         assertThat(ModelSpecs.parse(ModelSpecs.toJsonString(spec))).isEqualTo(spec);
     }
 

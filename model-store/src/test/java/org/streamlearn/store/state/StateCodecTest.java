@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -20,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.streamlearn.core.model.OnlineLearner;
+import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 
@@ -29,8 +26,6 @@ import org.streamlearn.store.spec.ModelSpecs;
  * naming the field.
  */
 class StateCodecTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Specs covering every optimizer, every task, minibatch, ilr, clipping, l1/l2, standardize on and off. */
     static Stream<Arguments> specs() {
@@ -170,6 +165,23 @@ class StateCodecTest {
     }
 
     @Test
+    void badNumbersDuplicatedKeysAndTrailingContentAreRefusedNamingTheProblem() {
+        ModelState m = ModelState.create("m", ModelSpecs.parse("{\"task\":\"regression\",\"features\":2}"), 0);
+        String json = JsonStateCodec.toJsonString(m);
+        assertThatThrownBy(() -> JsonStateCodec.parse(json.replace("\"weights\":[0.0,", "\"weights\":[NaN,")))
+                .isInstanceOf(StateFormatException.class).hasMessage("weights[0]: must be a finite number, got NaN");
+        ObjectNode negative = JsonStateCodec.toJson(m);
+        ((ObjectNode) negative.get("scaler")).putArray("count").add(0).add(-1);
+        assertThatThrownBy(() -> JsonStateCodec.fromJson(negative)).isInstanceOf(StateFormatException.class)
+                .hasMessage("scaler.count[1]: must be >= 0, got -1");
+        assertThatThrownBy(() -> JsonStateCodec.parse(json + json)).isInstanceOf(StateFormatException.class)
+                .hasMessage("snapshot: not valid JSON: unexpected content after the snapshot");
+        assertThatThrownBy(() -> JsonStateCodec.parse(json.replace("{\"schemaVersion\":1,",
+                "{\"schemaVersion\":1,\"schemaVersion\":1,"))).isInstanceOf(StateFormatException.class)
+                .hasMessageContaining("Duplicate field 'schemaVersion'");
+    }
+
+    @Test
     void binaryIsSmallerThanJson() {
         ModelState m = ModelState.create("m", ModelSpecs.parse(
                 "{\"task\":\"regression\",\"features\":50,\"optimizer\":{\"type\":\"adam\"}}"), 0);
@@ -177,27 +189,41 @@ class StateCodecTest {
         assertThat(BinaryStateCodec.encode(m).length).isLessThan(JsonStateCodec.toBytes(m).length);
     }
 
-    /** Golden files written by version 1 must stay readable and re-encode to the same JSON. */
+    /**
+     * Golden files written by version 1 must stay readable and re-encode to the same JSON; regenerate them only
+     * on purpose, with {@link GoldenFiles#main}.
+     */
     @ParameterizedTest
     @MethodSource("specs")
     void goldenFilesStayReadable(ModelSpec spec) throws IOException {
-        String base = (spec.architecture().type().equals("mlp") ? "mlp-" : "") + spec.optimizer().type();
-        String name = "golden/" + base + ".json";
-        ModelState current = ModelState.create("golden-" + base, spec, 1_700_000_000_000L);
-        feed(current, 5, 23);
-        if (Boolean.getBoolean("golden.write")) {
-            Path out = Path.of("src/test/resources").resolve(name);
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-                    JsonStateCodec.toJson(current)) + "\n");
-        }
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(name)) {
-            assertThat(in).as("golden file %s (write with -Dgolden.write=true)", name).isNotNull();
-            JsonNode golden = JSON.readTree(in);
-            ModelState read = JsonStateCodec.fromJson(golden);
-            assertThat(JsonStateCodec.toJsonString(read)).isEqualTo(JSON.writeValueAsString(golden));
-            assertThat(read).isEqualTo(current);
-            assertThat(golden.get("seen").asLong()).isEqualTo(23);
-        }
+        String name = GoldenFiles.name(spec) + ".json";
+        ModelState current = GoldenFiles.state(spec);
+        String text = GoldenFiles.resource(name);
+        assertThat(text).as("golden file %s (regenerate with GoldenFiles.main)", name).isNotNull();
+        JsonNode golden = Json.MAPPER.readTree(text);
+        ModelState read = JsonStateCodec.fromJson(golden);
+        assertThat(JsonStateCodec.toJsonString(read)).isEqualTo(Json.MAPPER.writeValueAsString(golden));
+        assertThat(read).isEqualTo(current);
+        assertThat(golden.get("seen").asLong()).isEqualTo(23);
+    }
+
+    /**
+     * The changelog's binary format is pinned too: the stored {@code SLM} bytes decode to the golden state (the
+     * one the JSON golden file holds), and encoding today's state gives exactly the stored bytes.
+     */
+    @ParameterizedTest
+    @MethodSource("specs")
+    void binaryGoldenFilesDecodeAndReencodeToTheSameBytes(ModelSpec spec) throws IOException {
+        String name = GoldenFiles.name(spec) + ".bin.b64";
+        String text = GoldenFiles.resource(name);
+        assertThat(text).as("golden file %s (regenerate with GoldenFiles.main)", name).isNotNull();
+        byte[] stored = GoldenFiles.binaryBytes(text);
+        assertThat(stored).startsWith('S', 'L', 'M', (byte) ModelState.SCHEMA_VERSION);
+        ModelState decoded = BinaryStateCodec.decode(stored);
+        ModelState current = GoldenFiles.state(spec);
+        assertThat(decoded).isEqualTo(current);
+        assertThat(decoded).isEqualTo(JsonStateCodec.parse(GoldenFiles.resource(GoldenFiles.name(spec) + ".json")));
+        assertThat(BinaryStateCodec.encode(current)).isEqualTo(stored);
+        assertThat(BinaryStateCodec.encode(decoded)).isEqualTo(stored);
     }
 }
