@@ -31,11 +31,12 @@ import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.kafka.LocalKafkaBroker;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
+import org.streamlearn.store.json.Json;
 
 /** The service on a real local broker: the HTTP API (a real HTTP server) and the co-partitioning check. */
 class ServiceHttpTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static LocalKafkaBroker broker;
 
     @BeforeAll

@@ -8,11 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.streamlearn.store.json.Json;
 
 /** The reference data (testdata/reference, a verbatim copy of shared/reference) for the app's tests. */
 public final class Reference {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private Reference() {
     }
