@@ -1,5 +1,7 @@
 package org.streamlearn.core.loss;
 
+import org.streamlearn.core.Checks;
+
 /**
  * Huber loss with threshold {@code δ}: {@code r²/2} for {@code |r| ≤ δ}, else {@code δ(|r| − δ/2)}, with
  * {@code r = s − y}; derivative {@code r} or {@code ±δ} (no factor 2, unlike {@link SquaredLoss}).
@@ -10,9 +12,7 @@ public record HuberLoss(double delta) implements Loss {
 
     /** Validates {@code delta}. */
     public HuberLoss {
-        if (!(delta > 0) || !Double.isFinite(delta)) {
-            throw new IllegalArgumentException("huberDelta: must be > 0 and finite, got " + delta);
-        }
+        Checks.positive("huberDelta", delta);
     }
 
     @Override

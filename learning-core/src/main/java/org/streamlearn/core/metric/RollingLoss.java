@@ -1,6 +1,7 @@
 package org.streamlearn.core.metric;
 
 import java.util.Arrays;
+import org.streamlearn.core.Checks;
 
 /**
  * The rolling loss of a stream: running mean (sum then divide), exponentially weighted mean
@@ -25,9 +26,7 @@ public final class RollingLoss {
     /** Restores saved state (the window array is taken as it is). */
     public RollingLoss(double alpha, long count, double sum, double ewma, double[] window, int position,
             int filled) {
-        if (!(alpha > 0 && alpha <= 1)) {
-            throw new IllegalArgumentException("metrics.ewmaAlpha: must be in (0, 1], got " + alpha);
-        }
+        Checks.openClosedUnit("metrics.ewmaAlpha", alpha);
         checkWindow(window.length);
         if (position < 0 || position >= window.length || filled < 0 || filled > window.length) {
             throw new IllegalArgumentException("metrics window position/filled out of range: " + position + "/"
@@ -43,9 +42,7 @@ public final class RollingLoss {
     }
 
     private static int checkWindow(int w) {
-        if (w < 1) {
-            throw new IllegalArgumentException("metrics.window: must be >= 1, got " + w);
-        }
+        Checks.atLeast("metrics.window", w, 1);
         return w;
     }
 

@@ -2,6 +2,7 @@ package org.streamlearn.core.model;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.streamlearn.core.Checks;
 
 /**
  * The shape of a model. {@link Linear}: linear, logistic or softmax regression, zero-initialized. {@link Mlp}: a
@@ -41,16 +42,8 @@ public sealed interface Architecture permits Architecture.Linear, Architecture.M
 
         /** Validates and copies {@code hidden}. */
         public Mlp {
-            if (hidden == null || hidden.length == 0) {
-                throw new IllegalArgumentException("architecture.hidden: must not be empty");
-            }
+            Checks.widths("architecture.hidden", hidden);
             hidden = hidden.clone();
-            for (int i = 0; i < hidden.length; i++) {
-                if (hidden[i] < 1) {
-                    throw new IllegalArgumentException("architecture.hidden[" + i + "]: must be >= 1, got "
-                            + hidden[i]);
-                }
-            }
             Objects.requireNonNull(activation, "architecture.activation");
             Objects.requireNonNull(init, "architecture.init");
         }

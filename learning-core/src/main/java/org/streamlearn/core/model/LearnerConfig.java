@@ -1,5 +1,6 @@
 package org.streamlearn.core.model;
 
+import org.streamlearn.core.Checks;
 import org.streamlearn.core.loss.HuberLoss;
 import org.streamlearn.core.loss.LogLoss;
 import org.streamlearn.core.loss.Loss;
@@ -44,9 +45,7 @@ public record LearnerConfig(Task task, int features, int classes, Architecture a
         if (task == null) {
             throw new IllegalArgumentException("task: required");
         }
-        if (features < 1) {
-            throw new IllegalArgumentException("features: must be >= 1, got " + features);
-        }
+        Checks.atLeast("features", features, 1);
         if (task == Task.MULTICLASS) {
             if (classes < 2) {
                 throw new IllegalArgumentException("classes: must be >= 2 for a multiclass task, got " + classes);
@@ -72,34 +71,18 @@ public record LearnerConfig(Task task, int features, int classes, Architecture a
         if (architecture == null || optimizer == null || schedule == null) {
             throw new IllegalArgumentException("architecture, optimizer and schedule are required");
         }
-        if (!Double.isNaN(interceptLearningRate) && !(interceptLearningRate > 0 && interceptLearningRate
-                < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("interceptLearningRate: must be > 0 and finite, got "
-                    + interceptLearningRate);
+        if (!Double.isNaN(interceptLearningRate)) {
+            Checks.positive("interceptLearningRate", interceptLearningRate);
         }
-        requireNonNegative("l2", l2);
-        requireNonNegative("l1", l1);
-        if (!Double.isNaN(clipNorm) && !(clipNorm > 0)) {
-            throw new IllegalArgumentException("clipNorm: must be > 0, got " + clipNorm);
+        Checks.nonNegative("l2", l2);
+        Checks.nonNegative("l1", l1);
+        if (!Double.isNaN(clipNorm)) {
+            Checks.aboveZero("clipNorm", clipNorm);
         }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("update.batchSize: must be >= 1, got " + batchSize);
-        }
-        if (metricsWindow < 1) {
-            throw new IllegalArgumentException("metrics.window: must be >= 1, got " + metricsWindow);
-        }
-        if (!(ewmaAlpha > 0 && ewmaAlpha <= 1)) {
-            throw new IllegalArgumentException("metrics.ewmaAlpha: must be in (0, 1], got " + ewmaAlpha);
-        }
-        if (!(maxAbsValue > 0)) {
-            throw new IllegalArgumentException("maxAbsValue: must be > 0, got " + maxAbsValue);
-        }
-    }
-
-    private static void requireNonNegative(String field, double v) {
-        if (!(v >= 0) || !Double.isFinite(v)) {
-            throw new IllegalArgumentException(field + ": must be >= 0 and finite, got " + v);
-        }
+        Checks.atLeast("update.batchSize", batchSize, 1);
+        Checks.atLeast("metrics.window", metricsWindow, 1);
+        Checks.openClosedUnit("metrics.ewmaAlpha", ewmaAlpha);
+        Checks.aboveZero("maxAbsValue", maxAbsValue);
     }
 
     /** Number of raw scores: {@code classes} for multiclass, else 1. */

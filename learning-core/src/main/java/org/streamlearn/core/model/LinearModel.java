@@ -1,6 +1,7 @@
 package org.streamlearn.core.model;
 
 import java.util.Arrays;
+import org.streamlearn.core.Checks;
 
 /**
  * A linear map {@code s_k = Σ_j w_kj·x_j + b_k} for {@code k < outputs}: linear regression and logistic
@@ -17,12 +18,8 @@ public final class LinearModel implements Model {
 
     /** A linear model with {@code inputs} features and {@code outputs} scores. */
     public LinearModel(int inputs, int outputs) {
-        if (inputs < 1) {
-            throw new IllegalArgumentException("features: must be >= 1, got " + inputs);
-        }
-        if (outputs < 1) {
-            throw new IllegalArgumentException("outputs: must be >= 1, got " + outputs);
-        }
+        Checks.atLeast("features", inputs, 1);
+        Checks.atLeast("outputs", outputs, 1);
         this.d = inputs;
         this.k = outputs;
     }

@@ -2,6 +2,7 @@ package org.streamlearn.core.model;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.streamlearn.core.Checks;
 
 /**
  * A multilayer perceptron: layers {@code l = 0..L−1}, {@code L = hidden.length + 1}, with widths
@@ -56,15 +57,9 @@ public final class MlpModel implements Model {
      * @throws IllegalArgumentException when a dimension is {@code < 1} or the parameters do not fit an array
      */
     public MlpModel(int inputs, int[] hidden, int outputs, Activation activation, Init init, long seed) {
-        if (inputs < 1) {
-            throw new IllegalArgumentException("features: must be >= 1, got " + inputs);
-        }
-        if (outputs < 1) {
-            throw new IllegalArgumentException("outputs: must be >= 1, got " + outputs);
-        }
-        if (hidden == null || hidden.length == 0) {
-            throw new IllegalArgumentException("architecture.hidden: must not be empty");
-        }
+        Checks.atLeast("features", inputs, 1);
+        Checks.atLeast("outputs", outputs, 1);
+        Checks.widths("architecture.hidden", hidden);
         if (activation == null || init == null) {
             throw new IllegalArgumentException("architecture.activation and architecture.init are required");
         }
@@ -72,9 +67,6 @@ public final class MlpModel implements Model {
         this.width = new int[layers + 1];
         width[0] = inputs;
         for (int l = 0; l < hidden.length; l++) {
-            if (hidden[l] < 1) {
-                throw new IllegalArgumentException("architecture.hidden[" + l + "]: must be >= 1, got " + hidden[l]);
-            }
             width[l + 1] = hidden[l];
         }
         width[layers] = outputs;

@@ -1,5 +1,7 @@
 package org.streamlearn.core.optim;
 
+import org.streamlearn.core.Checks;
+
 /**
  * AdaGrad (Duchi, Hazan and Singer 2011): {@code G += g²; w −= lr_k·g/√(G + ε)} (ε inside the root).
  * Slot {@code sumSquares}.

@@ -1,5 +1,7 @@
 package org.streamlearn.core.optim;
 
+import org.streamlearn.core.Checks;
+
 /**
  * Adam (Kingma and Ba 2015, Algorithm 1 with the efficient form of section 2):
  * {@code m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²;
@@ -16,8 +18,8 @@ public record Adam(double beta1, double beta2, double epsilon) implements Optimi
 
     /** Validates the parameters. */
     public Adam {
-        Checks.unitInterval("optimizer.beta1", beta1);
-        Checks.unitInterval("optimizer.beta2", beta2);
+        Checks.closedOpenUnit("optimizer.beta1", beta1);
+        Checks.closedOpenUnit("optimizer.beta2", beta2);
         Checks.positive("optimizer.epsilon", epsilon);
     }
 

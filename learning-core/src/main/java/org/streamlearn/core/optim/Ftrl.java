@@ -1,5 +1,7 @@
 package org.streamlearn.core.optim;
 
+import org.streamlearn.core.Checks;
+
 /**
  * FTRL-Proximal (McMahan et al. 2013, "Ad Click Prediction: a View from the Trenches", Algorithm 1), per
  * coordinate with the current {@code w}: {@code σ = (√(n + g²) − √n)/α; z += g − σ·w; n += g²}, then

@@ -1,5 +1,7 @@
 package org.streamlearn.core.optim;
 
+import org.streamlearn.core.Checks;
+
 /**
  * Heavy-ball momentum (Polyak 1964): {@code v = ρ·v + lr_k·g; w −= v}. Slot {@code velocity}.
  *
@@ -11,7 +13,7 @@ public record Momentum(double momentum) implements Optimizer {
 
     /** Validates {@code momentum}. */
     public Momentum {
-        Checks.unitInterval("optimizer.momentum", momentum);
+        Checks.closedOpenUnit("optimizer.momentum", momentum);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.streamlearn.core.optim;
 
+import org.streamlearn.core.Checks;
+
 /**
  * Nesterov accelerated gradient (Sutskever et al. 2013 form): the gradient (loss, l2 and intercept included)
  * is taken at the look-ahead point {@code w − ρ·v}; then {@code v = ρ·v + lr_k·g; w −= v} on the stored
@@ -13,7 +15,7 @@ public record Nesterov(double momentum) implements Optimizer {
 
     /** Validates {@code momentum}. */
     public Nesterov {
-        Checks.unitInterval("optimizer.momentum", momentum);
+        Checks.closedOpenUnit("optimizer.momentum", momentum);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.streamlearn.core.optim;
 
+import org.streamlearn.core.Checks;
+
 /**
  * RMSprop (Tieleman and Hinton 2012): {@code E = ρ·E + (1 − ρ)·g²; w −= lr_k·g/√(E + ε)}.
  * Slot {@code meanSquares}.
@@ -13,7 +15,7 @@ public record RmsProp(double rho, double epsilon) implements Optimizer {
 
     /** Validates the parameters. */
     public RmsProp {
-        Checks.unitInterval("optimizer.rho", rho);
+        Checks.closedOpenUnit("optimizer.rho", rho);
         Checks.positive("optimizer.epsilon", epsilon);
     }
 

@@ -1,5 +1,7 @@
 package org.streamlearn.core.schedule;
 
+import org.streamlearn.core.Checks;
+
 /**
  * The learning rate {@code lr_k} for step {@code k} (steps taken before this one), a pure function.
  *
@@ -42,9 +44,7 @@ public sealed interface LearningRateSchedule
         /** Validates the parameters. */
         public Exponential {
             requireRate(initialRate);
-            if (!(decay > 0 && decay <= 1)) {
-                throw new IllegalArgumentException("schedule.decay: must be in (0, 1], got " + decay);
-            }
+            Checks.openClosedUnit("schedule.decay", decay);
         }
 
         @Override
@@ -63,12 +63,8 @@ public sealed interface LearningRateSchedule
         /** Validates the parameters. */
         public Step {
             requireRate(initialRate);
-            if (!(factor > 0 && factor <= 1)) {
-                throw new IllegalArgumentException("schedule.factor: must be in (0, 1], got " + factor);
-            }
-            if (every < 1) {
-                throw new IllegalArgumentException("schedule.every: must be >= 1, got " + every);
-            }
+            Checks.openClosedUnit("schedule.factor", factor);
+            Checks.atLeast("schedule.every", every, 1);
         }
 
         @Override
@@ -104,8 +100,6 @@ public sealed interface LearningRateSchedule
     }
 
     private static void requireRate(double lr) {
-        if (!(lr > 0) || !Double.isFinite(lr)) {
-            throw new IllegalArgumentException("optimizer.learningRate: must be > 0 and finite, got " + lr);
-        }
+        Checks.positive("optimizer.learningRate", lr);
     }
 }

@@ -1,0 +1,146 @@
+package org.streamlearn.core.model;
+
+import org.streamlearn.core.optim.Sgd;
+import org.streamlearn.core.schedule.LearningRateSchedule;
+
+/**
+ * The learner's fast paths, in one place: each gives the general path's results bit for bit (only
+ * {@code lastGradientNorm}'s last bits may differ where no clipping is configured) and is kept because a JMH
+ * figure justifies it. The figures are {@code SgdOverheadBenchmark}'s in docs/benchmarks.md, "Where the time
+ * went" (per-sample SGD, learner-like {@code replica} at 23.7 M events/s at d = 20 and 527 k at d = 1000,
+ * against the raw loop's 52.5 M and 1.670 M), and their outcome in {@code LearnerBenchmark}'s ratios.
+ *
+ * <ul>
+ *   <li>{@link #checkExample}: the input check rides on the prediction's pass;</li>
+ *   <li>{@link #knownNormSquared}: {@code ‖g‖²} of a linear single-output step without a pass over {@code g};</li>
+ *   <li>{@link #sumOfSquares}: otherwise {@code ‖g‖²} in four independent partial sums;</li>
+ *   <li>{@link #fusedSgdStep}: per-sample SGD applies the gradient as it computes it;</li>
+ *   <li>the fifth, the divergence guard's scalar bound instead of a backup and a scan per step, is the guard's
+ *       own business: {@link DivergenceGuard#admits}.</li>
+ * </ul>
+ *
+ * <p>Allocates nothing.
+ */
+final class FastPaths {
+
+    private final LearnerState state;
+    private final ExampleValidator validator;
+    private final DivergenceGuard guard;
+    private final LearningRateSchedule schedule;
+    private final double maxSquares;
+    private final int nw;
+    private final boolean ilr;
+    private final double interceptRate;
+    /** A linear single-output model stepping on one event, without l2 or clipping: {@code g = ∂L/∂s·(x, 1)}. */
+    private final boolean singleEventNorm;
+    /** Whether {@link #fusedSgdStep} applies: {@link #singleEventNorm}, plain SGD and no l1. */
+    final boolean fusedSgd;
+
+    /** The fast paths of a learner of {@code model} under {@code config} over {@code state} (live). */
+    FastPaths(LearnerConfig config, LearnerState state, Model model, ExampleValidator validator,
+            DivergenceGuard guard) {
+        this.state = state;
+        this.validator = validator;
+        this.guard = guard;
+        this.schedule = config.schedule();
+        this.maxSquares = config.maxAbsValue() * config.maxAbsValue();
+        this.nw = model.weightCount();
+        this.ilr = config.hasInterceptLearningRate();
+        this.interceptRate = config.interceptLearningRate();
+        this.singleEventNorm = model instanceof LinearModel && config.outputs() == 1 && config.batchSize() == 1
+                && config.l2() == 0.0 && !config.hasClipNorm();
+        this.fusedSgd = singleEventNorm && config.optimizer() instanceof Sgd && config.l1() == 0.0;
+    }
+
+    /**
+     * The fast check of an example, on {@code Σ x_j²} from the prediction's pass (nothing has changed yet): a
+     * non-finite value or one above {@code maxAbsValue} makes it exceed {@code maxAbsValue²} or not be finite;
+     * only then, or for a doubtful weight or label, does {@link ExampleValidator#validate} look for the culprit
+     * and throw. Justified by {@code SgdOverheadBenchmark}'s {@code replica} without the validation pass:
+     * 32.3 M against 23.7 M events/s at d = 20, 655 k against 527 k at d = 1000 (≈ 370 ns per event).
+     */
+    void checkExample(double[] x, double y, double weight, double sumSquares) {
+        if (!(sumSquares <= maxSquares) || !(weight >= 0 && weight < Double.POSITIVE_INFINITY)
+                || !validator.labelPlausible(y)) {
+            validator.validate(x, y, weight);
+        }
+    }
+
+    /**
+     * {@code ‖g‖²} of the coming step when it needs no pass over {@code g}: for a linear single-output model
+     * stepping on one event without l2, {@code g = ∂L/∂s·(x, 1)}, so {@code ‖g‖² = (∂L/∂s)²·(‖x‖² + 1)} from
+     * {@code ‖x‖²} summed in the prediction's pass; else NaN (the step then sums it). Justified by
+     * {@code SgdOverheadBenchmark}'s {@code replica} without {@code ‖g‖²}: 31.4 M against 23.7 M events/s at
+     * d = 20, 739 k against 527 k at d = 1000 (≈ 550 ns per event).
+     */
+    double knownNormSquared(double dScore, double xSquares) {
+        return singleEventNorm ? dScore * dScore * (xSquares + 1.0) : Double.NaN;
+    }
+
+    /**
+     * {@code Σ g²} over {@code g[0..n)}. With clipping ({@code ordered}), where the norm scales every step, in
+     * the reference's order (weights row by row, then intercepts); otherwise, where it only feeds the
+     * diagnostics and the guard, in four partial sums that break the dependency chain. Justified by
+     * {@code SgdOverheadBenchmark}'s {@code replica} with {@code ‖g‖²} in four lanes: 637 k against 527 k
+     * events/s at d = 1000.
+     */
+    static double sumOfSquares(double[] g, int n, boolean ordered) {
+        if (ordered) {
+            double sq = 0.0;
+            for (int i = 0; i < n; i++) {
+                sq += g[i] * g[i];
+            }
+            return sq;
+        }
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += g[i] * g[i];
+            s1 += g[i + 1] * g[i + 1];
+            s2 += g[i + 2] * g[i + 2];
+            s3 += g[i + 3] * g[i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += g[i] * g[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * Per-sample SGD on a linear single-output model without l1, l2 or clipping (when {@link #fusedSgd}): the
+     * gradient {@code ∂L/∂s·(x, 1)} is applied as it is computed, in one pass, with exactly the arithmetic of
+     * the general path ({@code g_j = ∂L/∂s·x_j}, then {@code w_j −= lr·g_j}), and counts the event as seen.
+     * Returns false, having changed nothing, when the divergence guard's bound cannot vouch for the step (the
+     * general path then runs). Justified by {@code SgdOverheadBenchmark}'s {@code fused}: 48.6 M against
+     * 23.7 M events/s at d = 20, 1.460 M against 527 k at d = 1000; {@code LearnerBenchmark}'s SGD ratio is
+     * 0.70 and 0.98.
+     */
+    boolean fusedSgdStep(Outcome o, double dc, double[] xl, double xlSquares) {
+        LearnerState s = state;
+        double sq = dc * dc * (xlSquares + 1.0);
+        if (!(sq < Double.POSITIVE_INFINITY)) {
+            return false;
+        }
+        long kStep = s.optimizer.step();
+        double lr = schedule.rateAt(kStep);
+        double norm = Math.sqrt(sq);
+        if (!guard.admits(norm, lr, kStep)) {
+            return false;
+        }
+        s.seen++;
+        s.lastGradientNorm = norm;
+        s.lastLearningRate = lr;
+        double[] w = s.params;
+        int d = nw;
+        for (int j = 0; j < d; j++) {
+            w[j] -= lr * (dc * xl[j]);
+        }
+        w[d] -= (ilr ? interceptRate : lr) * dc;
+        s.optimizer.advance();
+        o.stepped = true;
+        return true;
+    }
+}
