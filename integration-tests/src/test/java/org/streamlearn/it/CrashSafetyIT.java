@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.streamlearn.app.config.Topics;
 import org.streamlearn.app.demo.StreamGenerator;
-import org.streamlearn.app.kafka.LocalKafkaBroker;
 import org.streamlearn.it.support.Backtests;
 import org.streamlearn.it.support.ItEnv;
 import org.streamlearn.it.support.Json;
@@ -39,6 +38,7 @@ import org.streamlearn.it.support.ModelAssertions;
 import org.streamlearn.it.support.ServiceProcess;
 import org.streamlearn.it.support.TestIds;
 import org.streamlearn.it.support.TopicReader;
+import org.streamlearn.kafka.local.LocalKafkaBroker;
 
 /**
  * Exactly-once under {@code kill -9}: the service runs as a separate process ({@code java -jar streamlearn.jar run},

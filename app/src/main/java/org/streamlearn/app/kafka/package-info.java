@@ -1,12 +1,9 @@
 /**
- * A real single-node Kafka broker for {@code streamlearn demo} and the integration tests, and topic
- * administration.
+ * Topic administration for the service.
  *
- * <p>{@link org.streamlearn.app.kafka.LocalKafkaBroker} runs a KRaft node (broker and controller in
- * one JVM) from the Maven Central jars of {@code kafka_2.13}: no Docker, no download at run time.
- * By default the broker is a child JVM ({@link org.streamlearn.app.kafka.BrokerMain}) that logs to
- * {@code <dataDir>/broker.log} and exits when its parent dies. {@link
- * org.streamlearn.app.kafka.TopicAdmin} creates topics idempotently from {@link
- * org.streamlearn.app.kafka.TopicSpec}s.
+ * <p>{@link org.streamlearn.app.kafka.TopicAdmin} creates topics idempotently from {@link
+ * org.streamlearn.app.kafka.TopicSpec}s and describes their partition counts. The local broker
+ * behind {@code streamlearn demo} lives in its own module, {@code local-kafka}
+ * ({@code org.streamlearn.kafka.local}).
  */
 package org.streamlearn.app.kafka;

@@ -15,10 +15,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.streamlearn.app.kafka.LocalKafkaBroker;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
 import org.streamlearn.app.testing.Reference;
+import org.streamlearn.kafka.local.LocalKafkaBroker;
 import org.streamlearn.store.json.Json;
 
 /** {@code streamlearn backtest --topic}: replaying a topic gives exactly the file backtest's model. */

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.streamlearn.app.config.ConfigLoader;
 import org.streamlearn.app.config.ServiceConfig;
-import org.streamlearn.app.kafka.LocalKafkaBroker;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
+import org.streamlearn.kafka.local.LocalKafkaBroker;
 import org.streamlearn.store.json.Json;
 
 /** The service on a real local broker: the HTTP API (a real HTTP server) and the co-partitioning check. */

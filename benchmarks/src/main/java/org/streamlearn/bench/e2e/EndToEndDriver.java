@@ -28,10 +28,10 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.streamlearn.app.config.ConfigLoader;
 import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.demo.StreamGenerator;
-import org.streamlearn.app.kafka.LocalKafkaBroker;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
 import org.streamlearn.app.service.StreamlearnService;
+import org.streamlearn.kafka.local.LocalKafkaBroker;
 
 /**
  * Measures events/s of the streamlearn service and of a Kafka Streams pass-through over the same pre-produced

@@ -3,7 +3,7 @@ package org.streamlearn.it.support;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.streamlearn.app.kafka.LocalKafkaBroker;
+import org.streamlearn.kafka.local.LocalKafkaBroker;
 
 /**
  * Resolves a {@link KafkaCluster} parameter (of a test, {@code @BeforeAll} or {@code @BeforeEach} method): the

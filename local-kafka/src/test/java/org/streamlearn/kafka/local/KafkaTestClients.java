@@ -1,4 +1,4 @@
-package org.streamlearn.app.kafka;
+package org.streamlearn.kafka.local;
 
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,6 +27,26 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class KafkaTestClients {
 
     private KafkaTestClients() {
+    }
+
+    /**
+     * Creates the topics (replication factor 1), then waits (at most 30 s) until the broker names a
+     * leader for each of their partitions: the controller answers the creation before the broker has
+     * taken the new partitions on, and a producer that comes too early is refused.
+     */
+    static void createTopics(String bootstrap, Map<String, Integer> partitionsByTopic)
+            throws ExecutionException, InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(partitionsByTopic.entrySet().stream()
+                    .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
+                    .toList()).all().get();
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptions()
+                    .until(() -> admin.describeTopics(partitionsByTopic.keySet()).allTopicNames().get().values().stream()
+                            .allMatch(t -> t.partitions().size() == partitionsByTopic.get(t.name())
+                                    && t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())));
+        }
     }
 
     /** Sends {@code count} records {@code k<i> -> v<i>} with acks=all and waits for every ack. */

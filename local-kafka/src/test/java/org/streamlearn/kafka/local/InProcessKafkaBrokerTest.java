@@ -1,12 +1,14 @@
-package org.streamlearn.app.kafka;
+package org.streamlearn.kafka.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.streamlearn.app.kafka.KafkaTestClients.consume;
-import static org.streamlearn.app.kafka.KafkaTestClients.newGroup;
-import static org.streamlearn.app.kafka.KafkaTestClients.produce;
+import static org.streamlearn.kafka.local.KafkaTestClients.consume;
+import static org.streamlearn.kafka.local.KafkaTestClients.createTopics;
+import static org.streamlearn.kafka.local.KafkaTestClients.newGroup;
+import static org.streamlearn.kafka.local.KafkaTestClients.produce;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The same broker in this JVM: start, records, a graceful restart, and cleanup. */
@@ -19,9 +21,7 @@ class InProcessKafkaBrokerTest {
         try (broker) {
             broker.start();
             assertThat(broker.pid()).isEmpty();
-            try (TopicAdmin topics = TopicAdmin.connect(broker.bootstrapServers())) {
-                assertThat(topics.createTopic(TopicSpec.of("in-process", 2))).isTrue();
-            }
+            createTopics(broker.bootstrapServers(), Map.of("in-process", 2));
             produce(broker.bootstrapServers(), "in-process", 100);
             assertThat(consume(broker.bootstrapServers(), "in-process", newGroup(), 100)).hasSize(100);
 

@@ -1,4 +1,4 @@
-package org.streamlearn.app.kafka;
+package org.streamlearn.kafka.local;
 
 /**
  * A local broker failed to format, start or stop. The message says what happened and, for a child

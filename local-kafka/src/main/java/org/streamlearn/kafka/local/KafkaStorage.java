@@ -1,4 +1,4 @@
-package org.streamlearn.app.kafka;
+package org.streamlearn.kafka.local;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.streamlearn.app.kafka;
+package org.streamlearn.kafka.local;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * gracefully on SIGTERM or Ctrl-C).
  *
  * <pre>
- * java -cp &lt;classpath&gt; org.streamlearn.app.kafka.BrokerMain [--exit-on-stdin-eof] [--format CLUSTER_ID]
+ * java -cp &lt;classpath&gt; org.streamlearn.kafka.local.BrokerMain [--exit-on-stdin-eof] [--format CLUSTER_ID]
  *      [--delete-on-stdin-eof DIR] server.properties
  * </pre>
  *

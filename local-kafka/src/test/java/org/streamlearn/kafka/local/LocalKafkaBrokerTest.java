@@ -1,11 +1,12 @@
-package org.streamlearn.app.kafka;
+package org.streamlearn.kafka.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.streamlearn.app.kafka.KafkaTestClients.consume;
-import static org.streamlearn.app.kafka.KafkaTestClients.newGroup;
-import static org.streamlearn.app.kafka.KafkaTestClients.produce;
+import static org.streamlearn.kafka.local.KafkaTestClients.consume;
+import static org.streamlearn.kafka.local.KafkaTestClients.createTopics;
+import static org.streamlearn.kafka.local.KafkaTestClients.newGroup;
+import static org.streamlearn.kafka.local.KafkaTestClients.produce;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,8 +30,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,25 +57,8 @@ class LocalKafkaBrokerTest {
                     .contains("Kafka Server started"); // the broker's log at INFO, on standard error
             long firstPid = broker.pid().orElseThrow();
 
-            // topics, idempotently
-            try (TopicAdmin topics = TopicAdmin.connect(bootstrap)) {
-                assertThat(topics.createTopic(TopicSpec.of("numbers", 3))).isTrue();
-                assertThat(topics.createTopic(TopicSpec.of("numbers", 3))).isFalse();
-                assertThat(topics.createTopics(List.of(TopicSpec.of("numbers", 3), TopicSpec.of("tx", 1),
-                        TopicSpec.of("models", 2).compacted()))).containsExactlyInAnyOrder("tx", "models");
-                assertThat(topics.partitionCount("numbers")).hasValue(3);
-                assertThat(topics.partitionCount("absent")).isEmpty();
-                assertThat(topics.partitionCounts(List.of("numbers", "models", "absent")))
-                        .isEqualTo(Map.of("numbers", 3, "models", 2));
-                assertThatThrownBy(() -> topics.createTopic(TopicSpec.of("numbers", 4)))
-                        .isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("exists with 3 partitions");
-            }
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                ConfigResource models = new ConfigResource(ConfigResource.Type.TOPIC, "models");
-                assertThat(admin.describeConfigs(List.of(models)).all().get().get(models)
-                        .get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
-            }
+            // topics (their administration is the service's: TopicAdminTest in app)
+            createTopics(bootstrap, Map.of("numbers", 3, "tx", 1));
 
             // 1000 records there and back, with committed offsets
             produce(bootstrap, "numbers", RECORDS);
@@ -130,10 +112,9 @@ class LocalKafkaBrokerTest {
             assertThat(killed.isRunning()).isFalse();
             assertThat(killed.pid()).isEmpty();
 
-            try (LocalKafkaBroker fresh = LocalKafkaBroker.builder().build().start();
-                 TopicAdmin topics = TopicAdmin.connect(fresh.bootstrapServers())) {
+            try (LocalKafkaBroker fresh = LocalKafkaBroker.builder().build().start()) {
                 assertThat(fresh.dataDir()).isNotEqualTo(killed.dataDir());
-                topics.createTopic(TopicSpec.of("after-kill", 1));
+                createTopics(fresh.bootstrapServers(), Map.of("after-kill", 1));
                 produce(fresh.bootstrapServers(), "after-kill", 10);
                 assertThat(consume(fresh.bootstrapServers(), "after-kill", newGroup(), 10)).hasSize(10);
             }

@@ -1,4 +1,4 @@
-package org.streamlearn.app.kafka;
+package org.streamlearn.kafka.local;
 
 import java.io.File;
 import java.io.IOException;
@@ -58,7 +58,7 @@ import org.apache.kafka.common.Node;
  * controller address), so set {@link Builder#port(int)} for a stable bootstrap address.
  *
  * <p><b>Modes.</b> {@link Mode#CHILD_PROCESS} (the default) runs the node in a child JVM,
- * {@code java -Xmx512m -cp <this JVM's classpath> org.streamlearn.app.kafka.BrokerMain}, whose
+ * {@code java -Xmx512m -cp <this JVM's classpath> org.streamlearn.kafka.local.BrokerMain}, whose
  * standard output and error are appended to {@code <dataDir>/broker.log}. The child exits when
  * this JVM dies, even by {@code kill -9}: it watches its standard input, a pipe held by this JVM,
  * for end of file, then shuts down gracefully and deletes a temporary data directory (see {@link
@@ -579,7 +579,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private Path writeServerProperties() {
-        StringBuilder text = new StringBuilder("# written by org.streamlearn.app.kafka.LocalKafkaBroker; rewritten at every start\n");
+        StringBuilder text = new StringBuilder("# written by org.streamlearn.kafka.local.LocalKafkaBroker; rewritten at every start\n");
         serverProperties.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         Path file = dataDir.resolve(PROPERTIES_FILE_NAME);
         try {
