@@ -109,6 +109,7 @@ public final class TopicAdmin implements AutoCloseable {
                 existing.add(name);
             }
         }
+        awaitVisible(created);
         if (!existing.isEmpty()) {
             Map<String, Integer> counts = partitionCounts(existing);
             for (String name : existing) {
@@ -125,6 +126,32 @@ public final class TopicAdmin implements AutoCloseable {
             }
         }
         return created;
+    }
+
+    /**
+     * Waits, within the timeout, until every created topic can be described: a topic's creation is acknowledged
+     * by the controller before every broker's metadata knows it, and a describe in between answers "unknown
+     * topic", which would read as "absent" to the caller's next check.
+     */
+    private void awaitVisible(Set<String> created) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> missing = new LinkedHashSet<>(created);
+        while (!missing.isEmpty()) {
+            missing.removeAll(partitionCounts(missing).keySet());
+            if (missing.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("created topics " + missing + " are still not visible after "
+                        + timeout.toMillis() + " ms");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topics " + missing, e);
+            }
+        }
     }
 
     /** The partition count of a topic, or empty if it does not exist. */
