@@ -35,12 +35,12 @@ public sealed interface DriftDetector permits PageHinkleyDetector, AdwinDetector
     long detections();
 
     /**
-     * The mean of the signal before the change, as the detector estimated it at its last detection; NaN before
-     * the first detection. See each implementation for what it knows.
+     * The mean of the signal before the change, as the detector knew it at its last detection; NaN before the
+     * first detection, and always NaN for a detector that does not locate the change (Page-Hinkley).
      */
     double meanBefore();
 
-    /** The mean of the signal after the change at the last detection; NaN before the first detection. */
+    /** The mean of the signal after the change at the last detection; NaN where {@link #meanBefore()} is. */
     double meanAfter();
 
     /** A snapshot of what the detector has learned (a copy: later updates do not change it). */

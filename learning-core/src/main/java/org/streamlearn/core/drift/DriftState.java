@@ -2,8 +2,8 @@ package org.streamlearn.core.drift;
 
 /**
  * What a drift detector has learned, as plain numbers a codec can write: an immutable value with value
- * equality (doubles compared bit for bit). Given finite inputs every double in it is finite; the means of the
- * last detection are 0 until there is one ({@link #detections()} tells).
+ * equality (doubles compared bit for bit). Given finite inputs every double in it is finite (a mean not known
+ * yet is stored as 0, never NaN), so a codec that refuses non-finite numbers can write any state.
  */
 public sealed interface DriftState permits PageHinkleyState, AdwinState {
 

@@ -1,10 +1,10 @@
 package org.streamlearn.core.drift;
 
 /**
- * A running {@link PageHinkley} test. Besides DESIGN.md's statistics it estimates where the change happened, as
- * the CUSUM literature does: the last value after which {@code sum} was 0. At a detection, {@link #meanBefore()}
- * is the mean of the values from the start up to that point and {@link #meanAfter()} the mean of the values
- * since (the one that triggered the detection included). These are estimates; detection never depends on them.
+ * A running {@link PageHinkley} test. Page-Hinkley does not locate the change, so it does not know the means
+ * either side of it: {@link #meanBefore()} and {@link #meanAfter()} are always NaN. (The running {@code mean} it
+ * tests against mixes both sides; the last zero of {@code sum}, the classical CUSUM estimate of the change point,
+ * lies far before the change with the default {@code delta}, and gave 0.14 and 0.26 for a step 0.2 → 0.8.)
  *
  * <p>{@link #update} allocates nothing.
  */
@@ -17,12 +17,6 @@ public final class PageHinkleyDetector implements DriftDetector {
     private long n;
     private double mean;
     private double sum;
-    private long beforeCount;
-    private double beforeTotal;
-    private long afterCount;
-    private double afterTotal;
-    private double meanBefore;
-    private double meanAfter;
 
     PageHinkleyDetector(PageHinkley config) {
         this.config = config;
@@ -43,20 +37,8 @@ public final class PageHinkleyDetector implements DriftDetector {
         mean += (x - mean) / n;
         sum = Math.max(0.0, config.alpha() * sum + (x - mean - config.delta()));
         n += 1;
-        if (sum == 0.0) {
-            // the statistic is back at 0: everything so far counts as "before" the (future) change
-            beforeCount += afterCount + 1;
-            beforeTotal += afterTotal + x;
-            afterCount = 0;
-            afterTotal = 0.0;
-        } else {
-            afterCount++;
-            afterTotal += x;
-        }
         if (n >= config.minInstances() && sum >= config.threshold()) {
             detections++;
-            meanBefore = beforeTotal / beforeCount;
-            meanAfter = afterTotal / afterCount;
             restart();
             return true;
         }
@@ -67,20 +49,14 @@ public final class PageHinkleyDetector implements DriftDetector {
     public void reset() {
         seen = 0;
         detections = 0;
-        meanBefore = 0.0;
-        meanAfter = 0.0;
         restart();
     }
 
-    /** Starts afresh: DESIGN.md's statistics back to {@code n = 1}, kept: seen, detections, last means. */
+    /** Starts afresh: DESIGN.md's statistics back to {@code n = 1}; seen and detections are kept. */
     private void restart() {
         n = 1;
         mean = 0.0;
         sum = 0.0;
-        beforeCount = 0;
-        beforeTotal = 0.0;
-        afterCount = 0;
-        afterTotal = 0.0;
     }
 
     @Override
@@ -93,14 +69,21 @@ public final class PageHinkleyDetector implements DriftDetector {
         return detections;
     }
 
+    /** Always NaN: Page-Hinkley does not locate the change. */
     @Override
     public double meanBefore() {
-        return detections == 0 ? Double.NaN : meanBefore;
+        return Double.NaN;
     }
 
+    /** Always NaN: Page-Hinkley does not locate the change. */
     @Override
     public double meanAfter() {
-        return detections == 0 ? Double.NaN : meanAfter;
+        return Double.NaN;
+    }
+
+    /** DESIGN.md's {@code mean}: the running mean of the values since the last start (0 before any). */
+    public double mean() {
+        return mean;
     }
 
     /** DESIGN.md's {@code sum}, the test statistic (for plots and tests). */
@@ -110,8 +93,7 @@ public final class PageHinkleyDetector implements DriftDetector {
 
     @Override
     public PageHinkleyState state() {
-        return new PageHinkleyState(seen, detections, n, mean, sum, beforeCount, beforeTotal, afterCount,
-                afterTotal, meanBefore, meanAfter);
+        return new PageHinkleyState(seen, detections, n, mean, sum);
     }
 
     void load(PageHinkleyState s) {
@@ -120,11 +102,5 @@ public final class PageHinkleyDetector implements DriftDetector {
         n = s.n();
         mean = s.mean();
         sum = s.sum();
-        beforeCount = s.beforeCount();
-        beforeTotal = s.beforeTotal();
-        afterCount = s.afterCount();
-        afterTotal = s.afterTotal();
-        meanBefore = s.meanBefore();
-        meanAfter = s.meanAfter();
     }
 }
