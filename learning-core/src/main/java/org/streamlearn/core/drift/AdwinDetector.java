@@ -7,15 +7,16 @@ import java.util.Arrays;
  * dropped and {@link #meanAfter()} the mean of the window that remained: ADWIN knows both exactly.
  *
  * <p>The histogram lives in flat arrays, {@code maxBuckets + 1} slots per row, row {@code r} at offset
- * {@code r·(maxBuckets + 1)}, oldest bucket first. {@link #update} allocates only when the window needs more
- * rows than the arrays hold (capacity doubles, from 8 rows: at most three times in a detector's life, since a
- * window of {@code w} values needs about {@code log2(w/maxBuckets)} rows); starting afresh keeps the arrays.
+ * {@code r·(maxBuckets + 1)}, oldest bucket first, allocated up front for 32 rows (about 3 KB with the default
+ * {@code maxBuckets}). {@link #update} allocates only when the window needs more rows than that, which takes
+ * more than {@code maxBuckets·(2^32 − 1)} values (the capacity then doubles); starting afresh keeps the arrays.
  * Its cost is O(1) amortized for the insertion, plus O(rows·maxBuckets) per cut scan every {@code clock}
  * values.
  */
 public final class AdwinDetector implements DriftDetector {
 
-    private static final int INITIAL_ROWS = 8;
+    /** Rows allocated up front: a window needs row r only beyond {@code maxBuckets·(2^r − 1)} values. */
+    private static final int INITIAL_ROWS = 32;
 
     private final Adwin config;
     private final int slots;

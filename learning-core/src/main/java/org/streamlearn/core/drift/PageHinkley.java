@@ -34,7 +34,10 @@ public record PageHinkley(long minInstances, double delta, double threshold, dou
         Checks.openClosedUnit("drift.alpha", alpha);
     }
 
-    /** DESIGN.md's defaults: {@code minInstances} 30, {@code delta} 0.005, {@code threshold} 50, {@code alpha} 1 − 1e-4. */
+    /**
+     * DESIGN.md's defaults: {@code minInstances} 30, {@code delta} 0.005, {@code threshold} 50, {@code alpha}
+     * 1 − 1e-4.
+     */
     public static PageHinkley defaults() {
         return new PageHinkley(30, 0.005, 50.0, 1.0 - 1e-4);
     }

@@ -14,8 +14,8 @@
  * allocates nothing. ADWIN appends the value to row 0 of its histogram and merges full rows (O(1) amortized,
  * at most one merge per row, {@code System.arraycopy} of at most {@code maxBuckets + 1} slots); every
  * {@code clock} values it scans the cuts, O(rows·maxBuckets) with rows about {@code log2(width/maxBuckets)},
- * restarting after each dropped bucket. Its arrays are allocated up front for 8 rows and doubled when the
- * window needs more (a window of {@code maxBuckets·2^7} values or more); nothing else is allocated per value.
+ * restarting after each dropped bucket. Its arrays are allocated up front for 32 rows and doubled only if a
+ * window ever holds more than {@code maxBuckets·(2^32 − 1)} values; nothing else is allocated per value.
  * Snapshots ({@code state()}) copy, at snapshot time only.
  */
 package org.streamlearn.core.drift;
