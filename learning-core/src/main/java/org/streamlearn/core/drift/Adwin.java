@@ -45,11 +45,6 @@ public record Adwin(double delta, int clock, int maxBuckets, int gracePeriod) im
         return new Adwin(0.002, 32, 5, 10);
     }
 
-    /** The default configuration with another {@code delta}. */
-    public static Adwin withDelta(double delta) {
-        return new Adwin(delta, 32, 5, 10);
-    }
-
     @Override
     public String name() {
         return "adwin";
