@@ -1,0 +1,285 @@
+package org.streamlearn.core.drift;
+
+import java.util.Arrays;
+
+/**
+ * A running {@link Adwin} window. At a detection, {@link #meanBefore()} is the mean of the values the check
+ * dropped and {@link #meanAfter()} the mean of the window that remained: ADWIN knows both exactly.
+ *
+ * <p>The histogram lives in flat arrays, {@code maxBuckets + 1} slots per row, row {@code r} at offset
+ * {@code r·(maxBuckets + 1)}, oldest bucket first, allocated up front for 32 rows (about 3 KB with the default
+ * {@code maxBuckets}). {@link #update} allocates only when the window needs more rows than that, which takes
+ * more than {@code maxBuckets·(2^32 − 1)} values (the capacity then doubles); starting afresh keeps the arrays.
+ * Its cost is O(1) amortized for the insertion, plus O(rows·maxBuckets) per cut scan every {@code clock}
+ * values.
+ */
+public final class AdwinDetector implements DriftDetector {
+
+    /** Rows allocated up front: a window needs row r only beyond {@code maxBuckets·(2^r − 1)} values. */
+    private static final int INITIAL_ROWS = 32;
+
+    private final Adwin config;
+    private final int slots;
+
+    private double[] totals;
+    private double[] variances;
+    private int[] counts;
+    private int rows;
+    private int buckets;
+
+    private long width;
+    private double total;
+    private double variance;
+    private long tick;
+    private long seen;
+    private long detections;
+    private double meanBefore;
+    private double meanAfter;
+
+    AdwinDetector(Adwin config) {
+        this.config = config;
+        this.slots = config.maxBuckets() + 1;
+        this.totals = new double[INITIAL_ROWS * slots];
+        this.variances = new double[INITIAL_ROWS * slots];
+        this.counts = new int[INITIAL_ROWS];
+        reset();
+    }
+
+    @Override
+    public Adwin config() {
+        return config;
+    }
+
+    @Override
+    public boolean update(double x) {
+        if (!Double.isFinite(x)) {
+            throw new IllegalArgumentException("drift value: must be finite, got " + x);
+        }
+        seen++;
+        tick++;
+        insert(x);
+        if (tick % config.clock() != 0 || width <= config.gracePeriod()) {
+            return false;
+        }
+        long droppedCount = 0;
+        double droppedTotal = 0.0;
+        int oldest;
+        while ((oldest = significantCut()) >= 0) {
+            droppedCount += 1L << oldest;
+            droppedTotal += totals[oldest * slots];
+            dropOldest();
+        }
+        if (droppedCount == 0) {
+            return false;
+        }
+        detections++;
+        meanBefore = droppedTotal / droppedCount;
+        meanAfter = total / width;
+        restart();
+        return true;
+    }
+
+    /** Adds {@code x} as a new bucket of row 0, updates the window's statistics, then merges full rows. */
+    private void insert(double x) {
+        if (rows == 0) {
+            rows = 1;
+        }
+        append(0, x, 0.0);
+        width++;
+        if (width > 1) {
+            double w1 = width - 1.0;
+            double d = x - total / w1;
+            variance += w1 * d * d / width;
+        }
+        total += x;
+        for (int r = 0; r < rows && counts[r] == slots; r++) {
+            if (r + 1 == rows) {
+                ensureRows(rows + 1);
+                rows++;
+            }
+            int at = r * slots;
+            double n = 1L << r;
+            double mu1 = totals[at] / n;
+            double mu2 = totals[at + 1] / n;
+            double total12 = totals[at] + totals[at + 1];
+            double v12 = variances[at] + variances[at + 1] + n * n * (mu1 - mu2) * (mu1 - mu2) / (n + n);
+            removeOldest(r, 2);
+            append(r + 1, total12, v12);
+        }
+    }
+
+    /**
+     * Scans the cuts from the oldest bucket to the newest; returns the row of the oldest bucket (the one to drop)
+     * if a cut is significant, else −1.
+     */
+    private int significantCut() {
+        long n0 = 0;
+        long n1 = width;
+        double u0 = 0.0;
+        double u1 = total;
+        int visited = 0;
+        double sigma2 = variance / width;
+        double deltaPrime = Math.log(2 * Math.log(width) / config.delta());
+        for (int r = rows - 1; r >= 0; r--) {
+            long size = 1L << r;
+            int at = r * slots;
+            for (int k = 0; k < counts[r]; k++) {
+                double u = totals[at + k];
+                n0 += size;
+                n1 -= size;
+                u0 += u;
+                u1 -= u;
+                if (++visited == buckets) {
+                    return -1; // no cut after the newest bucket
+                }
+                if (n0 >= Adwin.MIN_SUB_WINDOW && n1 >= Adwin.MIN_SUB_WINDOW
+                        && significant(n0, n1, u0, u1, sigma2, deltaPrime)) {
+                    return rows - 1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean significant(long n0, long n1, double u0, double u1, double sigma2, double deltaPrime) {
+        double m = 1.0 / (n0 - (Adwin.MIN_SUB_WINDOW - 1)) + 1.0 / (n1 - (Adwin.MIN_SUB_WINDOW - 1));
+        double epsilon = Math.sqrt(2 * m * sigma2 * deltaPrime) + 2.0 / 3.0 * deltaPrime * m;
+        return Math.abs(u0 / n0 - u1 / n1) > epsilon;
+    }
+
+    /** Drops the oldest bucket (the first of the highest row) and takes it out of the window's statistics. */
+    private void dropOldest() {
+        int r = rows - 1;
+        int at = r * slots;
+        double n = 1L << r;
+        double u = totals[at];
+        double v = variances[at];
+        double mu = u / n;
+        width -= 1L << r;
+        total -= u;
+        double muWindow = total / width;
+        variance -= v + n * width * (mu - muWindow) * (mu - muWindow) / (n + width);
+        removeOldest(r, 1);
+        while (rows > 0 && counts[rows - 1] == 0) {
+            rows--;
+        }
+    }
+
+    private void append(int row, double t, double v) {
+        int i = row * slots + counts[row];
+        totals[i] = t;
+        variances[i] = v;
+        counts[row]++;
+        buckets++;
+    }
+
+    private void removeOldest(int row, int k) {
+        int at = row * slots;
+        int keep = counts[row] - k;
+        System.arraycopy(totals, at + k, totals, at, keep);
+        System.arraycopy(variances, at + k, variances, at, keep);
+        counts[row] = keep;
+        buckets -= k;
+    }
+
+    private void ensureRows(int needed) {
+        if (needed > counts.length) {
+            int capacity = Math.max(needed, 2 * counts.length);
+            totals = Arrays.copyOf(totals, capacity * slots);
+            variances = Arrays.copyOf(variances, capacity * slots);
+            counts = Arrays.copyOf(counts, capacity);
+        }
+    }
+
+    @Override
+    public void reset() {
+        seen = 0;
+        detections = 0;
+        meanBefore = 0.0;
+        meanAfter = 0.0;
+        restart();
+    }
+
+    /** Starts afresh: an empty window and the clock at 0; kept: seen, detections, the last means. */
+    private void restart() {
+        Arrays.fill(counts, 0, rows, 0);
+        rows = 0;
+        buckets = 0;
+        width = 0;
+        total = 0.0;
+        variance = 0.0;
+        tick = 0;
+    }
+
+    @Override
+    public long seen() {
+        return seen;
+    }
+
+    @Override
+    public long detections() {
+        return detections;
+    }
+
+    @Override
+    public double meanBefore() {
+        return detections == 0 ? Double.NaN : meanBefore;
+    }
+
+    @Override
+    public double meanAfter() {
+        return detections == 0 ? Double.NaN : meanAfter;
+    }
+
+    /** Values in the window. */
+    public long width() {
+        return width;
+    }
+
+    /** Mean of the window; NaN when it is empty. */
+    public double mean() {
+        return width == 0 ? Double.NaN : total / width;
+    }
+
+    @Override
+    public AdwinState state() {
+        int[] perRow = Arrays.copyOf(counts, rows);
+        double[] t = new double[buckets];
+        double[] v = new double[buckets];
+        int i = 0;
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(totals, r * slots, t, i, counts[r]);
+            System.arraycopy(variances, r * slots, v, i, counts[r]);
+            i += counts[r];
+        }
+        return new AdwinState(seen, detections, tick, width, total, variance, perRow, t, v, meanBefore, meanAfter);
+    }
+
+    void load(AdwinState s) {
+        int n = s.rowCount();
+        for (int r = 0; r < n; r++) {
+            if (s.bucketsIn(r) > config.maxBuckets()) {
+                throw new IllegalArgumentException("drift.state.bucketsPerRow[" + r + "]: must be <= maxBuckets "
+                        + config.maxBuckets() + ", got " + s.bucketsIn(r));
+            }
+        }
+        ensureRows(n);
+        restart();
+        int i = 0;
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < s.bucketsIn(r); k++) {
+                append(r, s.totalAt(i), s.varianceAt(i));
+                i++;
+            }
+        }
+        rows = n;
+        seen = s.seen();
+        detections = s.detections();
+        tick = s.tick();
+        width = s.width();
+        total = s.total();
+        variance = s.variance();
+        meanBefore = s.meanBefore();
+        meanAfter = s.meanAfter();
+    }
+}
