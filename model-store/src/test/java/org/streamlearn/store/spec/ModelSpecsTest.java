@@ -38,6 +38,12 @@ class ModelSpecsTest {
 
     private static final String REG = "'task':'regression','features':3";
 
+    /** A spec with every field set, for requiresRestart. */
+    private static final String FULL = "{'task':'multiclass','features':4,'classes':3,"
+            + "'architecture':{'type':'mlp','hidden':[8],'activation':'relu','init':'he','seed':42},"
+            + "'optimizer':{'type':'adam','learningRate':0.01},'schedule':{'type':'constant'},'l2':0.0,"
+            + "'standardize':true,'update':{'mode':'sample'},'publishEvery':100}";
+
     // ---- defaults ----
 
     @Test
@@ -267,11 +273,6 @@ class ModelSpecsTest {
     }
 
     // ---- requiresRestart ----
-
-    private static final String FULL = "{'task':'multiclass','features':4,'classes':3,"
-            + "'architecture':{'type':'mlp','hidden':[8],'activation':'relu','init':'he','seed':42},"
-            + "'optimizer':{'type':'adam','learningRate':0.01},'schedule':{'type':'constant'},'l2':0.0,"
-            + "'standardize':true,'update':{'mode':'sample'},'publishEvery':100}";
 
     static Stream<Arguments> changes() {
         return Stream.of(

@@ -1,9 +1,12 @@
 package org.streamlearn.store.state;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.Random;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.Arguments;
 import org.streamlearn.core.model.OnlineLearner;
+import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 
 /**
@@ -76,6 +79,19 @@ enum EventStream {
         }
     }
 
+    /**
+     * A model of {@code spec} fed events {@code [0, stop)}, written through the binary and then the JSON codec,
+     * read back, and fed events {@code [stop, total)} of the same stream.
+     */
+    ModelState restoredAt(ModelSpec spec, long seed, int stop, int total) {
+        ModelState first = ModelState.create("m", spec, 0);
+        feed(first, seed, stop);
+        ModelState restored = JsonStateCodec.parse(JsonStateCodec.toJsonString(
+                BinaryStateCodec.decode(BinaryStateCodec.encode(first))));
+        feed(restored, seed, stop, total);
+        return restored;
+    }
+
     /** Learns one event as the service does: the version grows, the open batch's start time is kept. */
     static void learn(ModelState m, double[] x, double y, int i) {
         OnlineLearner l = m.learner();
@@ -86,5 +102,18 @@ enum EventStream {
         } else if (l.state().batchCount() == 0) {
             m.setBatchStartedAtMs(0);
         }
+    }
+
+    /**
+     * Asserts that {@code m} comes back equal through the JSON and the binary codec, and that both copies write
+     * the same JSON; returns the JSON copy.
+     */
+    static ModelState assertRoundTrips(ModelState m, String what) {
+        ModelState viaJson = JsonStateCodec.parse(JsonStateCodec.toJsonString(m));
+        ModelState viaBinary = BinaryStateCodec.decode(BinaryStateCodec.encode(m));
+        assertThat(viaJson).as("json %s", what).isEqualTo(m);
+        assertThat(viaBinary).as("binary %s", what).isEqualTo(m);
+        assertThat(JsonStateCodec.toJson(viaBinary)).isEqualTo(JsonStateCodec.toJson(m));
+        return viaJson;
     }
 }
