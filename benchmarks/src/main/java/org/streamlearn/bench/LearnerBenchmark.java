@@ -1,17 +1,8 @@
 package org.streamlearn.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.streamlearn.core.model.LearnerConfig;
 import org.streamlearn.core.model.OnlineLearner;
@@ -39,13 +30,7 @@ import org.streamlearn.core.optim.Sgd;
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar LearnerBenchmark -prof gc}; results in
  * {@code docs/benchmarks.md}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class LearnerBenchmark {
+public class LearnerBenchmark extends ThroughputBenchmark {
 
     /** Seed of the ring. */
     static final long SEED = 20240601L;

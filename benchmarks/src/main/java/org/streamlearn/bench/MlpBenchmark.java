@@ -1,20 +1,11 @@
 package org.streamlearn.bench;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.mult.MatrixVectorMult_DDRM;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.streamlearn.core.model.Activation;
 import org.streamlearn.core.model.Architecture;
@@ -46,13 +37,7 @@ import org.streamlearn.core.optim.Sgd;
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar MlpBenchmark -prof gc}; results in
  * {@code docs/benchmarks.md}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class MlpBenchmark {
+public class MlpBenchmark extends ThroughputBenchmark {
 
     /** Events in the ring. */
     static final int ROWS = 4096;
@@ -176,13 +161,7 @@ public class MlpBenchmark {
      * ({@code ejmlCopy}), and as {@code MlpModel} does it, the same loop on the offsets without the copy
      * ({@code inPlace}).
      */
-    @State(Scope.Thread)
-    @BenchmarkMode(Mode.Throughput)
-    @OutputTimeUnit(TimeUnit.SECONDS)
-    @Warmup(iterations = 3, time = 2)
-    @Measurement(iterations = 5, time = 2)
-    @Fork(1)
-    public static class Kernel {
+    public static class Kernel extends ThroughputBenchmark {
 
         private static final int D = 64;
         private static final int H = 64;

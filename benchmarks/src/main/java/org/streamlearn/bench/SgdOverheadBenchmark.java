@@ -1,17 +1,8 @@
 package org.streamlearn.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Where the learner's per-sample SGD path spends its time: the raw SGD loop ({@link RawSgd}'s arithmetic); the
@@ -31,13 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Metrics are left out here (a few scalar updates per event). A diagnostic, not a target: the learner's figures
  * are in {@link LearnerBenchmark}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class SgdOverheadBenchmark {
+public class SgdOverheadBenchmark extends ThroughputBenchmark {
 
     private static final double MAX_ABS = 1e18;
 

@@ -12,6 +12,15 @@ import org.junit.jupiter.api.Test;
  */
 class ProgressiveMetricsTest {
 
+    /** Metrics after binary events, each {@code {label, predicted, log loss}}. */
+    private static ProgressiveMetrics binary(double[]... events) {
+        ProgressiveMetrics m = new ProgressiveMetrics();
+        for (double[] e : events) {
+            m.addBinary((int) e[0], (int) e[1], e[2]);
+        }
+        return m;
+    }
+
     @Test
     void regressionMeans() {
         ProgressiveMetrics m = new ProgressiveMetrics();
@@ -46,11 +55,8 @@ class ProgressiveMetricsTest {
 
     @Test
     void asymmetricPrecisionAndRecall() {
-        ProgressiveMetrics m = new ProgressiveMetrics();
-        m.addBinary(1, 1, 0);
-        m.addBinary(0, 1, 0);
-        m.addBinary(0, 1, 0);
-        m.addBinary(0, 1, 0);
+        ProgressiveMetrics m = binary(new double[] {1, 1, 0}, new double[] {0, 1, 0}, new double[] {0, 1, 0},
+                new double[] {0, 1, 0});
         assertThat(m.precision()).isEqualTo(0.25);
         assertThat(m.recall()).isEqualTo(1.0);
         assertThat(m.f1()).isCloseTo(0.4, within(1e-15));
@@ -58,24 +64,18 @@ class ProgressiveMetricsTest {
 
     @Test
     void undefinedRatesAreZero() {
-        ProgressiveMetrics noPredictedPositive = new ProgressiveMetrics();
-        noPredictedPositive.addBinary(1, 0, 0.7);
-        noPredictedPositive.addBinary(0, 0, 0.1);
+        ProgressiveMetrics noPredictedPositive = binary(new double[] {1, 0, 0.7}, new double[] {0, 0, 0.1});
         assertThat(noPredictedPositive.precision()).isZero(); // 0/0
         assertThat(noPredictedPositive.recall()).isZero();    // 0/1
         assertThat(noPredictedPositive.f1()).isZero();
 
-        ProgressiveMetrics noPositiveAtAll = new ProgressiveMetrics();
-        noPositiveAtAll.addBinary(0, 0, 0.1);
-        noPositiveAtAll.addBinary(0, 0, 0.1);
+        ProgressiveMetrics noPositiveAtAll = binary(new double[] {0, 0, 0.1}, new double[] {0, 0, 0.1});
         assertThat(noPositiveAtAll.precision()).isZero();
         assertThat(noPositiveAtAll.recall()).isZero();
         assertThat(noPositiveAtAll.f1()).isZero();
         assertThat(noPositiveAtAll.accuracy()).isEqualTo(1.0);
 
-        ProgressiveMetrics allWrong = new ProgressiveMetrics();
-        allWrong.addBinary(0, 1, 1.0);
-        allWrong.addBinary(1, 0, 1.0);
+        ProgressiveMetrics allWrong = binary(new double[] {0, 1, 1.0}, new double[] {1, 0, 1.0});
         assertThat(allWrong.precision()).isZero();
         assertThat(allWrong.recall()).isZero();
         assertThat(allWrong.f1()).as("p + r = 0").isZero();

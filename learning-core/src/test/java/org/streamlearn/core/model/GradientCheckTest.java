@@ -62,10 +62,7 @@ class GradientCheckTest {
     }
 
     /** Random parameters and input for a case; the label comes from {@link Case#residual}. */
-    private record Setup(LinearModel model, double[] params, double[] x, double y) {
-    }
-
-    private static Setup setup(Case c) {
+    private static GradientChecks<LinearModel> setup(Case c) {
         Random r = new Random(c.seed());
         LinearModel model = new LinearModel(c.d(), c.outputs());
         double[] params = new double[model.parameterCount()];
@@ -84,19 +81,11 @@ class GradientCheckTest {
         } else {
             y = c.residual();
         }
-        return new Setup(model, params, x, y);
+        return new GradientChecks<>(model, c.task(), c.loss(), c.outputs(), c.weight(), params, x, y);
     }
 
-    private static GradientChecks checks(Case c, Setup st) {
-        return new GradientChecks(st.model(), c.task(), c.loss(), c.outputs(), c.weight(), st.x(), st.y());
-    }
-
-    private static double[] dScores(Case c, Setup st) {
-        return checks(c, st).dScores(st.params());
-    }
-
-    private static double[] finiteDifferences(Case c, Setup st) {
-        return checks(c, st).finiteDifferences(st.params(), 1e-5);
+    private static double[] finiteDifferences(GradientChecks<?> st) {
+        return st.finiteDifferences(1e-5);
     }
 
     private static void assertGradient(double[] actual, double[] expected, String what) {
@@ -106,13 +95,13 @@ class GradientCheckTest {
     @ParameterizedTest
     @MethodSource("cases")
     void backwardOverwritingEqualsFiniteDifferences(Case c) {
-        Setup st = setup(c);
+        GradientChecks<LinearModel> st = setup(c);
         double[] paramsBefore = st.params().clone();
         double[] xBefore = st.x().clone();
         double[] grad = new double[st.params().length];
         java.util.Arrays.fill(grad, 123.0); // garbage that accumulate=false must overwrite
-        st.model().backward(st.params(), st.x(), dScores(c, st), grad, false);
-        assertGradient(grad, finiteDifferences(c, st), "accumulate=false");
+        st.model().backward(st.params(), st.x(), st.dScores(), grad, false);
+        assertGradient(grad, finiteDifferences(st), "accumulate=false");
         assertThat(st.params()).containsExactly(paramsBefore);
         assertThat(st.x()).containsExactly(xBefore);
     }
@@ -120,29 +109,8 @@ class GradientCheckTest {
     @ParameterizedTest
     @MethodSource("cases")
     void backwardAccumulatingAddsTheFiniteDifferenceGradient(Case c) {
-        Setup st = setup(c);
-        double[] fd = finiteDifferences(c, st);
-        double[] start = new double[fd.length];
-        Random r = new Random(c.seed() * 31);
-        for (int i = 0; i < start.length; i++) {
-            start[i] = r.nextGaussian();
-        }
-        double[] grad = start.clone();
-        st.model().backward(st.params(), st.x(), dScores(c, st), grad, true);
-        double[] added = new double[grad.length];
-        for (int i = 0; i < grad.length; i++) {
-            added[i] = grad[i] - start[i];
-        }
-        assertGradient(added, fd, "accumulate=true");
-        // accumulating twice is twice the gradient
-        double[] twice = new double[grad.length];
-        st.model().backward(st.params(), st.x(), dScores(c, st), twice, false);
-        st.model().backward(st.params(), st.x(), dScores(c, st), twice, true);
-        double[] half = new double[twice.length];
-        for (int i = 0; i < twice.length; i++) {
-            half[i] = twice[i] / 2;
-        }
-        assertGradient(half, fd, "two events accumulated");
+        GradientChecks<LinearModel> st = setup(c);
+        st.assertBackwardAccumulates(finiteDifferences(st), c.seed() * 31, REL, 1e-9);
     }
 
     @ParameterizedTest
@@ -150,21 +118,12 @@ class GradientCheckTest {
     void oneSgdStepOfTheLearnerFollowsTheFiniteDifferenceGradient(Case c) {
         LearnerConfig.Builder b = LearnerConfig.builder(c.task(), c.d()).optimizer(new Sgd()).learningRate(0.05)
                 .standardize(false);
-        if (c.task() == Task.MULTICLASS) {
-            b.classes(c.outputs());
-        } else {
-            b.loss(c.loss());
-        }
-        OnlineLearner learner = OnlineLearner.create(b.build());
-        Setup st = setup(c);
-        // move the learner to the setup's parameters (a restored state), then learn the setup's event
-        System.arraycopy(st.params(), 0, learner.state().params(), 0, st.params().length);
-        double[] fd = finiteDifferences(c, st);
-        Outcome o = learner.learn(st.x(), st.y(), c.weight());
-        assertThat(o.stepped()).isTrue();
-        double[] moved = new double[fd.length];
+        GradientChecks<LinearModel> st = setup(c);
+        OnlineLearner learner = OnlineLearner.create(st.withOutput(b).build());
+        double[] fd = finiteDifferences(st);
+        double[] moved = st.learnerStep(learner);
         for (int i = 0; i < fd.length; i++) {
-            moved[i] = (st.params()[i] - learner.state().params()[i]) / 0.05;
+            moved[i] /= 0.05;
         }
         assertGradient(moved, fd, "−Δθ/lr of one SGD step");
     }

@@ -57,11 +57,8 @@ class MlpGradientCheckTest {
         return out.stream();
     }
 
-    private record Setup(MlpModel model, double[] params, double[] x, double y) {
-    }
-
     /** Random parameters and input (resampled until no ReLU unit sits at its kink), a label for the task. */
-    private static Setup setup(Case c) {
+    private static GradientChecks<MlpModel> setup(Case c) {
         Random r = new Random(c.seed());
         MlpModel model = new MlpModel(c.d(), c.hidden(), c.outputs(), c.activation(), Init.XAVIER, c.seed());
         double[] params = new double[model.parameterCount()];
@@ -79,7 +76,7 @@ class MlpGradientCheckTest {
             case BINARY -> r.nextBoolean() ? 1.0 : 0.0;
             case MULTICLASS -> r.nextInt(c.outputs());
         };
-        return new Setup(model, params, x, y);
+        return new GradientChecks<>(model, c.task(), c.loss(), c.outputs(), c.weight(), params, x, y);
     }
 
     /** Whether a ReLU unit is within the margin of its kink, or a hidden layer is all dead (no gradient). */
@@ -100,16 +97,8 @@ class MlpGradientCheckTest {
         return false;
     }
 
-    private static GradientChecks checks(Case c, Setup st) {
-        return new GradientChecks(st.model(), c.task(), c.loss(), c.outputs(), c.weight(), st.x(), st.y());
-    }
-
-    private static double[] dScores(Case c, Setup st) {
-        return checks(c, st).dScores(st.params());
-    }
-
-    private static double[] finiteDifferences(Case c, Setup st) {
-        return checks(c, st).finiteDifferences(st.params(), 1e-6);
+    private static double[] finiteDifferences(GradientChecks<?> st) {
+        return st.finiteDifferences(1e-6);
     }
 
     private static void assertGradient(double[] actual, double[] expected, String what) {
@@ -119,7 +108,7 @@ class MlpGradientCheckTest {
     @ParameterizedTest
     @MethodSource("cases")
     void forwardMatchesTheDocumentedLayout(Case c) {
-        Setup st = setup(c);
+        GradientChecks<MlpModel> st = setup(c);
         double[] s = new double[c.outputs()];
         st.model().forward(st.params(), st.x(), s);
         assertThat(s).containsExactly(Reference.scores(st.model(), st.params(), st.x()));
@@ -128,11 +117,11 @@ class MlpGradientCheckTest {
     @ParameterizedTest
     @MethodSource("cases")
     void backwardOverwritingEqualsFiniteDifferences(Case c) {
-        Setup st = setup(c);
+        GradientChecks<MlpModel> st = setup(c);
         double[] paramsBefore = st.params().clone();
         double[] xBefore = st.x().clone();
-        double[] fd = finiteDifferences(c, st);
-        double[] ds = dScores(c, st);
+        double[] fd = finiteDifferences(st);
+        double[] ds = st.dScores();
         double[] dsBefore = ds.clone();
         double[] grad = new double[st.params().length];
         Arrays.fill(grad, 123.0); // garbage that accumulate=false must overwrite
@@ -155,28 +144,8 @@ class MlpGradientCheckTest {
     @ParameterizedTest
     @MethodSource("cases")
     void backwardAccumulatingAddsTheFiniteDifferenceGradient(Case c) {
-        Setup st = setup(c);
-        double[] fd = finiteDifferences(c, st);
-        Random r = new Random(c.seed() * 31);
-        double[] start = new double[fd.length];
-        for (int i = 0; i < start.length; i++) {
-            start[i] = r.nextGaussian();
-        }
-        double[] grad = start.clone();
-        st.model().backward(st.params(), st.x(), dScores(c, st), grad, true);
-        double[] added = new double[grad.length];
-        for (int i = 0; i < grad.length; i++) {
-            added[i] = grad[i] - start[i];
-        }
-        assertGradient(added, fd, "accumulate=true");
-        double[] twice = new double[grad.length];
-        double[] ds = dScores(c, st);
-        st.model().backward(st.params(), st.x(), ds, twice, false);
-        st.model().backward(st.params(), st.x(), ds, twice, true);
-        for (int i = 0; i < twice.length; i++) {
-            twice[i] /= 2;
-        }
-        assertGradient(twice, fd, "two events accumulated");
+        GradientChecks<MlpModel> st = setup(c);
+        st.assertBackwardAccumulates(finiteDifferences(st), c.seed() * 31, REL, 1e-8);
     }
 
     @ParameterizedTest
@@ -188,23 +157,15 @@ class MlpGradientCheckTest {
         LearnerConfig.Builder b = LearnerConfig.builder(c.task(), c.d())
                 .architecture(new Architecture.Mlp(c.hidden(), c.activation(), Init.XAVIER, c.seed()))
                 .optimizer(new Sgd()).learningRate(lr).interceptLearningRate(ilr).l2(l2).standardize(false);
-        if (c.task() == Task.MULTICLASS) {
-            b.classes(c.outputs());
-        } else {
-            b.loss(c.loss());
-        }
-        OnlineLearner learner = OnlineLearner.create(b.build());
-        Setup st = setup(c);
-        System.arraycopy(st.params(), 0, learner.state().params(), 0, st.params().length);
-        double[] fd = finiteDifferences(c, st);
-        Outcome o = learner.learn(st.x(), st.y(), c.weight());
-        assertThat(o.stepped()).isTrue();
+        GradientChecks<MlpModel> st = setup(c);
+        OnlineLearner learner = OnlineLearner.create(st.withOutput(b).build());
+        double[] fd = finiteDifferences(st);
+        double[] moved = st.learnerStep(learner);
         int nw = st.model().weightCount();
-        double[] moved = new double[fd.length];
         double[] expected = new double[fd.length];
         for (int i = 0; i < fd.length; i++) {
             double rate = i < nw ? lr : ilr;
-            moved[i] = (st.params()[i] - learner.state().params()[i]) / rate;
+            moved[i] /= rate;
             expected[i] = i < nw ? fd[i] + l2 * st.params()[i] : fd[i];
         }
         assertGradient(moved, expected, "−Δθ/rate of one SGD step");

@@ -21,6 +21,7 @@ import org.streamlearn.core.optim.Optimizer;
 import org.streamlearn.core.optim.RmsProp;
 import org.streamlearn.core.optim.Sgd;
 import org.streamlearn.core.schedule.LearningRateSchedule;
+import org.streamlearn.core.testing.Synthetic;
 
 /**
  * An {@link MlpModel} learned online by {@link OnlineLearner}, under progressive validation (every figure below is
@@ -125,22 +126,6 @@ class MlpLearningTest {
         return new Adam(0.9, 0.999, 1e-8);
     }
 
-    static boolean allFinite(LearnerState s) {
-        for (double v : s.params()) {
-            if (!Double.isFinite(v)) {
-                return false;
-            }
-        }
-        for (double[] slot : s.optimizer().slots()) {
-            for (double v : slot) {
-                if (!Double.isFinite(v)) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
     @ParameterizedTest(name = "standardize={0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void learnsXorWhichALinearModelCannot(boolean standardize) {
@@ -202,7 +187,7 @@ class MlpLearningTest {
         Run r = run(c, xor(1, 20_000), 2_000);
         assertThat(r.tail()).as("accuracy over the last 2000").isGreaterThan(0.95);
         assertThat(r.learner().state().steps()).isEqualTo(20_000 / batch);
-        assertThat(allFinite(r.learner().state())).isTrue();
+        assertThat(Synthetic.allFinite(r.learner().state())).isTrue();
     }
 
     @Test
@@ -214,7 +199,7 @@ class MlpLearningTest {
         Run r = run(c, xor(1, 5_000), 1_000);
         assertThat(r.learner().state().steps()).isEqualTo(5_000);
         assertThat(r.learner().state().refused()).isZero();
-        assertThat(allFinite(r.learner().state())).isTrue();
+        assertThat(Synthetic.allFinite(r.learner().state())).isTrue();
     }
 
     static Stream<LearningRateSchedule> schedules() {
@@ -314,7 +299,7 @@ class MlpLearningTest {
         double last = 0;
         for (int i = 0; i < n; i++) {
             Outcome o = clipped.learn(events.get(i).x(), events.get(i).y());
-            assertThat(allFinite(clipped.state())).as("finite after event %d", i).isTrue();
+            assertThat(Synthetic.allFinite(clipped.state())).as("finite after event %d", i).isTrue();
             if (i < 500) {
                 first += o.loss() / 500;
             } else if (i >= n - 500) {
@@ -336,7 +321,7 @@ class MlpLearningTest {
                 assertThat(o.refusal()).isNotBlank();
                 assertThat(o.stepped()).isFalse();
             }
-            assertThat(allFinite(raw.state())).as("finite after event %d", i).isTrue();
+            assertThat(Synthetic.allFinite(raw.state())).as("finite after event %d", i).isTrue();
         }
         System.out.printf("exploding, no clipping: %d of %d steps refused%n", raw.state().refused(), n);
         assertThat(raw.state().refused()).isPositive().isEqualTo(refusedOutcomes);

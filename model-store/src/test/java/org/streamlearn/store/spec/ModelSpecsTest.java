@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,6 +37,12 @@ class ModelSpecsTest {
     }
 
     private static final String REG = "'task':'regression','features':3";
+
+    /** A spec with every field set, for requiresRestart. */
+    private static final String FULL = "{'task':'multiclass','features':4,'classes':3,"
+            + "'architecture':{'type':'mlp','hidden':[8],'activation':'relu','init':'he','seed':42},"
+            + "'optimizer':{'type':'adam','learningRate':0.01},'schedule':{'type':'constant'},'l2':0.0,"
+            + "'standardize':true,'update':{'mode':'sample'},'publishEvery':100}";
 
     // ---- defaults ----
 
@@ -184,160 +193,21 @@ class ModelSpecsTest {
 
     // ---- invalid specs ----
 
-    static Stream<Arguments> invalidSpecs() {
-        return Stream.of(
-                bad("unknown optimizer", "{" + REG + ",'optimizer':{'type':'adamw'}}", "optimizer.type",
-                        "optimizer.type: unknown value 'adamw' (expected one of sgd, momentum, nesterov, adagrad, "
-                                + "rmsprop, adam, ftrl)"),
-                bad("negative learning rate", "{" + REG + ",'optimizer':{'type':'sgd','learningRate':-0.1}}",
-                        "optimizer.learningRate", "optimizer.learningRate: must be > 0, got -0.1"),
-                bad("zero learning rate", "{" + REG + ",'optimizer':{'type':'adam','learningRate':0}}",
-                        "optimizer.learningRate", "must be > 0, got 0.0"),
-                bad("unknown top-level field", "{" + REG + ",'lerningRate':0.1}", "lerningRate",
-                        "unknown field 'lerningRate' in spec"),
-                bad("unknown nested field", "{" + REG + ",'optimizer':{'type':'sgd','lerningRate':0.1}}",
-                        "optimizer.lerningRate", "unknown field 'lerningRate' in optimizer"),
-                bad("unknown field in metrics", "{" + REG + ",'metrics':{'size':10}}", "metrics.size",
-                        "unknown field 'size' in metrics"),
-                bad("string for an integer", "{'task':'regression','features':'3'}", "features",
-                        "features: expected an integer, got string \"3\""),
-                bad("string for a number", "{" + REG + ",'optimizer':{'learningRate':'0.1'}}",
-                        "optimizer.learningRate", "expected a number, got string \"0.1\""),
-                bad("fraction for an integer", "{'task':'regression','features':3.5}", "features",
-                        "expected an integer, got number 3.5"),
-                bad("NaN as text", "{" + REG + ",'l2':'NaN'}", "l2", "expected a number, got string \"NaN\""),
-                bad("overflowing number", "{" + REG + ",'l2':1e400}", "l2", "must be a finite number"),
-                bad("integer out of int range", "{'task':'regression','features':10000000000}", "features",
-                        "out of range, got 10000000000"),
-                bad("null for a boolean", "{" + REG + ",'standardize':null}", "standardize", "must not be null"),
-                bad("string for a boolean", "{" + REG + ",'standardize':'yes'}", "standardize",
-                        "expected true or false, got string \"yes\""),
-                bad("string for an object", "{" + REG + ",'optimizer':'adam'}", "optimizer",
-                        "expected an object, got string \"adam\""),
-                bad("null optimizer type", "{" + REG + ",'optimizer':{'type':null}}", "optimizer.type",
-                        "must not be null"),
-                bad("ftrl with learningRate", "{" + REG + ",'optimizer':{'type':'ftrl','learningRate':0.1}}",
-                        "optimizer.learningRate", "optimizer.learningRate: not a field of optimizer type ftrl"),
-                bad("sgd with beta1", "{" + REG + ",'optimizer':{'type':'sgd','beta1':0.9}}", "optimizer.beta1",
-                        "optimizer.beta1: not a field of optimizer type sgd"),
-                bad("sgd with momentum", "{" + REG + ",'optimizer':{'momentum':0.9}}", "optimizer.momentum",
-                        "not a field of optimizer type sgd"),
-                bad("momentum of 1", "{" + REG + ",'optimizer':{'type':'momentum','momentum':1}}",
-                        "optimizer.momentum", "must be in [0, 1), got 1.0"),
-                bad("adam beta2 of 1", "{" + REG + ",'optimizer':{'type':'adam','beta2':1.0}}", "optimizer.beta2",
-                        "must be in [0, 1), got 1.0"),
-                bad("adagrad epsilon 0", "{" + REG + ",'optimizer':{'type':'adagrad','epsilon':0}}",
-                        "optimizer.epsilon", "must be > 0, got 0.0"),
-                bad("ftrl negative beta", "{" + REG + ",'optimizer':{'type':'ftrl','beta':-1}}", "optimizer.beta",
-                        "must be >= 0, got -1.0"),
-                bad("classes on a regression task", "{" + REG + ",'classes':3}", "classes",
-                        "classes: only allowed for task multiclass, got task regression"),
-                bad("classNames on a binary task", "{'task':'binary','features':3,'classNames':['a','b']}",
-                        "classNames", "only allowed for task multiclass"),
-                bad("missing features", "{'task':'regression'}", "features",
-                        "features: required for task regression unless hashBits is set"),
-                bad("features and hashBits", "{" + REG + ",'hashBits':10}", "hashBits",
-                        "not allowed together with features"),
-                bad("features 0", "{'task':'regression','features':0}", "features",
-                        "features: must be in 1..1000000, got 0"),
-                bad("hashBits 25", "{'task':'regression','hashBits':25}", "hashBits", "must be in 1..24, got 25"),
-                bad("missing task", "{'features':3}", "task", "task: required"),
-                bad("unknown task", "{'task':'classification','features':3}", "task",
-                        "unknown value 'classification' (expected one of regression, binary, multiclass)"),
-                bad("task names are lowercase", "{'task':'Regression','features':3}", "task",
-                        "unknown value 'Regression'"),
-                bad("multiclass without classes", "{'task':'multiclass','features':3}", "classes",
-                        "classes: required for task multiclass"),
-                bad("one class", "{'task':'multiclass','features':3,'classes':1}", "classes",
-                        "must be >= 2, got 1"),
-                bad("classNames of the wrong size",
-                        "{'task':'multiclass','features':3,'classes':3,'classNames':['a','b']}", "classNames",
-                        "must have 3 names (one per class), got 2"),
-                bad("duplicate class name",
-                        "{'task':'multiclass','features':3,'classes':3,'classNames':['a','b','a']}", "classNames[2]",
-                        "duplicate name 'a'"),
-                bad("empty class name", "{'task':'multiclass','features':3,'classes':2,'classNames':['a','']}",
-                        "classNames[1]", "must not be empty"),
-                bad("class name not a string", "{'task':'multiclass','features':3,'classes':2,'classNames':['a',1]}",
-                        "classNames[1]", "expected a string, got number 1"),
-                bad("classNames not an array", "{'task':'multiclass','features':3,'classes':2,'classNames':'a,b'}",
-                        "classNames", "expected an array of strings"),
-                bad("non-object spec", "[1,2]", "", "spec: must be a JSON object, got an array"),
-                bad("JSON null spec", "null", "", "must be a JSON object, got null"),
-                bad("empty text", "", "", "must be a JSON object, got nothing"),
-                bad("malformed JSON", "{'task':", "", "spec: malformed JSON"),
-                bad("duplicate field", "{'task':'regression','features':3,'features':4}", "",
-                        "Duplicate field 'features'"),
-                bad("trailing content", "{" + REG + "} {}", "", "malformed JSON: unexpected content after the spec"),
-                bad("two concatenated specs", "{" + REG + "}{" + REG + "}", "",
-                        "malformed JSON: unexpected content after the spec at line 1"),
-                bad("trailing garbage", "{" + REG + "} garbage", "", "malformed JSON: Unrecognized token 'garbage'"),
-                bad("duplicate nested field", "{" + REG + ",'optimizer':{'type':'sgd','type':'adam'}}", "",
-                        "malformed JSON: Duplicate field 'type'"),
-                bad("NaN token", "{" + REG + ",'l2':NaN}", "l2", "l2: must be a finite number, got NaN"),
-                bad("loss not fitting the task", "{" + REG + ",'loss':'log'}", "loss",
-                        "loss: 'log' does not fit task regression (expected one of squared, huber)"),
-                bad("cross_entropy on binary", "{'task':'binary','features':3,'loss':'cross_entropy'}", "loss",
-                        "does not fit task binary (expected one of log)"),
-                bad("unknown loss", "{" + REG + ",'loss':'hinge'}", "loss",
-                        "unknown value 'hinge' (expected one of squared, huber, log, cross_entropy)"),
-                bad("huberDelta 0", "{" + REG + ",'loss':'huber','huberDelta':0}", "huberDelta",
-                        "must be > 0, got 0.0"),
-                bad("minibatch with batchSize 0", "{" + REG + ",'update':{'mode':'minibatch','batchSize':0}}",
-                        "update.batchSize", "update.batchSize: must be >= 1, got 0"),
-                bad("minibatch with negative maxDelayMs",
-                        "{" + REG + ",'update':{'mode':'minibatch','maxDelayMs':-1}}", "update.maxDelayMs",
-                        "must be >= 0, got -1"),
-                bad("sample with batchSize", "{" + REG + ",'update':{'mode':'sample','batchSize':8}}",
-                        "update.batchSize", "update.batchSize: not a field of update mode sample"),
-                bad("unknown update mode", "{" + REG + ",'update':{'mode':'batch'}}", "update.mode",
-                        "unknown value 'batch' (expected one of sample, minibatch)"),
-                bad("mlp without hidden", "{" + REG + ",'architecture':{'type':'mlp'}}", "architecture.hidden",
-                        "architecture.hidden: required for architecture type mlp"),
-                bad("mlp with no layers", "{" + REG + ",'architecture':{'type':'mlp','hidden':[]}}",
-                        "architecture.hidden", "must not be empty"),
-                bad("mlp layer too wide", "{" + REG + ",'architecture':{'type':'mlp','hidden':[8,5000]}}",
-                        "architecture.hidden[1]", "must be in 1..4096, got 5000"),
-                bad("mlp layer not an integer", "{" + REG + ",'architecture':{'type':'mlp','hidden':['8']}}",
-                        "architecture.hidden[0]", "expected an integer, got string \"8\""),
-                bad("mlp unknown activation",
-                        "{" + REG + ",'architecture':{'type':'mlp','hidden':[8],'activation':'gelu'}}",
-                        "architecture.activation", "unknown value 'gelu' (expected one of relu, tanh, sigmoid)"),
-                bad("mlp fractional seed", "{" + REG + ",'architecture':{'type':'mlp','hidden':[8],'seed':1.5}}",
-                        "architecture.seed", "expected an integer, got number 1.5"),
-                bad("linear with hidden", "{" + REG + ",'architecture':{'type':'linear','hidden':[8]}}",
-                        "architecture.hidden", "not a field of architecture type linear"),
-                bad("unknown architecture", "{" + REG + ",'architecture':{'type':'cnn'}}", "architecture.type",
-                        "unknown value 'cnn' (expected one of linear, mlp)"),
-                bad("unknown schedule", "{" + REG + ",'schedule':{'type':'cosine'}}", "schedule.type",
-                        "unknown value 'cosine' (expected one of constant, exponential, step, inverse)"),
-                bad("exponential decay 0", "{" + REG + ",'schedule':{'type':'exponential','decay':0}}",
-                        "schedule.decay", "must be in (0, 1], got 0.0"),
-                bad("constant with decay", "{" + REG + ",'schedule':{'decay':0.9}}", "schedule.decay",
-                        "not a field of schedule type constant"),
-                bad("step every 0", "{" + REG + ",'schedule':{'type':'step','every':0}}", "schedule.every",
-                        "must be >= 1, got 0"),
-                bad("inverse power 0", "{" + REG + ",'schedule':{'type':'inverse','power':0}}", "schedule.power",
-                        "must be > 0, got 0.0"),
-                bad("ftrl with a schedule", "{" + REG + ",'optimizer':{'type':'ftrl'},'schedule':{'type':'step'}}",
-                        "schedule.type", "optimizer ftrl has no learning rate to schedule"),
-                bad("ftrl with top-level l1", "{" + REG + ",'optimizer':{'type':'ftrl'},'l1':0.1}", "l1",
-                        "not used with optimizer ftrl"),
-                bad("interceptLearningRate 0", "{" + REG + ",'interceptLearningRate':0}", "interceptLearningRate",
-                        "must be > 0, got 0.0"),
-                bad("interceptLearningRate as text", "{" + REG + ",'interceptLearningRate':'0.1'}",
-                        "interceptLearningRate", "expected a number"),
-                bad("negative clipNorm", "{" + REG + ",'clipNorm':-1}", "clipNorm", "must be > 0, got -1.0"),
-                bad("negative l1", "{" + REG + ",'l1':-0.5}", "l1", "must be >= 0, got -0.5"),
-                bad("metrics window 0", "{" + REG + ",'metrics':{'window':0}}", "metrics.window",
-                        "must be in 1..1000000, got 0"),
-                bad("metrics ewmaAlpha 0", "{" + REG + ",'metrics':{'ewmaAlpha':0}}", "metrics.ewmaAlpha",
-                        "must be in (0, 1], got 0.0"),
-                bad("publishEvery 0", "{" + REG + ",'publishEvery':0}", "publishEvery", "must be >= 1, got 0"));
-    }
-
-    private static Arguments bad(String what, String singleQuoted, String field, String fragment) {
-        return Arguments.of(what, json(singleQuoted), field, fragment);
+    /** The cases of {@code specs/invalid-specs.txt}: what, spec, the field named, a fragment of the message. */
+    static Stream<Arguments> invalidSpecs() throws IOException {
+        try (InputStream in = ModelSpecsTest.class.getResourceAsStream("/specs/invalid-specs.txt")) {
+            assertThat(in).as("specs/invalid-specs.txt on the test class path").isNotNull();
+            List<Arguments> cases = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split("\\|", -1);
+                assertThat(f).as("four fields separated by | in: %s", line).hasSize(4);
+                cases.add(Arguments.of(f[0].trim(), json(f[1].trim()), f[2].trim(), f[3].trim()));
+            }
+            return cases.stream();
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -403,11 +273,6 @@ class ModelSpecsTest {
     }
 
     // ---- requiresRestart ----
-
-    private static final String FULL = "{'task':'multiclass','features':4,'classes':3,"
-            + "'architecture':{'type':'mlp','hidden':[8],'activation':'relu','init':'he','seed':42},"
-            + "'optimizer':{'type':'adam','learningRate':0.01},'schedule':{'type':'constant'},'l2':0.0,"
-            + "'standardize':true,'update':{'mode':'sample'},'publishEvery':100}";
 
     static Stream<Arguments> changes() {
         return Stream.of(

@@ -48,7 +48,7 @@ public final class GoldenFiles {
     /** The golden state of a spec, built today: model {@code golden-<name>} after {@value #EVENTS} events. */
     static ModelState state(ModelSpec spec) {
         ModelState m = ModelState.create("golden-" + name(spec), spec, CREATED_AT_MS);
-        StateCodecTest.feed(m, 5, EVENTS);
+        EventStream.LINEAR.feed(m, 5, EVENTS);
         return m;
     }
 

@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -18,7 +16,6 @@ import org.streamlearn.core.model.Activation;
 import org.streamlearn.core.model.Architecture;
 import org.streamlearn.core.model.Init;
 import org.streamlearn.core.model.MlpModel;
-import org.streamlearn.core.model.OnlineLearner;
 import org.streamlearn.store.spec.LearnerConfigs;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
@@ -39,42 +36,17 @@ class MlpStateCodecTest {
 
     static Stream<Arguments> specs() {
         return Stream.of(
-                spec("adam minibatch multiclass tanh [5,4]", ADAM_MINIBATCH),
-                spec("sgd regression relu [7] ilr clip l2", "{\"task\":\"regression\",\"features\":6,"
+                EventStream.spec("adam minibatch multiclass tanh [5,4]", ADAM_MINIBATCH),
+                EventStream.spec("sgd regression relu [7] ilr clip l2", "{\"task\":\"regression\",\"features\":6,"
                         + "\"architecture\":{\"type\":\"mlp\",\"hidden\":[7]},\"optimizer\":{\"type\":\"sgd\","
                         + "\"learningRate\":0.01},\"interceptLearningRate\":0.05,\"clipNorm\":2,\"l2\":0.001}"),
-                spec("nesterov binary sigmoid [3,3,2] minibatch", "{\"task\":\"binary\",\"features\":6,"
+                EventStream.spec("nesterov binary sigmoid [3,3,2] minibatch", "{\"task\":\"binary\",\"features\":6,"
                         + "\"architecture\":{\"type\":\"mlp\",\"hidden\":[3,3,2],\"activation\":\"sigmoid\","
                         + "\"init\":\"he\",\"seed\":-5},\"optimizer\":{\"type\":\"nesterov\",\"learningRate\":0.05},"
                         + "\"update\":{\"mode\":\"minibatch\",\"batchSize\":3},\"standardize\":false}"),
-                spec("rmsprop regression huber tanh [4]", "{\"task\":\"regression\",\"features\":6,\"loss\":\"huber\","
+                EventStream.spec("rmsprop regression huber tanh [4]", "{\"task\":\"regression\",\"features\":6,\"loss\":\"huber\","
                         + "\"architecture\":{\"type\":\"mlp\",\"hidden\":[4],\"activation\":\"tanh\"},"
                         + "\"optimizer\":{\"type\":\"rmsprop\",\"learningRate\":0.01},\"l1\":0.0001}"));
-    }
-
-    private static Arguments spec(String name, String json) {
-        return Arguments.of(Named.of(name, ModelSpecs.parse(json)));
-    }
-
-    /** A deterministic stream of {@code events} for the spec's task, fed to {@code m}. */
-    static void feed(ModelState m, long seed, int events) {
-        Random r = new Random(seed);
-        OnlineLearner l = m.learner();
-        int d = l.config().features();
-        for (int i = 0; i < events; i++) {
-            double[] x = new double[d];
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                x[j] = r.nextGaussian() * (j + 1) + j;
-                s += (j % 2 == 0 ? 1 : -1) * x[j] * x[(j + 1) % d] * 0.1;
-            }
-            double y = switch (l.config().task()) {
-                case REGRESSION -> s + r.nextGaussian() * 0.1;
-                case BINARY -> s > 0 ? 1 : 0;
-                case MULTICLASS -> Math.floorMod((int) Math.floor(s), l.config().classes());
-            };
-            StateCodecTest.learn(m, x, y, i);
-        }
     }
 
     @Test
@@ -96,20 +68,16 @@ class MlpStateCodecTest {
     void jsonAndBinaryRoundTripsAreLossless(ModelSpec spec) {
         for (int events : new int[] {0, 1, 6, 29}) {
             ModelState m = ModelState.create("mlp-1", spec, 1_700_000_000_000L);
-            feed(m, 7, events);
-            ModelState viaJson = JsonStateCodec.parse(JsonStateCodec.toJsonString(m));
-            ModelState viaBinary = BinaryStateCodec.decode(BinaryStateCodec.encode(m));
-            assertThat(viaJson).as("json after %d events", events).isEqualTo(m);
-            assertThat(viaBinary).as("binary after %d events", events).isEqualTo(m);
+            EventStream.PRODUCTS.feed(m, 7, events);
+            ModelState viaJson = EventStream.assertRoundTrips(m, "after " + events + " events");
             assertThat(viaJson.learner().model()).isInstanceOf(MlpModel.class);
-            assertThat(JsonStateCodec.toJson(viaBinary)).isEqualTo(JsonStateCodec.toJson(m));
         }
     }
 
     @Test
     void adamMidMiniBatchJsonHasLayersAndFlatSlots() {
         ModelState m = ModelState.create("mlp", ModelSpecs.parse(ADAM_MINIBATCH), 1_700_000_000_000L);
-        feed(m, 3, 42); // 10 steps, 2 events buffered
+        EventStream.PRODUCTS.feed(m, 3, 42); // 10 steps, 2 events buffered
         assertThat(m.learned().batchCount()).isEqualTo(2);
         assertThat(m.learned().steps()).isEqualTo(10);
         MlpModel model = (MlpModel) m.learner().model();
@@ -151,30 +119,8 @@ class MlpStateCodecTest {
     @MethodSource("specs")
     void aRestoredModelContinuesBitIdentically(ModelSpec spec) {
         ModelState uninterrupted = ModelState.create("m", spec, 0);
-        feed(uninterrupted, 11, 150);
-        ModelState first = ModelState.create("m", spec, 0);
-        feed(first, 11, 67);
-        ModelState restored = JsonStateCodec.parse(JsonStateCodec.toJsonString(
-                BinaryStateCodec.decode(BinaryStateCodec.encode(first))));
-        // the same stream, the first 67 events skipped
-        Random r = new Random(11);
-        int d = spec.dimension();
-        for (int i = 0; i < 150; i++) {
-            double[] x = new double[d];
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                x[j] = r.nextGaussian() * (j + 1) + j;
-                s += (j % 2 == 0 ? 1 : -1) * x[j] * x[(j + 1) % d] * 0.1;
-            }
-            double y = switch (restored.learner().config().task()) {
-                case REGRESSION -> s + r.nextGaussian() * 0.1;
-                case BINARY -> s > 0 ? 1 : 0;
-                case MULTICLASS -> Math.floorMod((int) Math.floor(s), restored.learner().config().classes());
-            };
-            if (i >= 67) {
-                restored.learner().learn(x, y);
-            }
-        }
+        EventStream.PRODUCTS.feed(uninterrupted, 11, 150);
+        ModelState restored = EventStream.PRODUCTS.restoredAt(spec, 11, 67, 150);
         assertThat(restored.learned()).isEqualTo(uninterrupted.learned());
         assertThat(restored.learned().steps()).isPositive();
     }
@@ -182,7 +128,7 @@ class MlpStateCodecTest {
     @Test
     void malformedLayersFailNamingTheField() {
         ModelState m = ModelState.create("m", ModelSpecs.parse(ADAM_MINIBATCH), 0);
-        feed(m, 1, 5);
+        EventStream.PRODUCTS.feed(m, 1, 5);
         ObjectNode missing = JsonStateCodec.toJson(m);
         missing.remove("layers");
         assertThatThrownBy(() -> JsonStateCodec.fromJson(missing)).isInstanceOf(StateFormatException.class)
@@ -226,7 +172,7 @@ class MlpStateCodecTest {
     void anArchitectureChangeRestartsWhileARateChangeKeepsTheLayers() {
         ModelSpec spec = ModelSpecs.parse(ADAM_MINIBATCH);
         ModelState m = ModelState.create("m", spec, 0);
-        feed(m, 2, 20);
+        EventStream.PRODUCTS.feed(m, 2, 20);
         double[] learned = m.learned().params().clone();
         ModelState sameShape = m.copy().withSpec(ModelSpecs.parse(ADAM_MINIBATCH.replace("0.01", "0.02")), 1);
         assertThat(sameShape.learned().params()).containsExactly(learned);

@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,70 +28,26 @@ class StateCodecTest {
     /** Specs covering every optimizer, every task, minibatch, ilr, clipping, l1/l2, standardize on and off. */
     static Stream<Arguments> specs() {
         return Stream.of(
-                spec("sgd", "{\"task\":\"regression\",\"features\":4,\"optimizer\":{\"type\":\"sgd\",\"learningRate\":0.02},"
+                EventStream.spec("sgd", "{\"task\":\"regression\",\"features\":4,\"optimizer\":{\"type\":\"sgd\",\"learningRate\":0.02},"
                         + "\"interceptLearningRate\":0.1}"),
-                spec("momentum", "{\"task\":\"regression\",\"features\":4,\"optimizer\":{\"type\":\"momentum\","
+                EventStream.spec("momentum", "{\"task\":\"regression\",\"features\":4,\"optimizer\":{\"type\":\"momentum\","
                         + "\"learningRate\":0.005},\"l2\":0.01,\"clipNorm\":5}"),
-                spec("nesterov", "{\"task\":\"binary\",\"features\":4,\"optimizer\":{\"type\":\"nesterov\","
+                EventStream.spec("nesterov", "{\"task\":\"binary\",\"features\":4,\"optimizer\":{\"type\":\"nesterov\","
                         + "\"learningRate\":0.01},\"update\":{\"mode\":\"minibatch\",\"batchSize\":7}}"),
-                spec("adagrad", "{\"task\":\"multiclass\",\"features\":4,\"classes\":3,\"optimizer\":"
+                EventStream.spec("adagrad", "{\"task\":\"multiclass\",\"features\":4,\"classes\":3,\"optimizer\":"
                         + "{\"type\":\"adagrad\",\"learningRate\":0.3},\"standardize\":false}"),
-                spec("rmsprop", "{\"task\":\"regression\",\"features\":4,\"loss\":\"huber\",\"optimizer\":"
+                EventStream.spec("rmsprop", "{\"task\":\"regression\",\"features\":4,\"loss\":\"huber\",\"optimizer\":"
                         + "{\"type\":\"rmsprop\",\"learningRate\":0.05},\"l1\":0.001}"),
-                spec("adam", "{\"task\":\"regression\",\"features\":4,\"optimizer\":{\"type\":\"adam\","
+                EventStream.spec("adam", "{\"task\":\"regression\",\"features\":4,\"optimizer\":{\"type\":\"adam\","
                         + "\"learningRate\":0.1},\"schedule\":{\"type\":\"step\",\"factor\":0.5,\"every\":10},"
                         + "\"update\":{\"mode\":\"minibatch\",\"batchSize\":4},\"metrics\":{\"window\":16,"
                         + "\"ewmaAlpha\":0.1}}"),
-                spec("ftrl", "{\"task\":\"binary\",\"features\":4,\"optimizer\":{\"type\":\"ftrl\",\"alpha\":0.2,"
+                EventStream.spec("ftrl", "{\"task\":\"binary\",\"features\":4,\"optimizer\":{\"type\":\"ftrl\",\"alpha\":0.2,"
                         + "\"l1\":0.5,\"l2\":1}}"),
-                spec("mlp-adam", "{\"task\":\"multiclass\",\"features\":4,\"classes\":3,\"architecture\":"
+                EventStream.spec("mlp-adam", "{\"task\":\"multiclass\",\"features\":4,\"classes\":3,\"architecture\":"
                         + "{\"type\":\"mlp\",\"hidden\":[5,3],\"activation\":\"tanh\",\"init\":\"xavier\",\"seed\":7},"
                         + "\"optimizer\":{\"type\":\"adam\",\"learningRate\":0.01},\"update\":{\"mode\":\"minibatch\","
                         + "\"batchSize\":4},\"clipNorm\":5,\"l2\":0.001}"));
-    }
-
-    private static Arguments spec(String name, String json) {
-        return Arguments.of(Named.of(name, ModelSpecs.parse(json)));
-    }
-
-    /** A deterministic stream for a spec's task. */
-    static void feed(ModelState m, long seed, int events) {
-        feed(m, seed, 0, events);
-    }
-
-    /** Events {@code [from, to)} of the deterministic stream of {@code seed}. */
-    static void feed(ModelState m, long seed, int from, int to) {
-        Random r = new Random(seed);
-        OnlineLearner l = m.learner();
-        int d = l.config().features();
-        for (int i = 0; i < to; i++) {
-            double[] x = new double[d];
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                x[j] = r.nextGaussian() * (j + 1) + j;
-                s += (j % 2 == 0 ? 1 : -1) * x[j];
-            }
-            double y = switch (l.config().task()) {
-                case REGRESSION -> s + r.nextGaussian() * 0.1;
-                case BINARY -> s + r.nextGaussian() > 1 ? 1 : 0;
-                case MULTICLASS -> Math.floorMod((int) Math.floor(s), l.config().classes());
-            };
-            if (i >= from) {
-                learn(m, x, y, i);
-            }
-        }
-    }
-
-    /** Learns one event as the service does: the version grows, the open batch's start time is kept. */
-    static void learn(ModelState m, double[] x, double y, int i) {
-        OnlineLearner l = m.learner();
-        l.learn(x, y);
-        m.touch(1_700_000_000_000L + i);
-        if (l.state().batchCount() == 1) {
-            m.setBatchStartedAtMs(1_700_000_000_000L + i);
-        } else if (l.state().batchCount() == 0) {
-            m.setBatchStartedAtMs(0);
-        }
     }
 
     @ParameterizedTest
@@ -101,12 +55,8 @@ class StateCodecTest {
     void jsonAndBinaryRoundTripsAreLossless(ModelSpec spec) {
         for (int events : new int[] {0, 1, 3, 10, 57}) {
             ModelState m = ModelState.create("m-1", spec, 1_700_000_000_000L);
-            feed(m, 7, events);
-            ModelState viaJson = JsonStateCodec.parse(JsonStateCodec.toJsonString(m));
-            ModelState viaBinary = BinaryStateCodec.decode(BinaryStateCodec.encode(m));
-            assertThat(viaJson).as("json after %d events", events).isEqualTo(m);
-            assertThat(viaBinary).as("binary after %d events", events).isEqualTo(m);
-            assertThat(JsonStateCodec.toJson(viaBinary)).isEqualTo(JsonStateCodec.toJson(m));
+            EventStream.LINEAR.feed(m, 7, events);
+            EventStream.assertRoundTrips(m, "after " + events + " events");
         }
     }
 
@@ -114,17 +64,13 @@ class StateCodecTest {
     @MethodSource("specs")
     void aRestoredModelContinuesBitIdentically(ModelSpec spec) {
         ModelState uninterrupted = ModelState.create("m", spec, 0);
-        feed(uninterrupted, 11, 200);
+        EventStream.LINEAR.feed(uninterrupted, 11, 200);
 
-        ModelState first = ModelState.create("m", spec, 0);
-        feed(first, 11, 97); // stops mid-batch for the minibatch specs
-        ModelState restored = JsonStateCodec.parse(JsonStateCodec.toJsonString(
-                BinaryStateCodec.decode(BinaryStateCodec.encode(first))));
-        // continue the same stream: replay the generator, skipping the first 97 events
-        feed(restored, 11, 97, 200);
+        // stops mid-batch for the minibatch specs, then continues the same stream
+        ModelState restored = EventStream.LINEAR.restoredAt(spec, 11, 97, 200);
         OnlineLearner l = restored.learner();
         ModelState tail = ModelState.create("m", spec, 0);
-        feed(tail, 11, 200);
+        EventStream.LINEAR.feed(tail, 11, 200);
         assertThat(Arrays.equals(l.state().params(), uninterrupted.learned().params())).isTrue();
         assertThat(l.state()).isEqualTo(uninterrupted.learned());
         assertThat(tail.learned()).isEqualTo(uninterrupted.learned());
@@ -185,7 +131,7 @@ class StateCodecTest {
     void binaryIsSmallerThanJson() {
         ModelState m = ModelState.create("m", ModelSpecs.parse(
                 "{\"task\":\"regression\",\"features\":50,\"optimizer\":{\"type\":\"adam\"}}"), 0);
-        feed(m, 3, 300);
+        EventStream.LINEAR.feed(m, 3, 300);
         assertThat(BinaryStateCodec.encode(m).length).isLessThan(JsonStateCodec.toBytes(m).length);
     }
 
