@@ -8,7 +8,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,6 +15,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.streamlearn.app.kafka.KafkaClientConfig;
 
 /**
  * A topic replayed from its beginning up to the end offsets seen when the backtest starts (events arriving
@@ -38,11 +38,19 @@ public final class TopicSource implements Source {
 
     /** Opens {@code topic} on {@code bootstrap}; {@code key} null: every record. */
     public TopicSource(String bootstrap, String topic, String key) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this(KafkaClientConfig.of(bootstrap, Map.of()), topic, key);
+    }
+
+    /**
+     * Opens {@code topic} with a consumer configured from {@code kafka} (read committed, no group, nothing
+     * committed, whatever it says); {@code key} null: every record.
+     */
+    public TopicSource(KafkaClientConfig kafka, String topic, String key) {
+        String bootstrap = kafka.bootstrapServers();
+        Map<String, Object> p = kafka.consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.key = key;

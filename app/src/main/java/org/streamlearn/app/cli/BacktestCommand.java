@@ -13,6 +13,7 @@ import org.streamlearn.app.backtest.Backtest;
 import org.streamlearn.app.backtest.BacktestRun;
 import org.streamlearn.app.backtest.Source;
 import org.streamlearn.app.backtest.TopicSource;
+import org.streamlearn.app.kafka.KafkaClientConfig;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 import org.streamlearn.store.spec.SpecException;
@@ -37,8 +38,12 @@ public final class BacktestCommand implements Callable<Integer> {
             description = "replay this topic instead, from its beginning to its end when the backtest starts")
     String topic;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka cluster of --topic")
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Kafka cluster of --topic (or bootstrap.servers in --config, or STREAMLEARN_BOOTSTRAP_SERVERS)")
     String bootstrapServers;
+
+    @CommandLine.Mixin
+    KafkaClientOptions kafkaOptions = new KafkaClientOptions();
 
     @Option(names = "--key", paramLabel = "MODEL",
             description = "with --topic: only this record key (one model's events, in their order)")
@@ -76,9 +81,7 @@ public final class BacktestCommand implements Callable<Integer> {
         if (input != null && !Files.isRegularFile(input)) {
             throw new CommandLine.ParameterException(command.commandLine(), "--input: no such file: " + input);
         }
-        if (topic != null && bootstrapServers == null) {
-            throw new CommandLine.ParameterException(command.commandLine(), "--topic needs --bootstrap-servers");
-        }
+        KafkaClientConfig kafka = topic == null ? null : kafkaOptions.load(command.commandLine(), bootstrapServers);
         if (key != null && topic == null) {
             throw new CommandLine.ParameterException(command.commandLine(), "--key goes with --topic");
         }
@@ -118,7 +121,7 @@ public final class BacktestCommand implements Callable<Integer> {
         Backtest.Result r;
         Backtest.Options options = new Backtest.Options(input, out, traceEvery, skipInvalid,
                 quiet ? null : command.commandLine().getErr());
-        try (Source source = input != null ? Source.file(input) : new TopicSource(bootstrapServers, topic, key)) {
+        try (Source source = input != null ? Source.file(input) : new TopicSource(kafka, topic, key)) {
             r = Backtest.run(runs, source, options);
         } catch (Backtest.LineException | IllegalArgumentException e) {
             command.commandLine().getErr().println("\nerror: " + e.getMessage());

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -148,7 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
                 return 2;
             }
             try (StreamlearnService service = new StreamlearnService(config).start();
-                    KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+                    KafkaProducer<String, byte[]> producer = producer(config)) {
                 String url = "http://" + config.httpHost() + ":" + service.http().port();
                 producer.send(new ProducerRecord<>(config.topics().modelCommands(), MODEL,
                         ("{\"command\":\"upsert\",\"spec\":" + gen.spec() + "}").getBytes(StandardCharsets.UTF_8)))
@@ -184,12 +183,9 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    private static KafkaProducer<String, byte[]> producer(ServiceConfig config) {
+        Map<String, Object> p = config.kafkaClients().producer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
         return new KafkaProducer<>(p, new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());
     }
 
@@ -214,9 +210,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Follows model-metrics and prints one status line until every event is learned or Ctrl-C. */
     private void watch(PrintWriter out, ServiceConfig config, String url, StreamGenerator gen) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> p = config.kafkaClients().consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         boolean terminal = System.console() != null;
         AtomicReference<JsonNode> latest = new AtomicReference<>();

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.streamlearn.app.kafka.KafkaClientConfig;
 import org.streamlearn.store.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,8 +47,8 @@ import picocli.CommandLine.Option;
 public final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            defaultValue = "${env:STREAMLEARN_BOOTSTRAP_SERVERS}",
-            description = "Kafka bootstrap servers (default: STREAMLEARN_BOOTSTRAP_SERVERS)")
+            description = "Kafka bootstrap servers (default: bootstrap.servers in --config, or"
+                    + " STREAMLEARN_BOOTSTRAP_SERVERS)")
     String bootstrapServers;
 
     @Option(names = "--topic", required = true, paramLabel = "TOPIC",
@@ -63,8 +64,13 @@ public final class ProduceCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
-            description = "an extra Kafka producer setting (repeatable)")
+            description = "an extra Kafka producer setting (repeatable); it wins over --config and --set")
     Map<String, String> producerProperties = new LinkedHashMap<>();
+
+    @CommandLine.Mixin
+    KafkaClientOptions kafkaOptions = new KafkaClientOptions();
+
+    private KafkaClientConfig kafka;
 
     @Option(names = "--quiet", description = "no progress display")
     boolean quiet;
@@ -85,10 +91,7 @@ public final class ProduceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new CommandLine.ParameterException(command.commandLine(),
-                    "--bootstrap-servers: required (or set STREAMLEARN_BOOTSTRAP_SERVERS)");
-        }
+        kafka = kafkaOptions.load(command.commandLine(), bootstrapServers);
         if (model != null && model.isEmpty()) {
             throw new CommandLine.ParameterException(command.commandLine(), "--model: must not be empty");
         }
@@ -192,14 +195,14 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ProducerConfig.ACKS_CONFIG, "all");
-        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        c.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
-        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-        c.put(ProducerConfig.CLIENT_ID_CONFIG, "streamlearn-produce");
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put(ProducerConfig.ACKS_CONFIG, "all");
+        d.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        d.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        d.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        d.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        d.put(ProducerConfig.CLIENT_ID_CONFIG, "streamlearn-produce");
+        Map<String, Object> c = kafka.producer(d);
         c.putAll(producerProperties);
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -208,10 +211,9 @@ public final class ProduceCommand implements Callable<Integer> {
 
     /** Null when the topic exists, else why not (so that a missing topic is not a minute of silence). */
     private String checkTopic() throws InterruptedException {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        String bootstrapServers = kafka.bootstrapServers();
+        Map<String, Object> c = kafka.admin(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
         try (Admin admin = Admin.create(c)) {
             admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
             return null;

@@ -23,7 +23,8 @@ import org.streamlearn.store.spec.SpecException;
  * Loads a {@link ServiceConfig} from, in increasing precedence: built-in defaults, a properties file
  * ({@code streamlearn.properties}), environment variables ({@code STREAMLEARN_BOOTSTRAP_SERVERS} for
  * {@code bootstrap.servers}: upper case, dots and dashes as underscores) and explicit overrides (command-line
- * flags). Unknown keys are errors, except {@code kafka.*}, passed to Kafka Streams as they are.
+ * flags). Unknown keys are errors, except {@code kafka.*}: Kafka client settings, passed to Kafka Streams as they
+ * are and to every other client as {@link org.streamlearn.app.kafka.KafkaClientConfig} says.
  *
  * <table>
  * <caption>keys</caption>

@@ -3,6 +3,7 @@ package org.streamlearn.app.config;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Map;
+import org.streamlearn.app.kafka.KafkaClientConfig;
 import org.streamlearn.store.spec.ModelSpec;
 
 /**
@@ -25,7 +26,8 @@ import org.streamlearn.store.spec.ModelSpec;
  * @param httpPort             HTTP API port (0: pick a free one; negative: no HTTP server)
  * @param httpHost             HTTP bind address
  * @param maxCachedModels      live models kept decoded per task
- * @param kafkaOverrides       extra Kafka Streams properties ({@code kafka.*} keys, prefix removed)
+ * @param kafkaOverrides       Kafka client settings ({@code kafka.*} keys, prefix removed): all to Kafka Streams,
+ *                             to other clients as {@link #kafkaClients()} says
  */
 public record ServiceConfig(String bootstrapServers, String applicationId, Topics topics, int partitions,
         short replicationFactor, String processingGuarantee, Path stateDir, int streamThreads, long commitIntervalMs,
@@ -89,6 +91,11 @@ public record ServiceConfig(String bootstrapServers, String applicationId, Topic
             throw new ConfigException("cache.max.models", "must be >= 1, got " + maxCachedModels);
         }
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
+    }
+
+    /** The Kafka client configuration every client of the process takes: bootstrap servers and {@code kafka.*}. */
+    public KafkaClientConfig kafkaClients() {
+        return KafkaClientConfig.of(bootstrapServers, kafkaOverrides);
     }
 
     /** Whether exactly-once is on. */

@@ -2,7 +2,7 @@ package org.streamlearn.app.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.streamlearn.app.kafka.KafkaClientConfig;
 import org.streamlearn.store.json.Json;
 
 /**
@@ -21,14 +22,14 @@ public final class CommandClient implements AutoCloseable {
 
     private static final long SEND_TIMEOUT_SECONDS = 30;
 
-    private final String bootstrapServers;
+    private final KafkaClientConfig kafka;
     private final String topic;
     private KafkaProducer<String, byte[]> producer;
     private boolean closed;
 
-    /** A client for the commands topic {@code topic} of the cluster at {@code bootstrapServers}. */
-    public CommandClient(String bootstrapServers, String topic) {
-        this.bootstrapServers = bootstrapServers;
+    /** A client for the commands topic {@code topic}, its producer configured from {@code kafka}. */
+    public CommandClient(KafkaClientConfig kafka, String topic) {
+        this.kafka = kafka;
         this.topic = topic;
     }
 
@@ -58,11 +59,8 @@ public final class CommandClient implements AutoCloseable {
             throw HttpError.unavailable("service", "shutting down");
         }
         if (producer == null) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-            producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+            producer = new KafkaProducer<>(kafka.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000)), new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
     }

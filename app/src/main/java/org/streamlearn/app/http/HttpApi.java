@@ -37,7 +37,7 @@ public final class HttpApi implements AutoCloseable {
     private HttpApi(ServiceConfig config, Transport transport, Router router) {
         this.transport = transport;
         this.metadata = new MetadataService(new HostInfo(config.httpHost(), transport.port()));
-        this.commands = new CommandClient(config.bootstrapServers(), config.topics().modelCommands());
+        this.commands = new CommandClient(config.kafkaClients(), config.topics().modelCommands());
         LocalModels models = new LocalModels(metadata, new ModelCache(CACHED_MODELS));
         Forwarder forwarder = new Forwarder(CONNECT_TIMEOUT, READ_TIMEOUT,
                 metadata.self().host() + ":" + metadata.self().port());

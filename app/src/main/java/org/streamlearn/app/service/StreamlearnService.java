@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -30,6 +32,7 @@ public final class StreamlearnService implements AutoCloseable {
     private KafkaStreams streams;
     private HttpApi http;
     private boolean closed;
+    private volatile Throwable fatalError;
 
     /** A service for {@code config}; nothing starts until {@link #start()}. */
     public StreamlearnService(ServiceConfig config) {
@@ -94,7 +97,7 @@ public final class StreamlearnService implements AutoCloseable {
 
     /** Prepares topics, starts Kafka Streams and the HTTP API; returns at once (see {@link #awaitRunning}). */
     public synchronized StreamlearnService start() {
-        try (TopicAdmin admin = TopicAdmin.connect(config.bootstrapServers())) {
+        try (TopicAdmin admin = TopicAdmin.connect(config.kafkaClients().admin(Map.of()))) {
             prepareTopics(config, admin);
         }
         String server = null;
@@ -103,8 +106,14 @@ public final class StreamlearnService implements AutoCloseable {
             server = config.httpHost() + ":" + http.port();
         }
         streams = new KafkaStreams(TopologyFactory.build(config), streamsProperties(config, server));
-        streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                .REPLACE_THREAD);
+        streams.setUncaughtExceptionHandler(e -> {
+            Throwable fatal = securityFailure(e);
+            if (fatal != null) {
+                fatalError = fatal; // retrying cannot help: stop, and let awaitRunning and the caller say why
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
         if (http != null) {
             http.attach(streams);
             http.start();
@@ -118,13 +127,35 @@ public final class StreamlearnService implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
             if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
-                throw new IllegalStateException("Kafka Streams stopped: " + streams.state());
+                Throwable fatal = fatalError;
+                throw new IllegalStateException("Kafka Streams stopped: " + streams.state() + (fatal == null ? ""
+                        : " after a fatal " + fatal.getClass().getSimpleName() + ": " + fatal.getMessage()), fatal);
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Kafka Streams not running after " + timeout + ": " + streams.state());
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * The authentication or authorization failure in {@code e}'s cause chain, or null. Kafka reports wrong
+     * credentials ({@link AuthenticationException}, e.g. {@code SaslAuthenticationException}) and missing ACLs
+     * ({@link AuthorizationException}) as non-retriable: a replaced stream thread would fail the same way for
+     * ever, so the client shuts down instead.
+     */
+    static Throwable securityFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The fatal (security) error that stopped Kafka Streams, or null. */
+    public Throwable fatalError() {
+        return fatalError;
     }
 
     /** The Kafka Streams instance (after start). */

@@ -35,6 +35,17 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess run(String bootstrap, String applicationId, Path stateDir, Map<String, String> settings,
             Path log) {
+        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrap, "--application-id",
+                applicationId, "--state-dir", stateDir.toString(), "--http-port", "-1"));
+        settings.forEach((k, v) -> {
+            args.add("--set");
+            args.add(k + "=" + v);
+        });
+        return start(args, log);
+    }
+
+    /** Starts {@code java -jar streamlearn.jar <arguments>} (e.g. {@code run --config file}), logging to {@code log}. */
+    public static ServiceProcess start(List<String> arguments, Path log) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ItEnv.java());
         cmd.add("-Xmx384m");
@@ -42,19 +53,7 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.KafkaStreams=info");
         cmd.add("-jar");
         cmd.add(ItEnv.streamlearnJar().toString());
-        cmd.add("run");
-        cmd.add("--bootstrap-servers");
-        cmd.add(bootstrap);
-        cmd.add("--application-id");
-        cmd.add(applicationId);
-        cmd.add("--state-dir");
-        cmd.add(stateDir.toString());
-        cmd.add("--http-port");
-        cmd.add("-1");
-        settings.forEach((k, v) -> {
-            cmd.add("--set");
-            cmd.add(k + "=" + v);
-        });
+        cmd.addAll(arguments);
         try {
             Files.createDirectories(log.getParent());
             Files.writeString(log, "==== " + Instant.now() + " " + String.join(" ", cmd) + System.lineSeparator(),
@@ -86,6 +85,17 @@ public final class ServiceProcess implements AutoCloseable {
         process.destroy();
         if (!waitFor(60)) {
             kill();
+        }
+    }
+
+    /** Waits up to {@code timeout} for it to exit; its exit code, or empty if it still runs. */
+    public java.util.OptionalInt awaitExit(java.time.Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.OptionalInt.empty();
         }
     }
 

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -15,7 +17,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp &lt;classpath&gt; org.streamlearn.kafka.local.BrokerMain [--exit-on-stdin-eof] [--format CLUSTER_ID]
- *      [--delete-on-stdin-eof DIR] server.properties
+ *      [--add-scram ENTRY]... [--delete-on-stdin-eof DIR] server.properties
  * </pre>
  *
  * <ul>
@@ -26,6 +28,9 @@ import java.util.stream.Stream;
  *       the JVM halts after {@value #HALT_AFTER_MS} ms.
  *   <li>{@code --format CLUSTER_ID}: format an unformatted storage first, in this JVM
  *       ({@code StorageTool format --standalone}); a formatted one is left as it is.
+ *   <li>{@code --add-scram ENTRY} (repeatable, with {@code --format}): a SCRAM user created when the
+ *       storage is formatted, as {@code StorageTool format --add-scram}, e.g.
+ *       {@code SCRAM-SHA-512=[name=alice,password=secret]}.
  *   <li>{@code --delete-on-stdin-eof DIR}: after a shutdown caused by end of input (the parent is
  *       gone and cannot clean up), delete {@code DIR}, the parent's temporary data directory.
  * </ul>
@@ -44,10 +49,12 @@ public final class BrokerMain {
         String clusterId = null;
         Path deleteOnEof = null;
         String propertiesFile = null;
+        List<String> scram = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--exit-on-stdin-eof" -> exitOnStdinEof = true;
                 case "--format" -> clusterId = value(args, ++i, "--format needs a cluster id");
+                case "--add-scram" -> scram.add(value(args, ++i, "--add-scram needs an entry"));
                 case "--delete-on-stdin-eof" -> deleteOnEof = Path.of(value(args, ++i, "--delete-on-stdin-eof needs a directory"));
                 default -> {
                     if (args[i].startsWith("--") || propertiesFile != null) {
@@ -67,7 +74,7 @@ public final class BrokerMain {
         InProcessBroker broker;
         try {
             if (clusterId != null) {
-                KafkaStorage.formatIfNeeded(Path.of(propertiesFile), clusterId, System.out);
+                KafkaStorage.formatIfNeeded(Path.of(propertiesFile), clusterId, scram, System.out);
             }
             broker = new InProcessBroker(KafkaStorage.load(Path.of(propertiesFile)));
         } catch (RuntimeException e) {
@@ -159,8 +166,8 @@ public final class BrokerMain {
 
     private static void usage(String problem) {
         System.err.println("BrokerMain: " + problem);
-        System.err.println("usage: BrokerMain [--exit-on-stdin-eof] [--format CLUSTER_ID] [--delete-on-stdin-eof DIR]"
-                + " server.properties");
+        System.err.println("usage: BrokerMain [--exit-on-stdin-eof] [--format CLUSTER_ID] [--add-scram ENTRY]..."
+                + " [--delete-on-stdin-eof DIR] server.properties");
         System.exit(2);
     }
 }

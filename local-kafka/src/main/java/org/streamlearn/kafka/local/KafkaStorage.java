@@ -7,6 +7,8 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.Uuid;
 
@@ -50,6 +52,15 @@ final class KafkaStorage {
      * storage is already formatted. Returns whether it formatted; the tool's output goes to {@code out}.
      */
     static boolean formatIfNeeded(Path serverPropertiesFile, String clusterId, PrintStream out) {
+        return formatIfNeeded(serverPropertiesFile, clusterId, List.of(), out);
+    }
+
+    /**
+     * As {@link #formatIfNeeded(Path, String, PrintStream)}, adding one {@code --add-scram ENTRY} per entry
+     * (e.g. {@code SCRAM-SHA-512=[name=alice,password=secret]}): SCRAM users exist from the first start.
+     */
+    static boolean formatIfNeeded(Path serverPropertiesFile, String clusterId, List<String> scramEntries,
+            PrintStream out) {
         Properties props = load(serverPropertiesFile);
         if (isFormatted(props)) {
             return false;
@@ -57,8 +68,13 @@ final class KafkaStorage {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int code;
         try (PrintStream stream = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            String[] args = {"format", "--standalone", "-t", clusterId, "-c", serverPropertiesFile.toString()};
-            code = kafka.tools.StorageTool.execute(args, stream);
+            List<String> args = new ArrayList<>(List.of("format", "--standalone", "-t", clusterId, "-c",
+                    serverPropertiesFile.toString()));
+            for (String entry : scramEntries) {
+                args.add("--add-scram");
+                args.add(entry);
+            }
+            code = kafka.tools.StorageTool.execute(args.toArray(String[]::new), stream);
         } catch (RuntimeException e) {
             // FormatterException, TerseFailure, a configuration error
             throw new LocalKafkaBrokerException("formatting " + metadataLogDir(props) + " failed: " + e

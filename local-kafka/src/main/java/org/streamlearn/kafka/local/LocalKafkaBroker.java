@@ -79,6 +79,15 @@ import org.apache.kafka.common.Node;
  * controller waits for the dead broker's session to expire: tests that kill a broker should go on
  * with a fresh data directory.
  *
+ * <p><b>SASL.</b> {@link Builder#saslListener(SaslMechanism)} adds a {@code SASL_PLAINTEXT} listener on a
+ * further port ({@link #saslBootstrapServers()}) with {@code PLAIN} or {@code SCRAM-SHA-512} and the users of
+ * {@link Builder#saslUser(String, String)}; the PLAINTEXT listener stays, for the controller, inter-broker
+ * traffic and the readiness probe. PLAIN users are listed in the listener's JAAS configuration in
+ * {@code server.properties}; SCRAM users are created when the storage is formatted ({@code StorageTool format
+ * --add-scram}), so a kept data directory keeps the users of its first start. Credentials are test
+ * credentials: they are written to {@code server.properties} (PLAIN) or passed on the child's command line
+ * (SCRAM). {@link #saslClientProperties(String, String)} gives the client settings for a user.
+ *
  * <p>Methods are thread-safe (synchronized). Ports are chosen when the broker is built.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
@@ -90,6 +99,34 @@ public final class LocalKafkaBroker implements AutoCloseable {
         /** {@code KafkaRaftServer} in this JVM. */
         IN_PROCESS
     }
+
+    /** The SASL mechanisms a {@code SASL_PLAINTEXT} listener can offer. */
+    public enum SaslMechanism {
+        /** {@code PLAIN}: user names and passwords in the listener's JAAS configuration. */
+        PLAIN("PLAIN"),
+        /** {@code SCRAM-SHA-512}: credentials in the cluster metadata, created when the storage is formatted. */
+        SCRAM_SHA_512("SCRAM-SHA-512");
+
+        private final String kafkaName;
+
+        SaslMechanism(String kafkaName) {
+            this.kafkaName = kafkaName;
+        }
+
+        /** The name Kafka uses ({@code sasl.mechanism}). */
+        public String kafkaName() {
+            return kafkaName;
+        }
+
+        /** The JAAS login module a client of this mechanism uses. */
+        String loginModule() {
+            return this == PLAIN ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                    : "org.apache.kafka.common.security.scram.ScramLoginModule";
+        }
+    }
+
+    /** The listener name of the SASL listener. */
+    public static final String SASL_LISTENER_NAME = "SASL_PLAINTEXT";
 
     /** The host every listener binds to and advertises. */
     public static final String HOST = "127.0.0.1";
@@ -107,6 +144,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final boolean temporaryDataDir;
     private final int port;
     private final int controllerPort;
+    private final int saslPort;
+    private final SaslMechanism saslMechanism;
+    private final Map<String, String> saslUsers;
     private final Mode mode;
     private final List<String> jvmOptions;
     private final String brokerLogLevel;
@@ -123,11 +163,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private Thread shutdownHook;
     private Duration lastStartupTime;
 
-    private LocalKafkaBroker(Builder b, Path dataDir, boolean temporaryDataDir, int port, int controllerPort) {
+    private LocalKafkaBroker(Builder b, Path dataDir, boolean temporaryDataDir, int port, int controllerPort,
+            int saslPort) {
         this.dataDir = dataDir;
         this.temporaryDataDir = temporaryDataDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.saslPort = saslPort;
+        this.saslMechanism = b.saslMechanism;
+        this.saslUsers = Collections.unmodifiableMap(new LinkedHashMap<>(b.saslUsers));
         this.mode = b.mode;
         List<String> options = new ArrayList<>();
         if (b.maxHeap != null) {
@@ -202,6 +246,50 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** The CONTROLLER port. */
     public int controllerPort() {
         return controllerPort;
+    }
+
+    /**
+     * {@code "127.0.0.1:<sasl port>"}: the {@code SASL_PLAINTEXT} listener's address.
+     *
+     * @throws IllegalStateException if the broker has no SASL listener
+     */
+    public String saslBootstrapServers() {
+        requireSasl();
+        return HOST + ":" + saslPort;
+    }
+
+    /** The SASL_PLAINTEXT port, or 0 without a SASL listener. */
+    public int saslPort() {
+        return saslPort;
+    }
+
+    /** The SASL listener's mechanism, or null without one. */
+    public SaslMechanism saslMechanism() {
+        return saslMechanism;
+    }
+
+    /**
+     * The client settings that log in to the SASL listener as {@code user} with {@code password} (which need
+     * not be right: a test of wrong credentials uses them too): {@code security.protocol}, {@code
+     * sasl.mechanism} and {@code sasl.jaas.config}. Add {@code bootstrap.servers} = {@link
+     * #saslBootstrapServers()}.
+     *
+     * @throws IllegalStateException if the broker has no SASL listener
+     */
+    public Map<String, String> saslClientProperties(String user, String password) {
+        requireSasl();
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", saslMechanism.kafkaName());
+        p.put("sasl.jaas.config", saslMechanism.loginModule() + " required username=\"" + user + "\" password=\""
+                + password + "\";");
+        return p;
+    }
+
+    private void requireSasl() {
+        if (saslMechanism == null) {
+            throw new IllegalStateException("this broker has no SASL listener (Builder.saslListener)");
+        }
     }
 
     /** The data directory. */
@@ -330,6 +418,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         command.add("--exit-on-stdin-eof");
         command.add("--format");
         command.add(clusterId);
+        for (String entry : scramEntries()) {
+            command.add("--add-scram");
+            command.add(entry);
+        }
         if (temporaryDataDir) {
             command.add("--delete-on-stdin-eof");
             command.add(dataDir.toString());
@@ -389,7 +481,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private void startInProcess(Path propertiesFile, String clusterId) {
         QuietLogging.applyDefaults(QuietLogging.BROKER_LOGGERS, "error");
         QuietLogging.applyDefaults(QuietLogging.PROBE_LOGGERS, "warn"); // before the first KafkaConfig dump
-        KafkaStorage.formatIfNeeded(propertiesFile, clusterId, new PrintStream(OutputStream.nullOutputStream()));
+        KafkaStorage.formatIfNeeded(propertiesFile, clusterId, scramEntries(),
+                new PrintStream(OutputStream.nullOutputStream()));
         inProcess = new InProcessBroker(KafkaStorage.load(propertiesFile));
         inProcess.startAsync();
     }
@@ -545,15 +638,45 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     // ---------------------------------------------------------------- configuration
 
+    /** {@code StorageTool format --add-scram} entries: one per user of a SCRAM listener. */
+    private List<String> scramEntries() {
+        if (saslMechanism != SaslMechanism.SCRAM_SHA_512) {
+            return List.of();
+        }
+        List<String> entries = new ArrayList<>();
+        saslUsers.forEach((user, password) -> entries.add(saslMechanism.kafkaName() + "=[name=" + user
+                + ",password=" + password + "]"));
+        return entries;
+    }
+
     private Map<String, String> defaultServerProperties() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        if (saslMechanism == null) {
+            p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        } else {
+            p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + "," + SASL_LISTENER_NAME + "://" + HOST + ":"
+                    + saslPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        }
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        if (saslMechanism == null) {
+            p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        } else {
+            p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,"
+                    + SASL_LISTENER_NAME + ":SASL_PLAINTEXT");
+            String prefix = "listener.name." + SASL_LISTENER_NAME.toLowerCase(java.util.Locale.ROOT) + ".";
+            p.put(prefix + "sasl.enabled.mechanisms", saslMechanism.kafkaName());
+            StringBuilder jaas = new StringBuilder(saslMechanism.loginModule()).append(" required");
+            if (saslMechanism == SaslMechanism.PLAIN) {
+                saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"")
+                        .append(password).append('"'));
+            }
+            p.put(prefix + saslMechanism.kafkaName().toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                    jaas.append(';').toString());
+        }
         p.put("log.dirs", dataDir.resolve(KAFKA_DIR_NAME).toAbsolutePath().toString());
         // a single node: every replication factor and min ISR is 1, or consumers and transactions hang
         p.put("num.partitions", "1");
@@ -694,8 +817,43 @@ public final class LocalKafkaBroker implements AutoCloseable {
         private Duration startupTimeout = Duration.ofSeconds(90);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private final Map<String, String> serverProperties = new LinkedHashMap<>();
+        private SaslMechanism saslMechanism;
+        private int saslPort;
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a {@code SASL_PLAINTEXT} listener with {@code mechanism} on a further port (the PLAINTEXT one
+         * stays); give it users with {@link #saslUser(String, String)}.
+         */
+        public Builder saslListener(SaslMechanism mechanism) {
+            this.saslMechanism = Objects.requireNonNull(mechanism, "mechanism");
+            return this;
+        }
+
+        /** The SASL_PLAINTEXT port on 127.0.0.1. Default: a free port. */
+        public Builder saslPort(int port) {
+            this.saslPort = checkPort(port);
+            return this;
+        }
+
+        /**
+         * A user of the SASL listener. Names and passwords are 1 to 64 letters, digits or {@code . _ - + @}
+         * (they are written into JAAS and {@code StorageTool} arguments unquoted).
+         */
+        public Builder saslUser(String name, String password) {
+            saslUsers.put(credential("SASL user name", name), credential("password of SASL user " + name, password));
+            return this;
+        }
+
+        private static String credential(String what, String value) {
+            if (value == null || !value.matches("[A-Za-z0-9._+@-]{1,64}")) {
+                throw new IllegalArgumentException(what + " must be 1 to 64 letters, digits or . _ - + @, got "
+                        + (value == null ? "null" : "'" + value + "'"));
+            }
+            return value;
         }
 
         /** A data directory to use and keep (created if missing). Default: a temporary one, deleted on close. */
@@ -785,19 +943,34 @@ public final class LocalKafkaBroker implements AutoCloseable {
             if (mode == Mode.CHILD_PROCESS && classpath == null && System.getProperty("java.class.path", "").isEmpty()) {
                 throw new IllegalStateException("no java.class.path to start a child broker with: set classpath(...)");
             }
+            if (saslMechanism == null && (!saslUsers.isEmpty() || saslPort != 0)) {
+                throw new IllegalStateException("SASL users or a SASL port without a SASL listener: call"
+                        + " saslListener(mechanism)");
+            }
+            if (saslMechanism != null && saslUsers.isEmpty()) {
+                throw new IllegalStateException("a SASL listener needs at least one user: call saslUser(name, password)");
+            }
             int p = port;
             int c = controllerPort;
-            if (p != 0 && p == c) {
-                throw new IllegalArgumentException("port and controller port are both " + p);
+            int s = saslPort;
+            if ((p != 0 && (p == c || p == s)) || (c != 0 && c == s)) {
+                throw new IllegalArgumentException("two listeners on one port: port " + p + ", controller port " + c
+                        + ", SASL port " + s);
             }
-            if (p == 0 || c == 0) {
-                int[] free = freePorts(2); // two distinct ports
-                if (p == 0) {
-                    p = free[0] != c ? free[0] : free[1];
+            List<Integer> free = new ArrayList<>(); // distinct free ports, none equal to a chosen one
+            for (int f : freePorts(6)) {
+                if (f != p && f != c && f != s) {
+                    free.add(f);
                 }
-                if (c == 0) {
-                    c = free[1] != p ? free[1] : free[0];
-                }
+            }
+            if (p == 0) {
+                p = free.remove(0);
+            }
+            if (c == 0) {
+                c = free.remove(0);
+            }
+            if (saslMechanism != null && s == 0) {
+                s = free.remove(0);
             }
             Path dir;
             boolean temporary;
@@ -812,7 +985,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 dir = dataDir.toAbsolutePath();
                 temporary = false;
             }
-            return new LocalKafkaBroker(this, dir, temporary, p, c);
+            return new LocalKafkaBroker(this, dir, temporary, p, c, s);
         }
 
         private static int checkPort(int port) {
