@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Map;
 import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.state.StateLimits;
 
 /**
  * The whole service configuration, validated at construction; see {@link ConfigLoader} for the keys.
@@ -26,12 +27,13 @@ import org.streamlearn.store.spec.ModelSpec;
  * @param httpHost             HTTP bind address
  * @param maxCachedModels      live models kept decoded per task
  * @param kafkaOverrides       extra Kafka Streams properties ({@code kafka.*} keys, prefix removed)
+ * @param modelLimits          {@code model.max.parameters} and {@code model.max.message.bytes}
  */
 public record ServiceConfig(String bootstrapServers, String applicationId, Topics topics, int partitions,
         short replicationFactor, String processingGuarantee, Path stateDir, int streamThreads, long commitIntervalMs,
         long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, ObjectNode defaultSpec,
         Map<String, ModelSpec> seedSpecs, int httpPort, String httpHost, int maxCachedModels,
-        Map<String, String> kafkaOverrides) {
+        Map<String, String> kafkaOverrides, StateLimits modelLimits) {
 
     /** Validates every field. */
     public ServiceConfig {
@@ -89,6 +91,9 @@ public record ServiceConfig(String bootstrapServers, String applicationId, Topic
             throw new ConfigException("cache.max.models", "must be >= 1, got " + maxCachedModels);
         }
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
+        if (modelLimits == null) {
+            throw new ConfigException("model.max.parameters", "required");
+        }
     }
 
     /** Whether exactly-once is on. */
