@@ -82,7 +82,10 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
             if (classes == null) {
                 throw CHECKS.fail("classes", "required for task multiclass");
             }
-            CHECKS.inRange("classes", classes, 2, MAX_CLASSES);
+            CHECKS.atLeast("classes", classes, 2);
+            if (classes > MAX_CLASSES) {
+                throw CHECKS.fail("classes", "must be <= " + MAX_CLASSES + ", got " + classes);
+            }
         } else {
             if (classes != null) {
                 throw CHECKS.fail("classes", "only allowed for task multiclass, got task " + task.logicalName());
