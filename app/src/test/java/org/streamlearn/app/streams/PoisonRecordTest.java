@@ -39,7 +39,7 @@ class PoisonRecordTest {
                     + "\"classes\":1000000}}");
             h.command("poison2", "{\"command\":\"upsert\",\"spec\":{\"task\":\"multiclass\",\"hashBits\":24,"
                     + "\"classes\":10000}}");
-            h.command("big", "{\"command\":\"upsert\",\"spec\":{\"task\":\"regression\",\"features\":40000,"
+            h.command("big", "{\"command\":\"upsert\",\"spec\":{\"task\":\"regression\",\"features\":60000,"
                     + "\"optimizer\":{\"type\":\"adam\"},\"update\":{\"mode\":\"minibatch\"}}}");
             learnOk(h, 5, 10);
             List<TestRecord<String, JsonNode>> dl = drain(h.deadLetter);
