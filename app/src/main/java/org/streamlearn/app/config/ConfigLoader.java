@@ -18,6 +18,7 @@ import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 import org.streamlearn.store.spec.SpecException;
+import org.streamlearn.store.state.StateLimits;
 
 /**
  * Loads a {@link ServiceConfig} from, in increasing precedence: built-in defaults, a properties file
@@ -41,6 +42,7 @@ import org.streamlearn.store.spec.SpecException;
  * <tr><td>spec.dir</td><td>none: {@code <model-id>.json} files seed those models' specs</td></tr>
  * <tr><td>http.port / http.host</td><td>8080 / 127.0.0.1</td></tr>
  * <tr><td>cache.max.models</td><td>10000</td></tr>
+ * <tr><td>model.max.parameters / model.max.message.bytes</td><td>10000000 / 8388608</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -78,6 +80,8 @@ public final class ConfigLoader {
         d.put("http.port", "8080");
         d.put("http.host", "127.0.0.1");
         d.put("cache.max.models", "10000");
+        d.put("model.max.parameters", Long.toString(StateLimits.DEFAULT_MAX_PARAMETERS));
+        d.put("model.max.message.bytes", Integer.toString(StateLimits.DEFAULT_MAX_MESSAGE_BYTES));
         return Map.copyOf(d);
     }
 
@@ -181,12 +185,32 @@ public final class ConfigLoader {
                 throw new ConfigException("spec.dir", "cannot list " + dir + ": " + e.getMessage());
             }
         }
+        StateLimits limits = modelLimits(v);
+        for (Map.Entry<String, ModelSpec> seed : seeds.entrySet()) {
+            try {
+                limits.check(seed.getKey(), seed.getValue());
+            } catch (SpecException e) {
+                throw new ConfigException("spec.dir", seed.getKey() + ".json: " + e.getMessage());
+            }
+        }
         return new ServiceConfig(v.get("bootstrap.servers"), v.get("application.id"), topics,
                 integer(v, "topics.partitions"), (short) integer(v, "topics.replication.factor"),
                 v.get("processing.guarantee"), Path.of(v.get("state.dir")), integer(v, "num.stream.threads"),
                 longValue(v, "commit.interval.ms"), longValue(v, "metrics.every.events"),
                 longValue(v, "metrics.interval.ms"), longValue(v, "batch.check.interval.ms"), template, seeds,
-                integer(v, "http.port"), v.get("http.host"), integer(v, "cache.max.models"), kafka);
+                integer(v, "http.port"), v.get("http.host"), integer(v, "cache.max.models"), kafka, limits);
+    }
+
+    private static StateLimits modelLimits(Map<String, String> v) {
+        long maxParameters = longValue(v, "model.max.parameters");
+        int maxMessageBytes = integer(v, "model.max.message.bytes");
+        try {
+            return new StateLimits(maxParameters, maxMessageBytes);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            String key = m.substring(0, m.indexOf(':'));
+            throw new ConfigException(key, m.substring(key.length() + 2));
+        }
     }
 
     /**

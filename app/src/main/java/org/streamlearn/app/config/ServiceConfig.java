@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.streamlearn.app.kafka.KafkaClientConfig;
 import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.state.StateLimits;
 
 /**
  * The whole service configuration, validated at construction; see {@link ConfigLoader} for the keys.
@@ -28,12 +29,13 @@ import org.streamlearn.store.spec.ModelSpec;
  * @param maxCachedModels      live models kept decoded per task
  * @param kafkaOverrides       Kafka client settings ({@code kafka.*} keys, prefix removed): all to Kafka Streams,
  *                             to other clients as {@link #kafkaClients()} says
+ * @param modelLimits          {@code model.max.parameters} and {@code model.max.message.bytes}
  */
 public record ServiceConfig(String bootstrapServers, String applicationId, Topics topics, int partitions,
         short replicationFactor, String processingGuarantee, Path stateDir, int streamThreads, long commitIntervalMs,
         long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, ObjectNode defaultSpec,
         Map<String, ModelSpec> seedSpecs, int httpPort, String httpHost, int maxCachedModels,
-        Map<String, String> kafkaOverrides) {
+        Map<String, String> kafkaOverrides, StateLimits modelLimits) {
 
     /** Validates every field. */
     public ServiceConfig {
@@ -91,6 +93,9 @@ public record ServiceConfig(String bootstrapServers, String applicationId, Topic
             throw new ConfigException("cache.max.models", "must be >= 1, got " + maxCachedModels);
         }
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
+        if (modelLimits == null) {
+            throw new ConfigException("model.max.parameters", "required");
+        }
     }
 
     /** The Kafka client configuration every client of the process takes: bootstrap servers and {@code kafka.*}. */

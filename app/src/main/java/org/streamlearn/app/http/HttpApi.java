@@ -43,7 +43,7 @@ public final class HttpApi implements AutoCloseable {
                 metadata.self().host() + ":" + metadata.self().port());
         HealthHandler health = new HealthHandler(metadata);
         ModelsHandler list = new ModelsHandler(models);
-        ModelHandler model = new ModelHandler(models, commands);
+        ModelHandler model = new ModelHandler(models, commands, config.modelLimits());
         PredictHandler predict = new PredictHandler(models);
         router.route("GET", "/health", health::get)
                 .route("GET", "/models", list::list)

@@ -4,23 +4,28 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.streamlearn.store.json.Json;
+import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 import org.streamlearn.store.spec.SpecException;
 import org.streamlearn.store.state.JsonStateCodec;
+import org.streamlearn.store.state.StateLimits;
 
 /**
  * One model, {@code /models/{id}}: {@code GET} its snapshot (JSON, as on {@code model-parameters}, served by
- * the owner); {@code PUT} a spec, validated and sent as an {@code upsert} command; {@code POST .../reset} and
+ * the owner); {@code PUT} a spec, validated (the topology's {@link StateLimits} included) and sent as an
+ * {@code upsert} command; {@code POST .../reset} and
  * {@code DELETE} the other commands. Commands are answered 202 once Kafka has them.
  */
 final class ModelHandler {
 
     private final LocalModels models;
     private final CommandClient commands;
+    private final StateLimits limits;
 
-    ModelHandler(LocalModels models, CommandClient commands) {
+    ModelHandler(LocalModels models, CommandClient commands, StateLimits limits) {
         this.models = models;
         this.commands = commands;
+        this.limits = limits;
     }
 
     void snapshot(Request r) throws IOException {
@@ -38,7 +43,9 @@ final class ModelHandler {
     void upsert(Request r) throws IOException {
         ObjectNode cmd = command("upsert");
         try {
-            cmd.set("spec", ModelSpecs.toJson(ModelSpecs.parse(new String(r.body(), StandardCharsets.UTF_8))));
+            ModelSpec spec = ModelSpecs.parse(new String(r.body(), StandardCharsets.UTF_8));
+            limits.check(r.id(), spec); // what the topology would refuse is refused here: 202 means accepted
+            cmd.set("spec", ModelSpecs.toJson(spec));
         } catch (SpecException e) {
             throw new HttpError(400, e.field().isEmpty() ? "spec" : e.field(), e.getMessage());
         }

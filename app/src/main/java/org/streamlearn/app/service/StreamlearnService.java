@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -63,6 +65,11 @@ public final class StreamlearnService implements AutoCloseable {
                 continue; // an existing topic is used as it is; only the inputs' co-partitioning is checked
             }
             TopicSpec s = TopicSpec.of(name, c.partitions()).withReplicationFactor(c.replicationFactor());
+            if (t.outputs().contains(name)) {
+                // every record the service writes is bounded by model.max.message.bytes (StateLimits)
+                s = s.withConfig(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(c.modelLimits().maxMessageBytes()));
+            }
             specs.add(name.equals(t.modelParameters()) ? s.compacted() : s);
         }
         List<String> created = new ArrayList<>(admin.createTopics(specs));
@@ -89,6 +96,10 @@ public final class StreamlearnService implements AutoCloseable {
         if (applicationServer != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
         }
+        int maxMessageBytes = c.modelLimits().maxMessageBytes();
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxMessageBytes);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
+                Math.max(32L << 20, 2L * maxMessageBytes));
         p.putAll(c.kafkaOverrides());
         Properties props = new Properties();
         props.putAll(p);

@@ -32,7 +32,9 @@ import org.streamlearn.store.state.ModelState;
  *       learned since its last publication ({@link #onMetricsTimer}).</li>
  *   <li><b>Batch timer.</b> {@link #onBatchTimer} applies mini-batches whose {@code maxDelayMs} ran out.</li>
  *   <li><b>Rejections.</b> Anything unusable is a {@link Emissions.Kind#REJECTED} entry naming the field and
- *       the reason, and leaves the model untouched; a step refused by the divergence guard is one too.</li>
+ *       the reason, and leaves the model untouched; a step refused by the divergence guard is one too. A spec
+ *       (upserted, seeded or templated) that does not fit {@link TopologyFactory.Settings#limits()} is refused
+ *       before anything is allocated, so every model's records fit its topics.</li>
  * </ul>
  *
  * <p>Where the coming rooms go: challengers learn beside the champion in {@code learn}; drift detectors read
@@ -75,9 +77,13 @@ public final class ModelLifecycle {
         if (m == null) {
             ModelState created;
             try {
-                created = ModelState.create(id, specForNewModel(id, e), now);
+                created = ModelState.create(id, specForNewModel(id, e), now, settings.limits());
             } catch (InvalidEventException ex) {
                 out.reject(id, ex.field(), ex.getMessage());
+                return out;
+            } catch (SpecException ex) {
+                out.reject(id, "spec." + ex.field(), "spec." + ex.getMessage()
+                        + " (the spec this event's model would be created with)");
                 return out;
             }
             m = models.save(created);
@@ -153,6 +159,12 @@ public final class ModelLifecycle {
         LiveModel m = models.model(id);
         switch (c.type()) {
             case UPSERT -> {
+                try {
+                    settings.limits().check(id, c.spec());
+                } catch (SpecException ex) {
+                    out.reject(id, "spec." + ex.field(), "spec." + ex.getMessage());
+                    return out;
+                }
                 if (m == null) {
                     m = models.save(ModelState.create(id, c.spec(), now));
                     m.state().touch(now);

@@ -42,6 +42,8 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     private final int capacity;
     private final LinkedHashMap<String, LiveModel> live = new LinkedHashMap<>(64, 0.75f, true);
     private final Set<String> openBatches = new LinkedHashSet<>();
+    /** Whether the stored snapshots were scanned for open batches since the store was last (re)stored. */
+    private boolean scanned;
     private long encodes;
 
     ModelStore(KeyValueStore<String, byte[]> inner, int capacity) {
@@ -100,9 +102,25 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
         inner.delete(id);
     }
 
-    /** Ids of models that may have an open mini-batch (checked by the time-flush punctuator). */
+    /**
+     * Ids of models that may have an open mini-batch (checked by the time-flush punctuator). The first call
+     * after {@link #init} or {@link #clearCache} scans the stored snapshots' headers: only then, from a
+     * punctuator or a record, is the store restored from its changelog, so an open batch restored after a
+     * crash or a task migration is found and flushed by its {@code maxDelayMs} timer.
+     */
     @Override
     public Set<String> openBatches() {
+        if (!scanned) {
+            scanned = true;
+            try (KeyValueIterator<String, byte[]> it = inner.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, byte[]> kv = it.next();
+                    if (BinaryStateCodec.peekBatchStartedAtMs(kv.value) > 0) {
+                        openBatches.add(kv.key);
+                    }
+                }
+            }
+        }
         return openBatches;
     }
 
@@ -148,9 +166,12 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
         }
     }
 
+    /** Drops the live models and the open-batch index; both are rebuilt from the store once it is restored. */
     @Override
     public void clearCache() {
         live.clear();
+        openBatches.clear();
+        scanned = false;
     }
 
     @Override
@@ -169,15 +190,8 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     public void init(StateStoreContext context, StateStore root) {
         live.clear();
         openBatches.clear();
+        scanned = false; // the changelog is restored after init: openBatches() scans on first use
         inner.init(context, root);
-        try (KeyValueIterator<String, byte[]> it = inner.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> kv = it.next();
-                if (BinaryStateCodec.peekBatchStartedAtMs(kv.value) > 0) {
-                    openBatches.add(kv.key);
-                }
-            }
-        }
     }
 
     @Override

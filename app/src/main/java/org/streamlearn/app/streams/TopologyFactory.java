@@ -2,6 +2,7 @@ package org.streamlearn.app.streams;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -10,6 +11,7 @@ import org.apache.kafka.streams.Topology;
 import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.config.Topics;
 import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.state.StateLimits;
 
 /**
  * Builds the streamlearn topology from a configuration, with no I/O; the service's {@code main} and the
@@ -42,9 +44,18 @@ public final class TopologyFactory {
      * @param metricsIntervalMs    and every T ms (0: never)
      * @param batchCheckIntervalMs mini-batch time-flush check period
      * @param maxCachedModels      live models per task
+     * @param limits               how large a model and its records may be
      */
     public record Settings(Topics topics, String storeName, ObjectNode defaultSpec, Map<String, ModelSpec> seedSpecs,
-            long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, int maxCachedModels) {
+            long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, int maxCachedModels,
+            StateLimits limits) {
+
+        /** Settings with the default {@link StateLimits}. */
+        public Settings(Topics topics, String storeName, ObjectNode defaultSpec, Map<String, ModelSpec> seedSpecs,
+                long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, int maxCachedModels) {
+            this(topics, storeName, defaultSpec, seedSpecs, metricsEveryEvents, metricsIntervalMs,
+                    batchCheckIntervalMs, maxCachedModels, StateLimits.DEFAULT);
+        }
     }
 
     private TopologyFactory() {
@@ -53,7 +64,7 @@ public final class TopologyFactory {
     /** The settings of a service configuration. */
     public static Settings settings(ServiceConfig c) {
         return new Settings(c.topics(), STORE, c.defaultSpec(), c.seedSpecs(), c.metricsEveryEvents(),
-                c.metricsIntervalMs(), c.batchCheckIntervalMs(), c.maxCachedModels());
+                c.metricsIntervalMs(), c.batchCheckIntervalMs(), c.maxCachedModels(), c.modelLimits());
     }
 
     /** The topology for a service configuration. */
@@ -73,7 +84,9 @@ public final class TopologyFactory {
         topology.addProcessor("training", () -> new TrainingProcessor(s), "training-events-source",
                 "model-commands-source");
         topology.addProcessor("prediction", () -> new PredictionProcessor(s), "prediction-requests-source");
-        topology.addStateStore(new ModelStoreBuilder(s.storeName(), s.maxCachedModels()), "training", "prediction");
+        topology.addStateStore(new ModelStoreBuilder(s.storeName(), s.maxCachedModels()).withLoggingEnabled(Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(s.limits().maxMessageBytes()))),
+                "training", "prediction");
         StringSerializer keyOut = new StringSerializer();
         ByteArraySerializer valueOut = new ByteArraySerializer();
         topology.addSink(PARAMETERS_SINK, t.modelParameters(), keyOut, valueOut, "training");

@@ -2,12 +2,15 @@ package org.streamlearn.app.streams;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ParsedEvent;
@@ -22,6 +25,10 @@ import org.streamlearn.app.events.ParsedEvent;
  * punctuators drive the lifecycle's timers: the metrics interval and the mini-batch {@code maxDelayMs} check.
  */
 public final class TrainingProcessor implements Processor<String, byte[], String, byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingProcessor.class);
+    /** Longest reason kept in a bounded dead letter and in the header. */
+    private static final int MAX_REASON_CHARS = 4096;
 
     private final TopologyFactory.Settings settings;
     private ProcessorContext<String, byte[]> context;
@@ -44,46 +51,76 @@ public final class TrainingProcessor implements Processor<String, byte[], String
                 now -> forward(lifecycle.onBatchTimer(now), null, now));
     }
 
+    /**
+     * Handles one record. An unexpected exception from the parser or the lifecycle (a bug, or an input no rule
+     * foresaw) becomes a dead letter naming its type and message, and processing goes on with the next record:
+     * the stream thread is never replaced for a bad record. Kafka's own exceptions (the store, a fenced
+     * producer, a migrated task) still propagate, for Kafka Streams to handle.
+     */
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
-        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         Emissions out;
+        try {
+            out = handle(record, now);
+        } catch (KafkaException ex) {
+            throw ex;
+        } catch (RuntimeException | StackOverflowError ex) {
+            String key = record.key() == null || record.key().length() <= 100 ? record.key()
+                    : record.key().substring(0, 100) + "…";
+            LOG.warn("record of model '{}' failed; sent to the dead-letter topic", key, ex);
+            deadLetter(record.key(), "record", "internal error while processing the record: "
+                    + ex.getClass().getSimpleName() + ": " + ex.getMessage(), record, now);
+            return;
+        }
+        forward(out, record, now);
+    }
+
+    private Emissions handle(Record<String, byte[]> record, long now) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         if (topic.equals(settings.topics().modelCommands())) {
             ModelCommand c;
             try {
                 c = ModelCommand.parse(record.value());
             } catch (InvalidEventException ex) {
-                forward(lifecycle.onCommandRejected(record.key(), ex), record, now);
-                return;
+                return lifecycle.onCommandRejected(record.key(), ex);
             }
-            out = lifecycle.onCommand(record.key(), c, now);
-        } else {
-            ParsedEvent e;
-            try {
-                e = EventParser.parseTraining(record.value());
-            } catch (InvalidEventException ex) {
-                forward(lifecycle.onEventRejected(record.key(), ex), record, now);
-                return;
-            }
-            out = lifecycle.onEvent(record.key(), e, now);
+            return lifecycle.onCommand(record.key(), c, now);
         }
-        forward(out, record, now);
+        ParsedEvent e;
+        try {
+            e = EventParser.parseTraining(record.value());
+        } catch (InvalidEventException ex) {
+            return lifecycle.onEventRejected(record.key(), ex);
+        }
+        return lifecycle.onEvent(record.key(), e, now);
     }
 
     private void forward(Emissions out, Record<String, byte[]> input, long now) {
         for (int i = 0; i < out.size(); i++) {
             switch (out.kind(i)) {
-                case PARAMETERS -> context.forward(new Record<>(out.key(i), out.value(i), now),
-                        TopologyFactory.PARAMETERS_SINK);
-                case METRICS -> context.forward(new Record<>(out.key(i), out.value(i), now),
-                        TopologyFactory.METRICS_SINK);
-                case DEAD_LETTER -> context.forward(new Record<>(out.key(i), out.value(i), now),
-                        TopologyFactory.DEAD_LETTER_SINK);
+                case PARAMETERS -> send(out.key(i), out.value(i), TopologyFactory.PARAMETERS_SINK, now);
+                case METRICS -> send(out.key(i), out.value(i), TopologyFactory.METRICS_SINK, now);
+                case DEAD_LETTER -> send(out.key(i), out.value(i), TopologyFactory.DEAD_LETTER_SINK, now);
                 case REJECTED -> deadLetter(out.key(i), out.field(i), out.reason(i), input, now);
                 default -> throw new IllegalStateException("not a training output: " + out.kind(i));
             }
         }
+    }
+
+    /**
+     * Forwards one output, bounded: a value larger than the limits' {@code maxValueBytes} (which the topics the
+     * service creates and its producer accept) would fail its send and stall the task, so it becomes a dead
+     * letter saying so instead. Specs are sized so that snapshots never get here.
+     */
+    private void send(String key, byte[] value, String sink, long now) {
+        if (value != null && value.length > settings.limits().maxValueBytes()) {
+            deadLetter(key, "output", "output not sent: a " + value.length + "-byte record for " + sink
+                    + " exceeds the " + settings.limits().maxValueBytes() + " bytes allowed (model.max.message.bytes)",
+                    null, now);
+            return;
+        }
+        context.forward(new Record<>(key, value, now), sink);
     }
 
     private void deadLetter(String model, String field, String reason, Record<String, byte[]> input, long now) {
@@ -91,8 +128,19 @@ public final class TrainingProcessor implements Processor<String, byte[], String
         byte[] value = Outputs.bytes(Outputs.deadLetter(model, md == null ? "" : md.topic(),
                 md == null ? -1 : md.partition(), md == null ? -1 : md.offset(), field, reason,
                 input == null ? null : input.value(), now));
+        if (value.length > settings.limits().maxValueBytes()) {
+            // never send what cannot be sent: the original is dropped; its source still locates it
+            value = Outputs.bytes(Outputs.deadLetter(model, md == null ? "" : md.topic(),
+                    md == null ? -1 : md.partition(), md == null ? -1 : md.offset(), field,
+                    abbreviate(reason) + " (original of " + (input == null ? 0 : input.value().length)
+                            + " bytes not copied: the dead letter would exceed model.max.message.bytes)", null, now));
+        }
         RecordHeaders h = new RecordHeaders();
-        h.add("streamlearn.reason", reason.getBytes(StandardCharsets.UTF_8));
+        h.add("streamlearn.reason", abbreviate(reason).getBytes(StandardCharsets.UTF_8));
         context.forward(new Record<>(model, value, now, h), TopologyFactory.DEAD_LETTER_SINK);
+    }
+
+    private static String abbreviate(String reason) {
+        return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "…";
     }
 }

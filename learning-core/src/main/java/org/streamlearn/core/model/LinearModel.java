@@ -16,10 +16,20 @@ public final class LinearModel implements Model {
     private final int d;
     private final int k;
 
-    /** A linear model with {@code inputs} features and {@code outputs} scores. */
+    /**
+     * A linear model with {@code inputs} features and {@code outputs} scores.
+     *
+     * @throws IllegalArgumentException when {@code outputs·(inputs + 1)}, computed in {@code long}, does not fit
+     *                                  one array
+     */
     public LinearModel(int inputs, int outputs) {
         Checks.atLeast("features", inputs, 1);
         Checks.atLeast("outputs", outputs, 1);
+        long params = (long) outputs * inputs + outputs;
+        if (params > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("features: " + params + " parameters (" + outputs + " outputs × ("
+                    + inputs + " features + 1)) do not fit one array (at most " + (Integer.MAX_VALUE - 8) + ")");
+        }
         this.d = inputs;
         this.k = outputs;
     }

@@ -22,7 +22,7 @@ import org.streamlearn.core.model.Task;
  * @param task                  what is learned
  * @param features              dense input dimension, 1..1,000,000, or {@code null} with hashBits
  * @param hashBits              log2 of the hashed dimension, 1..24, or {@code null} with features
- * @param classes               number of classes (>= 2), multiclass only, else {@code null}
+ * @param classes               number of classes, 2..10,000, multiclass only, else {@code null}
  * @param classNames            optional names of classes 0..classes−1, else {@code null}
  * @param architecture          linear or MLP
  * @param loss                  {@code squared | huber} (regression), {@code log} (binary),
@@ -46,8 +46,13 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
 
     /** Largest dense dimension. */
     public static final int MAX_FEATURES = 1_000_000;
-    /** Largest number of parameters of a model (weights and biases of every layer). */
+    /**
+     * Largest number of parameters of any model (weights and biases of every layer), whatever the service's
+     * {@code model.max.parameters} (which may only lower it): every array a model allocates is bounded by it.
+     */
     public static final long MAX_PARAMETERS = 20_000_000L;
+    /** Largest number of classes. */
+    public static final int MAX_CLASSES = 10_000;
     /** Largest {@code hashBits}. */
     public static final int MAX_HASH_BITS = 24;
     /** Every loss name. */
@@ -78,6 +83,9 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
                 throw CHECKS.fail("classes", "required for task multiclass");
             }
             CHECKS.atLeast("classes", classes, 2);
+            if (classes > MAX_CLASSES) {
+                throw CHECKS.fail("classes", "must be <= " + MAX_CLASSES + ", got " + classes);
+            }
         } else {
             if (classes != null) {
                 throw CHECKS.fail("classes", "only allowed for task multiclass, got task " + task.logicalName());
@@ -113,19 +121,11 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
                     + " erase the random initialization a network needs); use sgd, momentum, nesterov, adagrad,"
                     + " rmsprop or adam");
         }
-        if (architecture.type().equals("mlp")) {
-            long params = 0;
-            int in = features != null ? features : 1 << hashBits;
-            for (int h : architecture.hidden()) {
-                params += (long) in * h + h;
-                in = h;
-            }
-            int out = task == Task.MULTICLASS ? classes : 1;
-            params += (long) in * out + out;
-            if (params > MAX_PARAMETERS) {
-                throw CHECKS.fail("architecture.hidden", "the network would have " + params
-                        + " parameters, more than the " + MAX_PARAMETERS + " allowed");
-            }
+        long params = parameterCount(task == Task.MULTICLASS ? classes : 1,
+                features != null ? features : 1 << hashBits, architecture);
+        if (params > MAX_PARAMETERS) {
+            throw CHECKS.fail(sizeField(features, architecture), "the model would have " + params
+                    + " parameters, more than the " + MAX_PARAMETERS + " allowed");
         }
         if (ftrl && l1 != 0) {
             throw CHECKS.fail("l1", "not used with optimizer ftrl, got " + l1 + " (set optimizer.l1 instead)");
@@ -176,6 +176,39 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         return features != null ? features : 1 << hashBits;
     }
 
+    /**
+     * The number of parameters of the model (weights and biases of every layer), in {@code long}: for a linear
+     * model {@code outputs·(dimension + 1)}; for an MLP the sum over its layers of {@code out·(in + 1)}.
+     */
+    public long parameterCount() {
+        return parameterCount(outputs(), dimension(), architecture);
+    }
+
+    /**
+     * The spec field that makes a model large, for errors about its size: {@code architecture.hidden} for an
+     * MLP, else {@code features} or {@code hashBits}.
+     */
+    public String sizeField() {
+        return sizeField(features, architecture);
+    }
+
+    private static String sizeField(Integer features, ArchitectureSpec architecture) {
+        if (architecture.type().equals("mlp")) {
+            return "architecture.hidden";
+        }
+        return features != null ? "features" : "hashBits";
+    }
+
+    private static long parameterCount(long outputs, long dimension, ArchitectureSpec architecture) {
+        long params = 0;
+        long in = dimension;
+        for (int h : architecture.hidden()) {
+            params += in * h + h;
+            in = h;
+        }
+        return params + in * outputs + outputs;
+    }
+
     /** The number of outputs: {@code classes} for multiclass, else 1. */
     public int outputs() {
         return task == Task.MULTICLASS ? classes : 1;
@@ -183,7 +216,7 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
 
     /**
      * The model's shape: {@code linear} (no other field), or {@code mlp} with {@code hidden} layer
-     * widths (each 1..4096), {@code activation} ({@code relu | tanh | sigmoid}), weight
+     * widths (each 1..4096, at most 64 layers), {@code activation} ({@code relu | tanh | sigmoid}), weight
      * {@code init} ({@code he | xavier}) and the init {@code seed}. For linear, {@code hidden} is
      * empty, {@code activation} and {@code init} are {@code null} and {@code seed} is 0.
      *
@@ -203,6 +236,8 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         public static final List<String> INITS = List.of("he", "xavier");
         /** Widest hidden layer. */
         public static final int MAX_WIDTH = 4096;
+        /** Most hidden layers. */
+        public static final int MAX_LAYERS = 64;
         /** Default MLP seed. */
         public static final long DEFAULT_SEED = 42;
 
@@ -224,6 +259,10 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
                 }
                 if (hidden.isEmpty()) {
                     throw CHECKS.fail("architecture.hidden", "must not be empty");
+                }
+                if (hidden.size() > MAX_LAYERS) {
+                    throw CHECKS.fail("architecture.hidden", "at most " + MAX_LAYERS + " hidden layers, got "
+                            + hidden.size());
                 }
                 for (int i = 0; i < hidden.size(); i++) {
                     String path = "architecture.hidden[" + i + "]";

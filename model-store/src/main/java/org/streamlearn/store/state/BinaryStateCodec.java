@@ -85,6 +85,27 @@ public final class BinaryStateCodec {
         return b.array();
     }
 
+    /**
+     * The largest {@link #encode} of any state of a model {@code modelId} with {@code spec}: an open
+     * mini-batch (in minibatch mode) and a full rolling window included. Computed from the spec alone, in
+     * {@code long}, without allocating the model; equal to the size of such a state's encoding.
+     */
+    public static long maxEncodedSize(String modelId, ModelSpec spec) {
+        long n = spec.parameterCount();
+        long d = spec.standardize() ? spec.dimension() : 0;
+        long slots = LearnerConfigs.optimizer(spec.optimizer()).slotNames().length;
+        long id = modelId.getBytes(StandardCharsets.UTF_8).length;
+        long specLength = ModelSpecs.toJsonString(spec).getBytes(StandardCharsets.UTF_8).length;
+        return 3 + 1 + 4 + id + 8 * 3 + 4 + specLength
+                + 4 + 8 * n
+                + 8 + 4 + 8 * n * slots
+                + 1 + (spec.standardize() ? 4 + 24 * d : 0)
+                + 4 + (spec.update().mode().equals("minibatch") ? 8 * n : 0)
+                + 8 * 8
+                + 8 * 3 + 4 * 3 + 8L * spec.metrics().window()
+                + 8 * 3 + 8 * 2;
+    }
+
     /** Decodes bytes written by {@link #encode}; names the field that is wrong. */
     public static ModelState decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);

@@ -3,8 +3,12 @@ package org.streamlearn.store.state;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import org.streamlearn.core.model.MlpModel;
 import org.streamlearn.store.json.Json;
+import org.streamlearn.store.spec.LearnerConfigs;
+import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.spec.ModelSpecs;
 
 /**
  * The JSON form of a {@link ModelState}, as published on {@code model-parameters} (DESIGN.md "Outputs"):
@@ -32,6 +36,30 @@ import org.streamlearn.store.json.Json;
 public final class JsonStateCodec {
 
     private JsonStateCodec() {
+    }
+
+    /** Longest JSON text of one {@code double} with its separator ({@code -2.2250738585072014E-308,}). */
+    private static final long DOUBLE_CHARS = 25;
+    /** Longest JSON text of one {@code long} with its separator. */
+    private static final long LONG_CHARS = 21;
+    /** Room for every field name, bracket and scalar of a snapshot (under 1 KiB measured), with margin. */
+    private static final long FIXED_CHARS = 4096;
+
+    /**
+     * An upper bound of the size of {@link #toBytes} for any state of a model {@code modelId} with
+     * {@code spec} (an open mini-batch and a full rolling window included), computed from the spec alone in
+     * {@code long}: every number at its longest text, the id at its longest escaping.
+     */
+    public static long maxEncodedSize(String modelId, ModelSpec spec) {
+        long n = spec.parameterCount();
+        long d = spec.standardize() ? spec.dimension() : 0;
+        long slots = LearnerConfigs.optimizer(spec.optimizer()).slotNames().length;
+        long doubles = n * (1 + slots + (spec.update().mode().equals("minibatch") ? 1 : 0)) + 2 * d
+                + spec.metrics().window();
+        long specLength = ModelSpecs.toJsonString(spec).getBytes(StandardCharsets.UTF_8).length;
+        long id = 6L * modelId.getBytes(StandardCharsets.UTF_8).length;
+        long rowBrackets = 3 * n; // "[...]," around each row of a weight matrix: at most one row per parameter
+        return FIXED_CHARS + id + specLength + DOUBLE_CHARS * doubles + LONG_CHARS * d + rowBrackets;
     }
 
     /** The snapshot as a JSON tree. */

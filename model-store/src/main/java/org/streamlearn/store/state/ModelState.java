@@ -46,6 +46,17 @@ public final class ModelState {
         return new ModelState(modelId, spec, OnlineLearner.create(LearnerConfigs.of(spec)), 0, nowMs, 0);
     }
 
+    /**
+     * A fresh model at version 0, once {@code limits} accepts its spec: nothing is allocated for a spec that
+     * does not fit.
+     *
+     * @throws org.streamlearn.store.spec.SpecException naming the field that makes the model too large
+     */
+    public static ModelState create(String modelId, ModelSpec spec, long nowMs, StateLimits limits) {
+        limits.check(modelId, spec);
+        return create(modelId, spec, nowMs);
+    }
+
     /** A model continuing from saved learned state (checked against the spec). */
     public static ModelState restore(String modelId, ModelSpec spec, LearnerState learned, long version,
             long updatedAtMs, long batchStartedAtMs) {
