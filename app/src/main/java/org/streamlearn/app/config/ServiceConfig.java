@@ -26,12 +26,13 @@ import org.streamlearn.store.spec.ModelSpec;
  * @param httpHost             HTTP bind address
  * @param maxCachedModels      live models kept decoded per task
  * @param kafkaOverrides       extra Kafka Streams properties ({@code kafka.*} keys, prefix removed)
+ * @param http                 the HTTP API's auth, timeouts and threads, and the bounds of {@code /metrics}
  */
 public record ServiceConfig(String bootstrapServers, String applicationId, Topics topics, int partitions,
         short replicationFactor, String processingGuarantee, Path stateDir, int streamThreads, long commitIntervalMs,
         long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, ObjectNode defaultSpec,
         Map<String, ModelSpec> seedSpecs, int httpPort, String httpHost, int maxCachedModels,
-        Map<String, String> kafkaOverrides) {
+        Map<String, String> kafkaOverrides, HttpSettings http) {
 
     /** Validates every field. */
     public ServiceConfig {
@@ -89,6 +90,9 @@ public record ServiceConfig(String bootstrapServers, String applicationId, Topic
             throw new ConfigException("cache.max.models", "must be >= 1, got " + maxCachedModels);
         }
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
+        if (http == null) {
+            http = HttpSettings.DEFAULT;
+        }
     }
 
     /** Whether exactly-once is on. */

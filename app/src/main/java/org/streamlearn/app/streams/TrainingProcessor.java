@@ -23,12 +23,18 @@ import org.streamlearn.app.events.ParsedEvent;
  */
 public final class TrainingProcessor implements Processor<String, byte[], String, byte[]> {
 
+    /** {@link #forward}'s result bits: the input was rejected; a step was refused. */
+    private static final int REJECTED = 1;
+    private static final int REFUSED = 2;
+
     private final TopologyFactory.Settings settings;
+    private final TrainingMetrics metrics;
     private ProcessorContext<String, byte[]> context;
     private ModelLifecycle lifecycle;
 
-    TrainingProcessor(TopologyFactory.Settings settings) {
+    TrainingProcessor(TopologyFactory.Settings settings, TrainingMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     @Override
@@ -64,26 +70,49 @@ public final class TrainingProcessor implements Processor<String, byte[], String
                 e = EventParser.parseTraining(record.value());
             } catch (InvalidEventException ex) {
                 forward(lifecycle.onEventRejected(record.key(), ex), record, now);
+                metrics.eventRejected();
                 return;
             }
-            out = lifecycle.onEvent(record.key(), e, now);
+            int result = forward(lifecycle.onEvent(record.key(), e, now), record, now);
+            if ((result & REJECTED) != 0) {
+                metrics.eventRejected();
+            } else if ((result & REFUSED) != 0) {
+                metrics.eventRefused();
+            } else {
+                metrics.eventLearned();
+            }
+            return;
         }
         forward(out, record, now);
     }
 
-    private void forward(Emissions out, Record<String, byte[]> input, long now) {
+    /** Forwards the emissions; returns {@link #REJECTED} and {@link #REFUSED} bits (counted in the metrics). */
+    private int forward(Emissions out, Record<String, byte[]> input, long now) {
+        int result = 0;
         for (int i = 0; i < out.size(); i++) {
             switch (out.kind(i)) {
                 case PARAMETERS -> context.forward(new Record<>(out.key(i), out.value(i), now),
                         TopologyFactory.PARAMETERS_SINK);
                 case METRICS -> context.forward(new Record<>(out.key(i), out.value(i), now),
                         TopologyFactory.METRICS_SINK);
-                case DEAD_LETTER -> context.forward(new Record<>(out.key(i), out.value(i), now),
-                        TopologyFactory.DEAD_LETTER_SINK);
-                case REJECTED -> deadLetter(out.key(i), out.field(i), out.reason(i), input, now);
+                case DEAD_LETTER -> {
+                    context.forward(new Record<>(out.key(i), out.value(i), now), TopologyFactory.DEAD_LETTER_SINK);
+                    metrics.deadLetter("snapshot");
+                }
+                case REJECTED -> {
+                    deadLetter(out.key(i), out.field(i), out.reason(i), input, now);
+                    metrics.deadLetter(out.field(i));
+                    if (ModelLifecycle.REFUSED_FIELD.equals(out.field(i))) {
+                        metrics.refusedStep();
+                        result |= REFUSED;
+                    } else {
+                        result |= REJECTED;
+                    }
+                }
                 default -> throw new IllegalStateException("not a training output: " + out.kind(i));
             }
         }
+        return result;
     }
 
     private void deadLetter(String model, String field, String reason, Record<String, byte[]> input, long now) {
