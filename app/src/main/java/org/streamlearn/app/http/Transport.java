@@ -164,6 +164,11 @@ final class Transport implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** Requests waiting for a worker now. */
+    int queued() {
+        return executor.getQueue().size();
+    }
+
     /** Starts serving. */
     void start() {
         server.start();
