@@ -39,7 +39,7 @@ class ServiceMetricsTest {
                     .contains("streamlearn_models 2.0")
                     .contains("streamlearn_model_seen{model=\"b\"} 9.0")
                     .doesNotContain("streamlearn_model_seen{model=\"a\"}")
-                    .doesNotContain("script");
+                    .doesNotContain("free text");
         }
     }
 
