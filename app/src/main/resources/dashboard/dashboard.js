@@ -2,6 +2,9 @@
 // Data from the service is only ever written as text (textContent, attributes), never parsed as HTML.
 "use strict";
 const history = {};
+// With http.auth.token set, open the page as /#token=<token>: the fragment never leaves the browser, and the
+// token goes with each request as "Authorization: Bearer <token>".
+const TOKEN = new URLSearchParams(location.hash.slice(1)).get("token");
 const SVG = "http://www.w3.org/2000/svg";
 
 function fmt(v) { return (v === null || v === undefined) ? "–" : Number(v).toPrecision(4); }
@@ -56,7 +59,7 @@ function row(m, now) {
 async function refresh() {
   const status = document.getElementById("status");
   try {
-    const r = await fetch("/models");
+    const r = await fetch("/models", TOKEN ? { headers: { "Authorization": "Bearer " + TOKEN } } : {});
     if (!r.ok) { status.textContent = "service: " + r.status; return; }
     const models = await r.json();
     const now = Date.now();

@@ -43,6 +43,11 @@ import org.streamlearn.store.state.StateLimits;
  * <tr><td>http.port / http.host</td><td>8080 / 127.0.0.1</td></tr>
  * <tr><td>cache.max.models</td><td>10000</td></tr>
  * <tr><td>model.max.parameters / model.max.message.bytes</td><td>10000000 / 8388608</td></tr>
+ * <tr><td>http.auth.token / http.auth.token.file / http.allow.unauthenticated.writes</td><td>none / none /
+ * false</td></tr>
+ * <tr><td>http.request.timeout.ms / http.response.timeout.ms / http.idle.timeout.ms / http.threads</td>
+ * <td>10000 / 30000 / 30000 / 16</td></tr>
+ * <tr><td>metrics.models.max</td><td>20</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -82,6 +87,14 @@ public final class ConfigLoader {
         d.put("cache.max.models", "10000");
         d.put("model.max.parameters", Long.toString(StateLimits.DEFAULT_MAX_PARAMETERS));
         d.put("model.max.message.bytes", Integer.toString(StateLimits.DEFAULT_MAX_MESSAGE_BYTES));
+        d.put("http.auth.token", "");
+        d.put("http.auth.token.file", "");
+        d.put("http.allow.unauthenticated.writes", "false");
+        d.put("http.request.timeout.ms", "10000");
+        d.put("http.response.timeout.ms", "30000");
+        d.put("http.idle.timeout.ms", "30000");
+        d.put("http.threads", "16");
+        d.put("metrics.models.max", "20");
         return Map.copyOf(d);
     }
 
@@ -198,7 +211,8 @@ public final class ConfigLoader {
                 v.get("processing.guarantee"), Path.of(v.get("state.dir")), integer(v, "num.stream.threads"),
                 longValue(v, "commit.interval.ms"), longValue(v, "metrics.every.events"),
                 longValue(v, "metrics.interval.ms"), longValue(v, "batch.check.interval.ms"), template, seeds,
-                integer(v, "http.port"), v.get("http.host"), integer(v, "cache.max.models"), kafka, limits);
+                integer(v, "http.port"), v.get("http.host"), integer(v, "cache.max.models"), kafka, limits,
+                http(v));
     }
 
     private static StateLimits modelLimits(Map<String, String> v) {
@@ -211,6 +225,30 @@ public final class ConfigLoader {
             String key = m.substring(0, m.indexOf(':'));
             throw new ConfigException(key, m.substring(key.length() + 2));
         }
+    }
+
+    private static HttpSettings http(Map<String, String> v) {
+        String token = v.get("http.auth.token");
+        if (!v.get("http.auth.token.file").isEmpty()) {
+            if (!token.isEmpty()) {
+                throw new ConfigException("http.auth.token.file", "set either http.auth.token or "
+                        + "http.auth.token.file, not both");
+            }
+            String text = read(Path.of(v.get("http.auth.token.file")), "http.auth.token.file").strip();
+            token = text.lines().findFirst().orElse("").strip();
+            if (token.isEmpty()) {
+                throw new ConfigException("http.auth.token.file", "the file " + v.get("http.auth.token.file")
+                        + " holds no token");
+            }
+        }
+        String writes = v.get("http.allow.unauthenticated.writes");
+        if (!writes.equals("true") && !writes.equals("false")) {
+            throw new ConfigException("http.allow.unauthenticated.writes", "must be true or false, got '"
+                    + writes + "'");
+        }
+        return new HttpSettings(token, Boolean.parseBoolean(writes), longValue(v, "http.request.timeout.ms"),
+                longValue(v, "http.response.timeout.ms"), longValue(v, "http.idle.timeout.ms"),
+                integer(v, "http.threads"), integer(v, "metrics.models.max"));
     }
 
     /**

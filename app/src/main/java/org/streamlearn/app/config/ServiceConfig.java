@@ -30,12 +30,13 @@ import org.streamlearn.store.state.StateLimits;
  * @param kafkaOverrides       Kafka client settings ({@code kafka.*} keys, prefix removed): all to Kafka Streams,
  *                             to other clients as {@link #kafkaClients()} says
  * @param modelLimits          {@code model.max.parameters} and {@code model.max.message.bytes}
+ * @param http                 the HTTP API's auth, timeouts and threads, and the bounds of {@code /metrics}
  */
 public record ServiceConfig(String bootstrapServers, String applicationId, Topics topics, int partitions,
         short replicationFactor, String processingGuarantee, Path stateDir, int streamThreads, long commitIntervalMs,
         long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, ObjectNode defaultSpec,
         Map<String, ModelSpec> seedSpecs, int httpPort, String httpHost, int maxCachedModels,
-        Map<String, String> kafkaOverrides, StateLimits modelLimits) {
+        Map<String, String> kafkaOverrides, StateLimits modelLimits, HttpSettings http) {
 
     /** Validates every field. */
     public ServiceConfig {
@@ -93,6 +94,9 @@ public record ServiceConfig(String bootstrapServers, String applicationId, Topic
             throw new ConfigException("cache.max.models", "must be >= 1, got " + maxCachedModels);
         }
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
+        if (http == null) {
+            http = HttpSettings.DEFAULT;
+        }
         if (modelLimits == null) {
             throw new ConfigException("model.max.parameters", "required");
         }

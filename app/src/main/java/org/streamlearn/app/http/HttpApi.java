@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.streamlearn.app.config.ServiceConfig;
+import org.streamlearn.app.metrics.ServiceMetrics;
 
 /**
  * The HTTP API, wired from its parts:
@@ -16,8 +17,10 @@ import org.streamlearn.app.config.ServiceConfig;
  * (an {@code upsert} command, 202); {@code POST /models/{id}/reset}, {@code DELETE /models/{id}}: the other
  * commands ({@link ModelHandler}, {@link CommandClient});</li>
  * <li>{@code POST /models/{id}/predict} with {@code {"id"?, "features": …}}: a prediction ({@link PredictHandler});</li>
+ * <li>{@code GET /metrics}: Prometheus metrics ({@link MetricsHandler});</li>
  * <li>{@code GET /}: the live dashboard ({@link DashboardHandler}).</li>
  * </ul>
+ * Every request passes {@link Access} (bearer token, writes on a non-loopback bind) and is timed.
  * The {@link Router} matches and decodes; reads of one model are served by the instance that owns it
  * ({@link MetadataService}) and forwarded to it otherwise ({@link Forwarder}); decoded snapshots are kept in a
  * {@link ModelCache}; the server itself is set up by {@link Transport}. Errors are JSON
@@ -33,8 +36,11 @@ public final class HttpApi implements AutoCloseable {
     private final Transport transport;
     private final MetadataService metadata;
     private final CommandClient commands;
+    private final ServiceMetrics ownMetrics;
 
-    private HttpApi(ServiceConfig config, Transport transport, Router router) {
+    private HttpApi(ServiceConfig config, Transport transport, Router router, ServiceMetrics metrics,
+            boolean ownsMetrics) {
+        this.ownMetrics = ownsMetrics ? metrics : null;
         this.transport = transport;
         this.metadata = new MetadataService(new HostInfo(config.httpHost(), transport.port()));
         this.commands = new CommandClient(config.kafkaClients(), config.topics().modelCommands());
@@ -45,6 +51,9 @@ public final class HttpApi implements AutoCloseable {
         ModelsHandler list = new ModelsHandler(models);
         ModelHandler model = new ModelHandler(models, commands, config.modelLimits());
         PredictHandler predict = new PredictHandler(models);
+        MetricsHandler prometheus = new MetricsHandler(metrics, models);
+        router.guard(new Access(config.http(), config.httpHost()));
+        router.route("GET", "/metrics", prometheus::get);
         router.route("GET", "/health", health::get)
                 .route("GET", "/models", list::list)
                 .route("GET", "/models/{id}", forwarder.owned(metadata, model::snapshot))
@@ -57,17 +66,30 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** Binds the server (port 0: a free port); call {@link #attach} and {@link #start} next. */
+    /**
+     * Binds the server (port 0: a free port) with metrics of its own; call {@link #attach} and {@link #start}
+     * next.
+     */
     public static HttpApi create(ServiceConfig config) {
+        return create(config, new ServiceMetrics(config.http().metricsModelsMax()), true);
+    }
+
+    /** Binds the server (port 0: a free port), serving {@code metrics}; call {@link #attach} and {@link #start} next. */
+    public static HttpApi create(ServiceConfig config, ServiceMetrics metrics) {
+        return create(config, metrics, false);
+    }
+
+    private static HttpApi create(ServiceConfig config, ServiceMetrics metrics, boolean ownsMetrics) {
         Router router = new Router();
         Transport transport;
         try {
-            transport = Transport.bind(config.httpHost(), config.httpPort(), router);
+            transport = Transport.bind(config.httpHost(), config.httpPort(), config.http(),
+                    MetricsHandler.timed(metrics, router));
         } catch (IOException e) {
             throw new IllegalStateException("http.port: cannot listen on " + config.httpHost() + ":"
                     + config.httpPort() + ": " + e.getMessage(), e);
         }
-        return new HttpApi(config, transport, router);
+        return new HttpApi(config, transport, router, metrics, ownsMetrics);
     }
 
     /** The bound port. */
@@ -94,5 +116,8 @@ public final class HttpApi implements AutoCloseable {
     public void close() {
         transport.close();
         commands.close();
+        if (ownMetrics != null) {
+            ownMetrics.close();
+        }
     }
 }

@@ -19,7 +19,9 @@ import java.util.TreeSet;
  * segment, which is percent-decoded exactly once from the raw path ({@code a%2Fb} is the id {@code a/b},
  * {@code a+b} is {@code a+b}, {@code 50%25} is {@code 50%}); a malformed escape or invalid UTF-8 gives 400, a
  * path no route has gives 404, a method the path does not allow gives 405 with an {@code Allow} header. The
- * body is read once (at most {@link #MAX_BODY_BYTES}, else 413) and handed on as bytes. Handler errors
+ * body is read once (at most {@link #MAX_BODY_BYTES}, else 413) and handed on as bytes, after the {@link Guard}
+ * (authentication) let the request through; the matched pattern is left on the exchange as the attribute
+ * {@link #ROUTE} (for metrics). Handler errors
  * ({@link HttpError}) and unexpected failures (500) are rendered as JSON errors.
  */
 public final class Router implements HttpHandler {
@@ -27,7 +29,17 @@ public final class Router implements HttpHandler {
     /** The largest request body accepted. */
     public static final int MAX_BODY_BYTES = 1 << 20;
 
+    /** The exchange attribute that holds the matched route's pattern, e.g. {@code /models/{id}}. */
+    public static final String ROUTE = "streamlearn.route";
+
     private static final String ID = "{id}";
+
+    /** Decides whether a matched request may be served, before its body is read. */
+    @FunctionalInterface
+    public interface Guard {
+        /** Returns when the request may go on, else throws the {@link HttpError} to answer with. */
+        void check(HttpExchange exchange, String method, String pattern);
+    }
 
     /** Serves one routed request: parse, call, render. */
     @FunctionalInterface
@@ -36,15 +48,15 @@ public final class Router implements HttpHandler {
         void handle(Request request) throws IOException;
     }
 
-    private record Route(String method, String[] segments, Handler handler) {
+    private record Route(String method, String pattern, String[] segments, Handler handler) {
     }
 
     /** The outcome of matching a method and a raw path. */
     public sealed interface Match {
     }
 
-    /** A route matched; {@code id} is the decoded id segment or null. */
-    public record Found(Handler handler, String id) implements Match {
+    /** A route matched; {@code id} is the decoded id segment or null, {@code pattern} the route's pattern. */
+    public record Found(Handler handler, String id, String pattern) implements Match {
     }
 
     /** No route has this path (404). */
@@ -60,13 +72,20 @@ public final class Router implements HttpHandler {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private Guard guard = (ex, method, pattern) -> { };
+
+    /** Sets the guard every matched request passes first; returns this router. */
+    public Router guard(Guard g) {
+        this.guard = java.util.Objects.requireNonNull(g, "guard");
+        return this;
+    }
 
     /** Adds a route, e.g. {@code route("POST", "/models/{id}/predict", handler)}; returns this router. */
     public Router route(String method, String pattern, Handler handler) {
         if (!pattern.startsWith("/")) {
             throw new IllegalArgumentException("a pattern starts with '/': " + pattern);
         }
-        routes.add(new Route(method, pattern.substring(1).split("/", -1), handler));
+        routes.add(new Route(method, pattern, pattern.substring(1).split("/", -1), handler));
         return this;
     }
 
@@ -97,7 +116,7 @@ public final class Router implements HttpHandler {
         TreeSet<String> allow = new TreeSet<>();
         for (Route r : shaped) {
             if (r.method().equals(method)) {
-                return new Found(r.handler(), id);
+                return new Found(r.handler(), id, r.pattern());
             }
             allow.add(r.method());
         }
@@ -172,6 +191,8 @@ public final class Router implements HttpHandler {
         try {
             Match m = match(ex.getRequestMethod(), ex.getRequestURI().getRawPath());
             if (m instanceof Found f) {
+                ex.setAttribute(ROUTE, f.pattern());
+                guard.check(ex, ex.getRequestMethod(), f.pattern());
                 f.handler().handle(new Request(ex, ex.getRequestMethod(), f.id(), readBody(ex)));
             } else if (m instanceof NotAllowed n) {
                 throw new HttpError(405, "method", ex.getRequestMethod() + " is not allowed on "

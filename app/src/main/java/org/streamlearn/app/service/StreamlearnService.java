@@ -20,6 +20,7 @@ import org.streamlearn.app.config.Topics;
 import org.streamlearn.app.http.HttpApi;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
+import org.streamlearn.app.metrics.ServiceMetrics;
 import org.streamlearn.app.streams.TopologyFactory;
 
 /**
@@ -33,6 +34,7 @@ public final class StreamlearnService implements AutoCloseable {
     private final ServiceConfig config;
     private KafkaStreams streams;
     private HttpApi http;
+    private ServiceMetrics metrics;
     private boolean closed;
     private volatile Throwable fatalError;
 
@@ -112,11 +114,13 @@ public final class StreamlearnService implements AutoCloseable {
             prepareTopics(config, admin);
         }
         String server = null;
+        metrics = new ServiceMetrics(config.http().metricsModelsMax());
         if (config.httpPort() >= 0) {
-            http = HttpApi.create(config);
+            http = HttpApi.create(config, metrics);
             server = config.httpHost() + ":" + http.port();
         }
-        streams = new KafkaStreams(TopologyFactory.build(config), streamsProperties(config, server));
+        streams = new KafkaStreams(TopologyFactory.build(config, metrics), streamsProperties(config, server));
+        metrics.bind(streams);
         streams.setUncaughtExceptionHandler(e -> {
             Throwable fatal = securityFailure(e);
             if (fatal != null) {
@@ -174,6 +178,11 @@ public final class StreamlearnService implements AutoCloseable {
         return streams;
     }
 
+    /** The service's metrics (after start). */
+    public ServiceMetrics metrics() {
+        return metrics;
+    }
+
     /** The HTTP API, or null when disabled. */
     public HttpApi http() {
         return http;
@@ -195,6 +204,9 @@ public final class StreamlearnService implements AutoCloseable {
         }
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

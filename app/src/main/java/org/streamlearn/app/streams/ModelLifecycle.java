@@ -47,6 +47,9 @@ import org.streamlearn.store.state.ModelState;
  */
 public final class ModelLifecycle {
 
+    /** The field of the rejection that reports a step refused by the divergence guard. */
+    public static final String REFUSED_FIELD = "gradient";
+
     private final TopologyFactory.Settings settings;
     private final LiveModels models;
     private final Emissions out = new Emissions();
@@ -117,7 +120,7 @@ public final class ModelLifecycle {
         }
         models.markDirty(m);
         if (o.refused()) {
-            out.reject(s.modelId(), "gradient", "divergence guard: " + o.refusal()
+            out.reject(s.modelId(), REFUSED_FIELD, "divergence guard: " + o.refusal()
                     + "; the model kept its last finite state");
         }
         if (o.stepped() && s.learned().steps() % s.spec().publishEvery() == 0) {

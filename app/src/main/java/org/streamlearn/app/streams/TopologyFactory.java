@@ -72,8 +72,18 @@ public final class TopologyFactory {
         return build(settings(config));
     }
 
+    /** The topology for a service configuration, reporting to {@code metrics}. */
+    public static Topology build(ServiceConfig config, TrainingMetrics metrics) {
+        return build(settings(config), metrics);
+    }
+
     /** The topology for explicit settings. */
     public static Topology build(Settings s) {
+        return build(s, TrainingMetrics.NONE);
+    }
+
+    /** The topology for explicit settings, reporting to {@code metrics}. */
+    public static Topology build(Settings s, TrainingMetrics metrics) {
         Topics t = s.topics();
         Topology topology = new Topology();
         StringDeserializer keys = new StringDeserializer();
@@ -81,7 +91,7 @@ public final class TopologyFactory {
         topology.addSource("training-events-source", keys, values, t.trainingEvents());
         topology.addSource("model-commands-source", keys, values, t.modelCommands());
         topology.addSource("prediction-requests-source", keys, values, t.predictionRequests());
-        topology.addProcessor("training", () -> new TrainingProcessor(s), "training-events-source",
+        topology.addProcessor("training", () -> new TrainingProcessor(s, metrics), "training-events-source",
                 "model-commands-source");
         topology.addProcessor("prediction", () -> new PredictionProcessor(s), "prediction-requests-source");
         topology.addStateStore(new ModelStoreBuilder(s.storeName(), s.maxCachedModels()).withLoggingEnabled(Map.of(

@@ -29,13 +29,18 @@ public final class TrainingProcessor implements Processor<String, byte[], String
     private static final Logger LOG = LoggerFactory.getLogger(TrainingProcessor.class);
     /** Longest reason kept in a bounded dead letter and in the header. */
     private static final int MAX_REASON_CHARS = 4096;
+    /** {@link #forward}'s result bits: the input was rejected; a step was refused. */
+    private static final int REJECTED = 1;
+    private static final int REFUSED = 2;
 
     private final TopologyFactory.Settings settings;
+    private final TrainingMetrics metrics;
     private ProcessorContext<String, byte[]> context;
     private ModelLifecycle lifecycle;
 
-    TrainingProcessor(TopologyFactory.Settings settings) {
+    TrainingProcessor(TopologyFactory.Settings settings, TrainingMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     @Override
@@ -60,9 +65,11 @@ public final class TrainingProcessor implements Processor<String, byte[], String
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
+        boolean command = context.recordMetadata().map(RecordMetadata::topic).orElse("")
+                .equals(settings.topics().modelCommands());
         Emissions out;
         try {
-            out = handle(record, now);
+            out = command ? handleCommand(record, now) : handleEvent(record, now);
         } catch (KafkaException ex) {
             throw ex;
         } catch (RuntimeException | StackOverflowError ex) {
@@ -71,22 +78,36 @@ public final class TrainingProcessor implements Processor<String, byte[], String
             LOG.warn("record of model '{}' failed; sent to the dead-letter topic", key, ex);
             deadLetter(record.key(), "record", "internal error while processing the record: "
                     + ex.getClass().getSimpleName() + ": " + ex.getMessage(), record, now);
+            metrics.deadLetter("record");
+            if (!command) {
+                metrics.eventRejected();
+            }
             return;
         }
-        forward(out, record, now);
+        int result = forward(out, record, now);
+        if (command) {
+            return;
+        }
+        if ((result & REJECTED) != 0) {
+            metrics.eventRejected();
+        } else if ((result & REFUSED) != 0) {
+            metrics.eventRefused();
+        } else {
+            metrics.eventLearned();
+        }
     }
 
-    private Emissions handle(Record<String, byte[]> record, long now) {
-        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-        if (topic.equals(settings.topics().modelCommands())) {
-            ModelCommand c;
-            try {
-                c = ModelCommand.parse(record.value());
-            } catch (InvalidEventException ex) {
-                return lifecycle.onCommandRejected(record.key(), ex);
-            }
-            return lifecycle.onCommand(record.key(), c, now);
+    private Emissions handleCommand(Record<String, byte[]> record, long now) {
+        ModelCommand c;
+        try {
+            c = ModelCommand.parse(record.value());
+        } catch (InvalidEventException ex) {
+            return lifecycle.onCommandRejected(record.key(), ex);
         }
+        return lifecycle.onCommand(record.key(), c, now);
+    }
+
+    private Emissions handleEvent(Record<String, byte[]> record, long now) {
         ParsedEvent e;
         try {
             e = EventParser.parseTraining(record.value());
@@ -96,16 +117,31 @@ public final class TrainingProcessor implements Processor<String, byte[], String
         return lifecycle.onEvent(record.key(), e, now);
     }
 
-    private void forward(Emissions out, Record<String, byte[]> input, long now) {
+    /** Forwards the emissions; returns {@link #REJECTED} and {@link #REFUSED} bits (counted in the metrics). */
+    private int forward(Emissions out, Record<String, byte[]> input, long now) {
+        int result = 0;
         for (int i = 0; i < out.size(); i++) {
             switch (out.kind(i)) {
                 case PARAMETERS -> send(out.key(i), out.value(i), TopologyFactory.PARAMETERS_SINK, now);
                 case METRICS -> send(out.key(i), out.value(i), TopologyFactory.METRICS_SINK, now);
-                case DEAD_LETTER -> send(out.key(i), out.value(i), TopologyFactory.DEAD_LETTER_SINK, now);
-                case REJECTED -> deadLetter(out.key(i), out.field(i), out.reason(i), input, now);
+                case DEAD_LETTER -> {
+                    send(out.key(i), out.value(i), TopologyFactory.DEAD_LETTER_SINK, now);
+                    metrics.deadLetter("snapshot");
+                }
+                case REJECTED -> {
+                    deadLetter(out.key(i), out.field(i), out.reason(i), input, now);
+                    metrics.deadLetter(out.field(i));
+                    if (ModelLifecycle.REFUSED_FIELD.equals(out.field(i))) {
+                        metrics.refusedStep();
+                        result |= REFUSED;
+                    } else {
+                        result |= REJECTED;
+                    }
+                }
                 default -> throw new IllegalStateException("not a training output: " + out.kind(i));
             }
         }
+        return result;
     }
 
     /**
@@ -118,6 +154,7 @@ public final class TrainingProcessor implements Processor<String, byte[], String
             deadLetter(key, "output", "output not sent: a " + value.length + "-byte record for " + sink
                     + " exceeds the " + settings.limits().maxValueBytes() + " bytes allowed (model.max.message.bytes)",
                     null, now);
+            metrics.deadLetter("output");
             return;
         }
         context.forward(new Record<>(key, value, now), sink);

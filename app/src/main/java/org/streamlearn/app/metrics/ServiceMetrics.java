@@ -1,0 +1,205 @@
+package org.streamlearn.app.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.KafkaStreams;
+import org.streamlearn.app.streams.TrainingMetrics;
+
+/**
+ * The service's meters, registered once at start-up in one Prometheus registry:
+ * <ul>
+ * <li>{@code streamlearn_events_total{outcome="learned|refused|rejected"}}: training events by what became of
+ * them; {@code streamlearn_dead_letters_total{reason}}: dead letters by a bounded {@link #REASONS category}
+ * of the field they name; {@code streamlearn_refused_steps_total}: steps refused by the divergence guard. The
+ * training processor increments counters held in fields, never looked up by name;</li>
+ * <li>{@code streamlearn_models}: models in this instance's stores, and
+ * {@code streamlearn_model_loss{model, stat="mean|ewma|window"}}, {@code streamlearn_model_seen{model}} for the
+ * at most {@code metrics.models.max} models that have seen the most events, both refreshed on each scrape
+ * ({@link #refreshModels});</li>
+ * <li>{@code streamlearn_http_server_requests_seconds{route, method, status}}: HTTP latency as a histogram;</li>
+ * <li>Kafka Streams' metrics ({@code kafka_stream_*}, Micrometer's {@link KafkaStreamsMetrics}), and the JVM's
+ * and the process's ({@code jvm_*}, {@code process_*}, {@code system_*}).</li>
+ * </ul>
+ */
+public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
+
+    /** The dead-letter reason categories: a field's first segment when it is one of these, else {@code other}. */
+    public static final List<String> REASONS = List.of("key", "model", "event", "features", "label", "weight", "id",
+            "command", "spec", "gradient", "snapshot", "other");
+
+    /** One model's figures for the per-model series. */
+    public record ModelFigures(String model, long seen, double lossMean, double lossEwma, double lossWindow) {
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter learned;
+    private final Counter refused;
+    private final Counter rejected;
+    private final Counter refusedSteps;
+    private final Map<String, Counter> deadLetters;
+    private final Counter otherDeadLetters;
+    private final AtomicLong models = new AtomicLong();
+    private final MultiGauge modelLoss;
+    private final MultiGauge modelSeen;
+    private final int maxModels;
+    private final Map<String, Timer> http = new ConcurrentHashMap<>();
+    private KafkaStreamsMetrics streams;
+
+    /** The meters, with per-model series for at most {@code maxModels} models. */
+    public ServiceMetrics(int maxModels) {
+        this.maxModels = maxModels;
+        learned = events("learned");
+        refused = events("refused");
+        rejected = events("rejected");
+        refusedSteps = Counter.builder("streamlearn.refused.steps")
+                .description("optimizer steps refused by the divergence guard").register(registry);
+        Map<String, Counter> dl = new ConcurrentHashMap<>();
+        for (String r : REASONS) {
+            dl.put(r, Counter.builder("streamlearn.dead.letters").tag("reason", r)
+                    .description("records written to dead-letter, by the kind of field at fault").register(registry));
+        }
+        deadLetters = Map.copyOf(dl);
+        otherDeadLetters = deadLetters.get("other");
+        Gauge.builder("streamlearn.models", models, AtomicLong::get)
+                .description("models in this instance's stores (as of the last scrape)").register(registry);
+        modelLoss = MultiGauge.builder("streamlearn.model.loss")
+                .description("rolling loss of the models that have seen the most events").register(registry);
+        modelSeen = MultiGauge.builder("streamlearn.model.seen")
+                .description("events seen by the models that have seen the most events").register(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    private Counter events(String outcome) {
+        return Counter.builder("streamlearn.events").tag("outcome", outcome)
+                .description("training events by outcome").register(registry);
+    }
+
+    /** Binds Kafka Streams' own metrics (once, before it starts). */
+    public synchronized void bind(KafkaStreams s) {
+        if (streams != null) {
+            throw new IllegalStateException("a Kafka Streams instance is bound already");
+        }
+        streams = new KafkaStreamsMetrics(s);
+        streams.bindTo(registry);
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** The content type of {@link #scrape()}. */
+    public static String contentType() {
+        return "text/plain; version=0.0.4; charset=utf-8";
+    }
+
+    /**
+     * Sets {@code streamlearn_models} to {@code count} and the per-model series to the {@code metrics.models.max}
+     * models of {@code all} that have seen the most events (ties: by id).
+     */
+    public void refreshModels(int count, List<ModelFigures> all) {
+        models.set(count);
+        List<ModelFigures> top = new ArrayList<>(all);
+        top.sort((a, b) -> a.seen() != b.seen() ? Long.compare(b.seen(), a.seen()) : a.model().compareTo(b.model()));
+        List<ModelFigures> kept = top.subList(0, Math.min(maxModels, top.size()));
+        List<MultiGauge.Row<?>> loss = new ArrayList<>();
+        List<MultiGauge.Row<?>> seen = new ArrayList<>();
+        for (ModelFigures f : kept) {
+            loss.add(MultiGauge.Row.of(Tags.of("model", f.model(), "stat", "mean"), f.lossMean()));
+            loss.add(MultiGauge.Row.of(Tags.of("model", f.model(), "stat", "ewma"), f.lossEwma()));
+            loss.add(MultiGauge.Row.of(Tags.of("model", f.model(), "stat", "window"), f.lossWindow()));
+            seen.add(MultiGauge.Row.of(Tags.of("model", f.model()), f.seen()));
+        }
+        modelLoss.register(loss, true);
+        modelSeen.register(seen, true);
+    }
+
+    /** Records one HTTP request: its route pattern (or {@code unmatched}), method, status and duration. */
+    public void httpRequest(String route, String method, int status, long nanos) {
+        String key = route + ' ' + method + ' ' + status;
+        Timer t = http.get(key);
+        if (t == null) {
+            t = http.computeIfAbsent(key, k -> Timer.builder("streamlearn.http.server.requests")
+                    .description("HTTP requests by route pattern, method and status")
+                    .tags("route", route, "method", method, "status", String.valueOf(status))
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(30)).register(registry));
+        }
+        t.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** The category of a dead letter's field. */
+    public static String reason(String field) {
+        if (field == null) {
+            return "other";
+        }
+        int end = field.length();
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '.' || c == '[') {
+                end = i;
+                break;
+            }
+        }
+        String head = field.substring(0, end);
+        return REASONS.contains(head) ? head : "other";
+    }
+
+    @Override
+    public void eventLearned() {
+        learned.increment();
+    }
+
+    @Override
+    public void eventRefused() {
+        refused.increment();
+    }
+
+    @Override
+    public void eventRejected() {
+        rejected.increment();
+    }
+
+    @Override
+    public void refusedStep() {
+        refusedSteps.increment();
+    }
+
+    @Override
+    public void deadLetter(String field) {
+        deadLetters.getOrDefault(reason(field), otherDeadLetters).increment();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (streams != null) {
+            streams.close();
+        }
+        registry.close();
+    }
+}

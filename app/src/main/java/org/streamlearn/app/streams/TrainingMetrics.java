@@ -1,0 +1,33 @@
+package org.streamlearn.app.streams;
+
+/**
+ * What the training processor reports as it goes, for the service's metrics: a plain interface, so that the
+ * topology knows nothing of the metrics library. An implementation holds its counters already (it never
+ * looks one up by name) and allocates nothing on the per-event calls.
+ */
+public interface TrainingMetrics {
+
+    /** Reports nothing (the topology tests, the backtest). */
+    TrainingMetrics NONE = new TrainingMetrics() {
+    };
+
+    /** A training event was learned (its step applied, or added to the open mini-batch). */
+    default void eventLearned() {
+    }
+
+    /** A training event was learned, but the step it made (or completed) was refused by the divergence guard. */
+    default void eventRefused() {
+    }
+
+    /** A training event was rejected (a dead letter) and left every model untouched. */
+    default void eventRejected() {
+    }
+
+    /** A step was refused by the divergence guard (a dead letter, field {@code gradient}). */
+    default void refusedStep() {
+    }
+
+    /** A record was written to {@code dead-letter}; {@code field} is the field it names (free text). */
+    default void deadLetter(String field) {
+    }
+}

@@ -1,0 +1,62 @@
+package org.streamlearn.app.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Dead-letter categories stay bounded; the per-event counters count and allocate nothing; top-N model series. */
+class ServiceMetricsTest {
+
+    @ParameterizedTest
+    @CsvSource({"label,label", "features[27],features", "features.width,features", "spec.optimizer.learningRate,spec",
+        "gradient,gradient", "key,key", "whatever the parser said,other", "'',other", "labelx,other"})
+    void aDeadLetterReasonIsABoundedCategory(String field, String reason) {
+        assertThat(ServiceMetrics.reason(field)).isEqualTo(reason);
+        assertThat(ServiceMetrics.REASONS).contains(reason);
+    }
+
+    @Test
+    void countersMoveAndShowInTheExposition() {
+        try (ServiceMetrics m = new ServiceMetrics(1)) {
+            m.eventLearned();
+            m.eventLearned();
+            m.eventRejected();
+            m.deadLetter("features[3]");
+            m.deadLetter("<script>free text</script>");
+            m.refusedStep();
+            m.refreshModels(2, List.of(new ServiceMetrics.ModelFigures("a", 5, 1, 2, 3),
+                    new ServiceMetrics.ModelFigures("b", 9, 4, 5, 6)));
+            String text = m.scrape();
+            assertThat(text).contains("streamlearn_events_total{outcome=\"learned\"} 2.0")
+                    .contains("streamlearn_events_total{outcome=\"rejected\"} 1.0")
+                    .contains("streamlearn_dead_letters_total{reason=\"features\"} 1.0")
+                    .contains("streamlearn_dead_letters_total{reason=\"other\"} 1.0")
+                    .contains("streamlearn_refused_steps_total 1.0")
+                    .contains("streamlearn_models 2.0")
+                    .contains("streamlearn_model_seen{model=\"b\"} 9.0")
+                    .doesNotContain("streamlearn_model_seen{model=\"a\"}")
+                    .doesNotContain("free text");
+        }
+    }
+
+    @Test
+    void thePerEventCountersAllocateNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (ServiceMetrics m = new ServiceMetrics(0)) {
+            for (int i = 0; i < 200_000; i++) {
+                m.eventLearned(); // warm up
+            }
+            long id = Thread.currentThread().getId();
+            long before = threads.getThreadAllocatedBytes(id);
+            for (int i = 0; i < 1_000_000; i++) {
+                m.eventLearned();
+            }
+            long allocated = threads.getThreadAllocatedBytes(id) - before;
+            assertThat(allocated).as("bytes allocated by 1,000,000 increments").isLessThan(1024);
+        }
+    }
+}
