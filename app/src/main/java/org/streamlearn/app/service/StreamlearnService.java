@@ -83,6 +83,7 @@ public final class StreamlearnService implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.streamThreads());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitIntervalMs());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) c.replicationFactor());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, c.cluster().standbyReplicas());
         if (applicationServer != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
         }
@@ -100,7 +101,7 @@ public final class StreamlearnService implements AutoCloseable {
         String server = null;
         if (config.httpPort() >= 0) {
             http = HttpApi.create(config);
-            server = config.httpHost() + ":" + http.port();
+            server = http.metadata().self().host() + ":" + http.metadata().self().port();
         }
         streams = new KafkaStreams(TopologyFactory.build(config), streamsProperties(config, server));
         streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
