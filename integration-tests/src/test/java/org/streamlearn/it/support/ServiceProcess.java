@@ -35,6 +35,12 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess run(String bootstrap, String applicationId, Path stateDir, Map<String, String> settings,
             Path log) {
+        return run(bootstrap, applicationId, stateDir, -1, settings, log);
+    }
+
+    /** As {@link #run(String, String, Path, Map, Path)}, with the HTTP API on {@code httpPort} (-1: none). */
+    public static ServiceProcess run(String bootstrap, String applicationId, Path stateDir, int httpPort,
+            Map<String, String> settings, Path log) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ItEnv.java());
         cmd.add("-Xmx384m");
@@ -50,7 +56,7 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add("--state-dir");
         cmd.add(stateDir.toString());
         cmd.add("--http-port");
-        cmd.add("-1");
+        cmd.add(String.valueOf(httpPort));
         settings.forEach((k, v) -> {
             cmd.add("--set");
             cmd.add(k + "=" + v);
