@@ -1,4 +1,5 @@
-// The streamlearn dashboard: polls GET /models every second and renders one row per model.
+// The streamlearn dashboard: polls GET /models (every page: the whole cluster) every second and renders one
+// row per model; instances that did not answer are named in the status line.
 // Data from the service is only ever written as text (textContent, attributes), never parsed as HTML.
 "use strict";
 const history = {};
@@ -59,12 +60,22 @@ function row(m, now) {
 async function refresh() {
   const status = document.getElementById("status");
   try {
-    const r = await fetch("/models", TOKEN ? { headers: { "Authorization": "Bearer " + TOKEN } } : {});
-    if (!r.ok) { status.textContent = "service: " + r.status; return; }
-    const models = await r.json();
+    const models = [], missing = [];
+    let after = "";
+    for (let pages = 0; pages < 100; pages++) {
+      const r = await fetch("/models?limit=1000" + (after ? "&after=" + encodeURIComponent(after) : ""),
+        TOKEN ? { headers: { "Authorization": "Bearer " + TOKEN } } : {});
+      if (!r.ok) { status.textContent = "service: " + r.status; return; }
+      const page = await r.json();
+      models.push(...page.models);
+      page.instances.filter(i => !i.ok).forEach(i => { if (!missing.includes(i.url)) missing.push(i.url); });
+      if (page.next === null || page.next === undefined) break;
+      after = page.next;
+    }
     const now = Date.now();
     document.querySelector("#models tbody").replaceChildren(...models.map(m => row(m, now)));
-    status.textContent = models.length + " model(s), updated " + new Date(now).toLocaleTimeString();
+    status.textContent = models.length + " model(s), updated " + new Date(now).toLocaleTimeString()
+      + (missing.length ? "; no answer from " + missing.join(", ") : "");
   } catch (e) {
     status.textContent = "cannot reach the service: " + e;
   }

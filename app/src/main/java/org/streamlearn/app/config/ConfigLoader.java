@@ -48,6 +48,7 @@ import org.streamlearn.store.state.StateLimits;
  * <tr><td>http.request.timeout.ms / http.response.timeout.ms / http.idle.timeout.ms / http.threads</td>
  * <td>10000 / 30000 / 30000 / 16</td></tr>
  * <tr><td>metrics.models.max</td><td>20</td></tr>
+ * <tr><td>http.advertised.url / num.standby.replicas / serving.max.lag.records</td><td>bind address / 1 / 10000</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -95,6 +96,9 @@ public final class ConfigLoader {
         d.put("http.idle.timeout.ms", "30000");
         d.put("http.threads", "16");
         d.put("metrics.models.max", "20");
+        d.put("http.advertised.url", "");
+        d.put("num.standby.replicas", "1");
+        d.put("serving.max.lag.records", "10000");
         return Map.copyOf(d);
     }
 
@@ -212,7 +216,8 @@ public final class ConfigLoader {
                 longValue(v, "commit.interval.ms"), longValue(v, "metrics.every.events"),
                 longValue(v, "metrics.interval.ms"), longValue(v, "batch.check.interval.ms"), template, seeds,
                 integer(v, "http.port"), v.get("http.host"), integer(v, "cache.max.models"), kafka, limits,
-                http(v));
+                http(v), new ClusterSettings(v.get("http.advertised.url"), integer(v, "num.standby.replicas"),
+                        longValue(v, "serving.max.lag.records")));
     }
 
     private static StateLimits modelLimits(Map<String, String> v) {

@@ -11,8 +11,10 @@ import org.streamlearn.app.metrics.ServiceMetrics;
 /**
  * The HTTP API, wired from its parts:
  * <ul>
- * <li>{@code GET /health}: the Kafka Streams state ({@link HealthHandler});</li>
- * <li>{@code GET /models}: the models of this instance's tasks ({@link ModelsHandler});</li>
+ * <li>{@code GET /health/live}, {@code GET /health/ready} (alias {@code GET /health}): liveness, and readiness
+ * (RUNNING, local stores queryable) ({@link HealthHandler});</li>
+ * <li>{@code GET /models?limit=&after=}: the models of the whole cluster, paged, fanned out to every instance
+ * ({@link ModelsHandler});</li>
  * <li>{@code GET /models/{id}}: the model's snapshot, as of its last commit; {@code PUT /models/{id}} a spec
  * (an {@code upsert} command, 202); {@code POST /models/{id}/reset}, {@code DELETE /models/{id}}: the other
  * commands ({@link ModelHandler}, {@link CommandClient});</li>
@@ -21,8 +23,9 @@ import org.streamlearn.app.metrics.ServiceMetrics;
  * <li>{@code GET /}: the live dashboard ({@link DashboardHandler}).</li>
  * </ul>
  * Every request passes {@link Access} (bearer token, writes on a non-loopback bind) and is timed.
- * The {@link Router} matches and decodes; reads of one model are served by the instance that owns it
- * ({@link MetadataService}) and forwarded to it otherwise ({@link Forwarder}); decoded snapshots are kept in a
+ * The {@link Router} matches and decodes; every request for one model is served by the instance that owns it
+ * ({@link MetadataService}, {@link ModelRoutes}) and forwarded to it otherwise ({@link Forwarder}), reads from a
+ * local standby while the owner is unavailable; decoded snapshots are kept in a
  * {@link ModelCache}; the server itself is set up by {@link Transport}. Errors are JSON
  * {@code {"error": {"field", "reason"}}}.
  */
@@ -42,25 +45,29 @@ public final class HttpApi implements AutoCloseable {
             boolean ownsMetrics) {
         this.ownMetrics = ownsMetrics ? metrics : null;
         this.transport = transport;
-        this.metadata = new MetadataService(new HostInfo(config.httpHost(), transport.port()));
+        this.metadata = new MetadataService(MetadataService.advertised(config.cluster().advertisedUrl(),
+                config.httpHost(), transport.port()));
         this.commands = new CommandClient(config.kafkaClients(), config.topics().modelCommands());
         LocalModels models = new LocalModels(metadata, new ModelCache(CACHED_MODELS));
         Forwarder forwarder = new Forwarder(CONNECT_TIMEOUT, READ_TIMEOUT,
                 metadata.self().host() + ":" + metadata.self().port());
-        HealthHandler health = new HealthHandler(metadata);
-        ModelsHandler list = new ModelsHandler(models);
-        ModelHandler model = new ModelHandler(models, commands, config.modelLimits());
-        PredictHandler predict = new PredictHandler(models);
+        ModelRoutes routes = new ModelRoutes(metadata, forwarder, models, config.cluster().maxLagRecords());
+        HealthHandler health = new HealthHandler(metadata, models);
+        ModelsHandler list = new ModelsHandler(models, metadata, CONNECT_TIMEOUT, READ_TIMEOUT);
+        ModelHandler model = new ModelHandler(commands, config.modelLimits());
+        PredictHandler predict = new PredictHandler();
         MetricsHandler prometheus = new MetricsHandler(metrics, models);
         router.guard(new Access(config.http(), config.httpHost()));
         router.route("GET", "/metrics", prometheus::get);
-        router.route("GET", "/health", health::get)
+        router.route("GET", "/health", health::ready)
+                .route("GET", "/health/ready", health::ready)
+                .route("GET", "/health/live", health::live)
                 .route("GET", "/models", list::list)
-                .route("GET", "/models/{id}", forwarder.owned(metadata, model::snapshot))
-                .route("PUT", "/models/{id}", model::upsert)
-                .route("DELETE", "/models/{id}", model::delete)
-                .route("POST", "/models/{id}/reset", model::reset)
-                .route("POST", "/models/{id}/predict", forwarder.owned(metadata, predict::predict));
+                .route("GET", "/models/{id}", routes.read(model::snapshot))
+                .route("PUT", "/models/{id}", routes.write(model::upsert))
+                .route("DELETE", "/models/{id}", routes.write(model::delete))
+                .route("POST", "/models/{id}/reset", routes.write(model::reset))
+                .route("POST", "/models/{id}/predict", routes.read(predict::predict));
         for (Map.Entry<String, String> a : DashboardHandler.ASSETS.entrySet()) {
             router.route("GET", a.getKey(), new DashboardHandler(a.getValue())::get);
         }

@@ -1,16 +1,20 @@
 package org.streamlearn.app.http;
 
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.streamlearn.app.streams.ModelStoreType;
 import org.streamlearn.app.streams.TopologyFactory;
 
 /**
  * The models of this instance's tasks, read from the model store by interactive query (as of each task's last
  * commit), decoded through the {@link ModelCache}. A store that cannot be read now (not running, rebalancing)
- * gives 503 with {@code Retry-After}.
+ * gives 503 with {@code Retry-After}. While an active task is unavailable, {@link #standby} reads a local standby
+ * (or restoring) copy whose lag is within a bound ({@link KafkaStreams#allLocalStorePartitionLags()}).
  */
 final class LocalModels {
 
@@ -31,6 +35,66 @@ final class LocalModels {
             throw unreadable(e);
         }
         return cache.get(modelId, stored);
+    }
+
+    /** A model of a local active task, as a fresh read, or null. */
+    ModelSource.Served active(String modelId) {
+        ModelCache.Decoded d = find(modelId);
+        return d == null ? null : new ModelSource.Served(d, false, 0);
+    }
+
+    /**
+     * A model from a local copy of its store partition that is not (or not yet) a running active task: a standby
+     * or a restoring task, whose changelog lag is at most {@code maxLagRecords}; null when there is none.
+     */
+    ModelSource.Served standby(String modelId, long maxLagRecords) {
+        KafkaStreams s = metadata.streams();
+        if (s == null || maxLagRecords < 0 || !s.state().isRunningOrRebalancing()) {
+            return null;
+        }
+        Map<Integer, LagInfo> lags;
+        try {
+            lags = new TreeMap<>(s.allLocalStorePartitionLags().getOrDefault(TopologyFactory.STORE, Map.of()));
+        } catch (StreamsException | IllegalStateException e) {
+            return null;
+        }
+        for (Map.Entry<Integer, LagInfo> e : lags.entrySet()) {
+            long lag = e.getValue().offsetLag();
+            if (lag > maxLagRecords) {
+                continue;
+            }
+            byte[] stored;
+            try {
+                stored = s.store(StoreQueryParameters.fromNameAndType(TopologyFactory.STORE, new ModelStoreType())
+                        .enableStaleStores().withPartition(e.getKey())).get(modelId);
+            } catch (StreamsException | IllegalStateException ex) {
+                continue;
+            }
+            if (stored != null) {
+                return new ModelSource.Served(cache.get(modelId, stored), true, lag);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the local active stores can be queried now: RUNNING and a lookup in every local store succeeds (an
+     * instance with no active task has nothing to query and is ready: it forwards).
+     */
+    boolean queryable() {
+        KafkaStreams s = metadata.running().orElse(null);
+        if (s == null) {
+            return false;
+        }
+        try {
+            boolean active = s.metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
+            if (active) {
+                view().get("");
+            }
+            return true;
+        } catch (StreamsException | IllegalStateException | HttpError e) {
+            return false;
+        }
     }
 
     /** Every model of the local tasks: id → binary snapshot. */

@@ -12,30 +12,36 @@ import org.streamlearn.store.state.StateLimits;
 
 /**
  * One model, {@code /models/{id}}: {@code GET} its snapshot (JSON, as on {@code model-parameters}, served by
- * the owner); {@code PUT} a spec, validated (the topology's {@link StateLimits} included) and sent as an
- * {@code upsert} command; {@code POST .../reset} and
+ * the owner, or from a standby marked {@code "stale": true} with {@code "lagRecords"}); {@code PUT} a spec,
+ * validated (the topology's {@link StateLimits} included) and sent as an {@code upsert} command;
+ * {@code POST .../reset} and
  * {@code DELETE} the other commands. Commands are answered 202 once Kafka has them.
  */
 final class ModelHandler {
 
-    private final LocalModels models;
     private final CommandClient commands;
     private final StateLimits limits;
 
-    ModelHandler(LocalModels models, CommandClient commands, StateLimits limits) {
-        this.models = models;
+    ModelHandler(CommandClient commands, StateLimits limits) {
         this.commands = commands;
         this.limits = limits;
     }
 
-    void snapshot(Request r) throws IOException {
-        ModelCache.Decoded d = models.find(r.id());
-        if (d == null) {
+    void snapshot(Request r, ModelSource source) throws IOException {
+        ModelSource.Served served = source.find(r.id());
+        if (served == null) {
             throw unknown(r.id());
         }
+        ModelCache.Decoded d = served.model();
         byte[] json;
         synchronized (d) {
             json = JsonStateCodec.toBytes(d.state());
+        }
+        if (served.stale()) {
+            ObjectNode o = (ObjectNode) Json.MAPPER.readTree(json);
+            o.put("stale", true);
+            o.put("lagRecords", served.lagRecords());
+            json = Json.MAPPER.writeValueAsBytes(o);
         }
         Responses.bytes(r.exchange(), 200, Responses.JSON, json);
     }

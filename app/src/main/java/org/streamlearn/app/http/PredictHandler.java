@@ -1,5 +1,6 @@
 package org.streamlearn.app.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
@@ -10,27 +11,26 @@ import org.streamlearn.core.model.Prediction;
 
 /**
  * {@code POST /models/{id}/predict} with {@code {"id"?, "features": …}}: a prediction of the model's last
- * committed state, in the shape of the {@code predictions} topic; served by the owner.
+ * committed state, in the shape of the {@code predictions} topic; served by the owner (or from a standby, marked
+ * {@code "stale": true} with {@code "lagRecords"}).
  */
 final class PredictHandler {
 
-    private final LocalModels models;
-
-    PredictHandler(LocalModels models) {
-        this.models = models;
+    PredictHandler() {
     }
 
-    void predict(Request r) throws IOException {
+    void predict(Request r, ModelSource source) throws IOException {
         ParsedEvent e;
         try {
             e = EventParser.parseRequest(r.body());
         } catch (InvalidEventException err) {
             throw new HttpError(400, err.field(), err.getMessage());
         }
-        ModelCache.Decoded d = models.find(r.id());
-        if (d == null) {
+        ModelSource.Served served = source.find(r.id());
+        if (served == null) {
             throw ModelHandler.unknown(r.id());
         }
+        ModelCache.Decoded d = served.model();
         Prediction p;
         synchronized (d) {
             try {
@@ -41,6 +41,11 @@ final class PredictHandler {
                 throw new HttpError(400, err.field(), err.getMessage());
             }
         }
-        Responses.json(r.exchange(), 200, Outputs.prediction(e.id(), d.state(), p, System.currentTimeMillis()));
+        ObjectNode o = Outputs.prediction(e.id(), d.state(), p, System.currentTimeMillis());
+        if (served.stale()) {
+            o.put("stale", true);
+            o.put("lagRecords", served.lagRecords());
+        }
+        Responses.json(r.exchange(), 200, o);
     }
 }

@@ -95,6 +95,7 @@ public final class StreamlearnService implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.streamThreads());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitIntervalMs());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) c.replicationFactor());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, c.cluster().standbyReplicas());
         if (applicationServer != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
         }
@@ -117,7 +118,7 @@ public final class StreamlearnService implements AutoCloseable {
         metrics = new ServiceMetrics(config.http().metricsModelsMax());
         if (config.httpPort() >= 0) {
             http = HttpApi.create(config, metrics);
-            server = config.httpHost() + ":" + http.port();
+            server = http.metadata().self().host() + ":" + http.metadata().self().port();
         }
         streams = new KafkaStreams(TopologyFactory.build(config, metrics), streamsProperties(config, server));
         metrics.bind(streams);

@@ -118,7 +118,7 @@ class ServiceHttpTest {
                         .get(c.topics().trainingEvents()).partitions()).hasSize(2);
             }
             HttpResponse<String> list = http("GET", base + "/models", null);
-            assertThat(JSON.readTree(list.body()).get(0).get("model").asText()).isEqualTo("m1");
+            assertThat(JSON.readTree(list.body()).get("models").get(0).get("model").asText()).isEqualTo("m1");
             assertDashboardRendersInABrowser(base);
             assertThat(http("GET", base + "/models/nope", null).statusCode()).isEqualTo(404);
             assertThat(http("POST", base + "/models/nope/predict", "{\"features\":[1,2]}").statusCode())

@@ -35,8 +35,14 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess run(String bootstrap, String applicationId, Path stateDir, Map<String, String> settings,
             Path log) {
+        return run(bootstrap, applicationId, stateDir, -1, settings, log);
+    }
+
+    /** As {@link #run(String, String, Path, Map, Path)}, with the HTTP API on {@code httpPort} (-1: none). */
+    public static ServiceProcess run(String bootstrap, String applicationId, Path stateDir, int httpPort,
+            Map<String, String> settings, Path log) {
         List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrap, "--application-id",
-                applicationId, "--state-dir", stateDir.toString(), "--http-port", "-1"));
+                applicationId, "--state-dir", stateDir.toString(), "--http-port", String.valueOf(httpPort)));
         settings.forEach((k, v) -> {
             args.add("--set");
             args.add(k + "=" + v);
