@@ -1,5 +1,7 @@
 package org.streamlearn.core;
 
+import java.util.Locale;
+
 /**
  * The argument checks of learning-core, in one place: each throws an {@link IllegalArgumentException} whose
  * message starts with the spec field it names ({@code "optimizer.beta1: must be in [0, 1), got 1.0"}), so that a
@@ -45,6 +47,13 @@ public final class Checks {
         }
     }
 
+    /** {@code v} finite (not NaN, not infinite). */
+    public static void finite(String field, double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(field + ": must be finite, got " + v);
+        }
+    }
+
     /** {@code v >= min}. */
     public static void atLeast(String field, long v, long min) {
         if (v < min) {
@@ -62,5 +71,21 @@ public final class Checks {
                 throw new IllegalArgumentException(field + "[" + i + "]: must be >= 1, got " + widths[i]);
             }
         }
+    }
+
+    /**
+     * The constant of {@code values} whose lowercase name ({@code RELU} → {@code "relu"}) is {@code name};
+     * otherwise {@code "field: unknown value 'x' (expected a, b or c)"}, listing {@code values} in order.
+     */
+    public static <E extends Enum<E>> E oneOf(String field, E[] values, String name) {
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            String logical = values[i].name().toLowerCase(Locale.ROOT);
+            if (logical.equals(name)) {
+                return values[i];
+            }
+            expected.append(i == 0 ? "" : i == values.length - 1 ? " or " : ", ").append(logical);
+        }
+        throw new IllegalArgumentException(field + ": unknown value '" + name + "' (expected " + expected + ")");
     }
 }

@@ -57,12 +57,8 @@ public record Adwin(double delta, int clock, int maxBuckets, int gracePeriod) im
 
     @Override
     public AdwinDetector restore(DriftState state) {
-        if (!(state instanceof AdwinState s)) {
-            throw new IllegalArgumentException("drift.state: an adwin detector cannot restore "
-                    + (state == null ? "null" : state.getClass().getSimpleName()));
-        }
         AdwinDetector d = new AdwinDetector(this);
-        d.load(s);
+        d.load(DriftStates.of(this, AdwinState.class, state));
         return d;
     }
 }

@@ -1,6 +1,7 @@
 package org.streamlearn.core.drift;
 
 import java.util.Arrays;
+import org.streamlearn.core.Checks;
 
 /**
  * A running {@link Adwin} window. At a detection, {@link #meanBefore()} is the mean of the values the check
@@ -52,9 +53,7 @@ public final class AdwinDetector implements DriftDetector {
 
     @Override
     public boolean update(double x) {
-        if (!Double.isFinite(x)) {
-            throw new IllegalArgumentException("drift value: must be finite, got " + x);
-        }
+        Checks.finite("drift value", x);
         seen++;
         tick++;
         insert(x);

@@ -54,12 +54,8 @@ public record PageHinkley(long minInstances, double delta, double threshold, dou
 
     @Override
     public PageHinkleyDetector restore(DriftState state) {
-        if (!(state instanceof PageHinkleyState s)) {
-            throw new IllegalArgumentException("drift.state: a page_hinkley detector cannot restore "
-                    + (state == null ? "null" : state.getClass().getSimpleName()));
-        }
         PageHinkleyDetector d = new PageHinkleyDetector(this);
-        d.load(s);
+        d.load(DriftStates.of(this, PageHinkleyState.class, state));
         return d;
     }
 }

@@ -1,5 +1,7 @@
 package org.streamlearn.core.drift;
 
+import org.streamlearn.core.Checks;
+
 /**
  * A running {@link PageHinkley} test. Page-Hinkley does not locate the change, so it does not know the means
  * either side of it: {@link #meanBefore()} and {@link #meanAfter()} are always NaN. (The running {@code mean} it
@@ -30,9 +32,7 @@ public final class PageHinkleyDetector implements DriftDetector {
 
     @Override
     public boolean update(double x) {
-        if (!Double.isFinite(x)) {
-            throw new IllegalArgumentException("drift value: must be finite, got " + x);
-        }
+        Checks.finite("drift value", x);
         seen++;
         mean += (x - mean) / n;
         sum = Math.max(0.0, config.alpha() * sum + (x - mean - config.delta()));

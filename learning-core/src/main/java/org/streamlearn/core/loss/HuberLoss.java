@@ -16,11 +16,6 @@ public record HuberLoss(double delta) implements Loss {
     }
 
     @Override
-    public String name() {
-        return "huber";
-    }
-
-    @Override
     public double value(double y, double raw) {
         double r = raw - y;
         double a = Math.abs(r);
@@ -37,10 +32,5 @@ public record HuberLoss(double delta) implements Loss {
             return -delta;
         }
         return r;
-    }
-
-    @Override
-    public double link(double raw) {
-        return raw;
     }
 }

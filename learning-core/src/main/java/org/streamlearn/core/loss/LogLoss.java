@@ -15,11 +15,6 @@ public final class LogLoss implements Loss {
     }
 
     @Override
-    public String name() {
-        return "log";
-    }
-
-    @Override
     public double value(double y, double raw) {
         // y·softplus(−s) + (1 − y)·softplus(s), exact for y in {0, 1}
         if (y == 1.0) {

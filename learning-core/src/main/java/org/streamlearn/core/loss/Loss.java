@@ -1,5 +1,7 @@
 package org.streamlearn.core.loss;
 
+import java.util.Locale;
+
 /**
  * A loss on a single raw score {@code s} (regression and binary tasks).
  *
@@ -8,8 +10,14 @@ package org.streamlearn.core.loss;
  */
 public interface Loss {
 
-    /** Logical name, as in a spec ({@code "squared"}, {@code "huber"}, {@code "log"}). */
-    String name();
+    /**
+     * Logical name, as in a spec: the class's simple name without its {@code Loss} suffix, in lower case
+     * ({@code "squared"}, {@code "huber"}, {@code "log"}).
+     */
+    default String name() {
+        String simple = getClass().getSimpleName();
+        return simple.substring(0, simple.length() - "Loss".length()).toLowerCase(Locale.ROOT);
+    }
 
     /** {@code L(y, s)}. */
     double value(double y, double raw);
@@ -17,6 +25,8 @@ public interface Loss {
     /** {@code ∂L/∂s} at {@code (y, s)}. */
     double derivative(double y, double raw);
 
-    /** The prediction for a raw score: identity for regression, {@code σ(s)} for the log loss. */
-    double link(double raw);
+    /** The prediction for a raw score: identity for regression (this default), {@code σ(s)} for the log loss. */
+    default double link(double raw) {
+        return raw;
+    }
 }

@@ -15,11 +15,6 @@ public final class SquaredLoss implements Loss {
     }
 
     @Override
-    public String name() {
-        return "squared";
-    }
-
-    @Override
     public double value(double y, double raw) {
         double r = raw - y;
         return r * r;
@@ -28,10 +23,5 @@ public final class SquaredLoss implements Loss {
     @Override
     public double derivative(double y, double raw) {
         return 2.0 * (raw - y);
-    }
-
-    @Override
-    public double link(double raw) {
-        return raw;
     }
 }

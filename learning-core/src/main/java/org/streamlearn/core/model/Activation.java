@@ -1,6 +1,7 @@
 package org.streamlearn.core.model;
 
 import java.util.Locale;
+import org.streamlearn.core.Checks;
 
 /**
  * The elementwise nonlinearity of an {@link MlpModel}'s hidden layers, {@code a = f(z)}, and its derivative
@@ -29,13 +30,7 @@ public enum Activation {
 
     /** The activation of a logical name ({@code relu | tanh | sigmoid}). */
     public static Activation of(String name) {
-        for (Activation a : values()) {
-            if (a.logicalName().equals(name)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("architecture.activation: unknown value '" + name
-                + "' (expected relu, tanh or sigmoid)");
+        return Checks.oneOf("architecture.activation", values(), name);
     }
 
     /** {@code f(z)}. */

@@ -2,6 +2,7 @@ package org.streamlearn.core.model;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.streamlearn.core.Checks;
 
 /**
  * Seeded initialization of an {@link MlpModel}'s weight matrices (biases start at 0). For a layer with
@@ -33,12 +34,7 @@ public enum Init {
 
     /** The initialization of a logical name ({@code he | xavier}). */
     public static Init of(String name) {
-        for (Init i : values()) {
-            if (i.logicalName().equals(name)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("architecture.init: unknown value '" + name + "' (expected he or xavier)");
+        return Checks.oneOf("architecture.init", values(), name);
     }
 
     /**

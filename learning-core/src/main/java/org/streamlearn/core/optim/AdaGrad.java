@@ -10,21 +10,9 @@ import org.streamlearn.core.Checks;
  */
 public record AdaGrad(double epsilon) implements Optimizer {
 
-    private static final String[] SLOTS = {"sumSquares"};
-
     /** Validates {@code epsilon}. */
     public AdaGrad {
         Checks.positive("optimizer.epsilon", epsilon);
-    }
-
-    @Override
-    public String name() {
-        return "adagrad";
-    }
-
-    @Override
-    public String[] slotNames() {
-        return SLOTS.clone();
     }
 
     @Override

@@ -14,23 +14,11 @@ import org.streamlearn.core.Checks;
  */
 public record Adam(double beta1, double beta2, double epsilon) implements Optimizer {
 
-    private static final String[] SLOTS = {"m", "v"};
-
     /** Validates the parameters. */
     public Adam {
         Checks.closedOpenUnit("optimizer.beta1", beta1);
         Checks.closedOpenUnit("optimizer.beta2", beta2);
         Checks.positive("optimizer.epsilon", epsilon);
-    }
-
-    @Override
-    public String name() {
-        return "adam";
-    }
-
-    @Override
-    public String[] slotNames() {
-        return SLOTS.clone();
     }
 
     @Override

@@ -16,24 +16,12 @@ import org.streamlearn.core.Checks;
  */
 public record Ftrl(double alpha, double beta, double l1, double l2) implements Optimizer {
 
-    private static final String[] SLOTS = {"z", "n"};
-
     /** Validates the parameters. */
     public Ftrl {
         Checks.positive("optimizer.alpha", alpha);
         Checks.nonNegative("optimizer.beta", beta);
         Checks.nonNegative("optimizer.l1", l1);
         Checks.nonNegative("optimizer.l2", l2);
-    }
-
-    @Override
-    public String name() {
-        return "ftrl";
-    }
-
-    @Override
-    public String[] slotNames() {
-        return SLOTS.clone();
     }
 
     @Override

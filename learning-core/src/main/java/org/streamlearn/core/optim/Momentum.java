@@ -9,21 +9,9 @@ import org.streamlearn.core.Checks;
  */
 public record Momentum(double momentum) implements Optimizer {
 
-    private static final String[] SLOTS = {"velocity"};
-
     /** Validates {@code momentum}. */
     public Momentum {
         Checks.closedOpenUnit("optimizer.momentum", momentum);
-    }
-
-    @Override
-    public String name() {
-        return "momentum";
-    }
-
-    @Override
-    public String[] slotNames() {
-        return SLOTS.clone();
     }
 
     @Override

@@ -11,21 +11,9 @@ import org.streamlearn.core.Checks;
  */
 public record Nesterov(double momentum) implements Optimizer {
 
-    private static final String[] SLOTS = {"velocity"};
-
     /** Validates {@code momentum}. */
     public Nesterov {
         Checks.closedOpenUnit("optimizer.momentum", momentum);
-    }
-
-    @Override
-    public String name() {
-        return "nesterov";
-    }
-
-    @Override
-    public String[] slotNames() {
-        return SLOTS.clone();
     }
 
     @Override

@@ -11,11 +11,15 @@ package org.streamlearn.core.optim;
 public sealed interface Optimizer
         permits Sgd, Momentum, Nesterov, AdaGrad, RmsProp, Adam, Ftrl {
 
-    /** Logical name as in a spec ({@code "adam"}). */
-    String name();
+    /** Logical name as in a spec ({@code "adam"}), from the one table of names and slots. */
+    default String name() {
+        return OptimizerTable.of(this).logicalName();
+    }
 
-    /** The names of the slots this optimizer keeps, in state order. */
-    String[] slotNames();
+    /** The names of the slots this optimizer keeps, in state order (a copy), from the same table. */
+    default String[] slotNames() {
+        return OptimizerTable.of(this).slotNames();
+    }
 
     /** Whether the learning-rate schedule applies (false for FTRL, which has its own per-coordinate rates). */
     default boolean usesSchedule() {

@@ -11,22 +11,10 @@ import org.streamlearn.core.Checks;
  */
 public record RmsProp(double rho, double epsilon) implements Optimizer {
 
-    private static final String[] SLOTS = {"meanSquares"};
-
     /** Validates the parameters. */
     public RmsProp {
         Checks.closedOpenUnit("optimizer.rho", rho);
         Checks.positive("optimizer.epsilon", epsilon);
-    }
-
-    @Override
-    public String name() {
-        return "rmsprop";
-    }
-
-    @Override
-    public String[] slotNames() {
-        return SLOTS.clone();
     }
 
     @Override

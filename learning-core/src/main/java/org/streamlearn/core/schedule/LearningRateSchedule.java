@@ -1,5 +1,6 @@
 package org.streamlearn.core.schedule;
 
+import java.util.Locale;
 import org.streamlearn.core.Checks;
 
 /**
@@ -18,8 +19,13 @@ public sealed interface LearningRateSchedule
     /** The rate at step 0. */
     double initialRate();
 
-    /** Logical name as in a spec. */
-    String name();
+    /**
+     * Logical name as in a spec: the record's simple name in lower case ({@code constant}, {@code exponential},
+     * {@code step}, {@code inverse}).
+     */
+    default String name() {
+        return getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    }
 
     /** {@code lr}. */
     record Constant(double initialRate) implements LearningRateSchedule {
@@ -31,11 +37,6 @@ public sealed interface LearningRateSchedule
         @Override
         public double rateAt(long k) {
             return initialRate;
-        }
-
-        @Override
-        public String name() {
-            return "constant";
         }
     }
 
@@ -50,11 +51,6 @@ public sealed interface LearningRateSchedule
         @Override
         public double rateAt(long k) {
             return initialRate * Math.pow(decay, k);
-        }
-
-        @Override
-        public String name() {
-            return "exponential";
         }
     }
 
@@ -71,11 +67,6 @@ public sealed interface LearningRateSchedule
         public double rateAt(long k) {
             return initialRate * Math.pow(factor, (double) (k / every));
         }
-
-        @Override
-        public String name() {
-            return "step";
-        }
     }
 
     /** {@code lr/(1+k)^power}. */
@@ -83,19 +74,12 @@ public sealed interface LearningRateSchedule
         /** Validates the parameters. */
         public Inverse {
             requireRate(initialRate);
-            if (!(power > 0) || !Double.isFinite(power)) {
-                throw new IllegalArgumentException("schedule.power: must be > 0, got " + power);
-            }
+            Checks.positive("schedule.power", power);
         }
 
         @Override
         public double rateAt(long k) {
             return initialRate / Math.pow(1.0 + k, power);
-        }
-
-        @Override
-        public String name() {
-            return "inverse";
         }
     }
 

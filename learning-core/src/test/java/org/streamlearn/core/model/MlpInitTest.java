@@ -17,6 +17,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class MlpInitTest {
 
+    /** One hidden layer wide enough (100,000 weights) for the statistics of its draws. */
+    private static final int FAN_IN = 250;
+    private static final int FAN_OUT = 400;
+
     private static double[] init(Architecture a, int inputs, int outputs) {
         Model m = a.create(inputs, outputs);
         double[] p = new double[m.parameterCount()];
@@ -57,8 +61,7 @@ class MlpInitTest {
         int inputs = 5;
         int outputs = 2;
         MlpModel m = new MlpModel(inputs, hidden, outputs, Activation.TANH, init, 2024);
-        double[] p = new double[m.parameterCount()];
-        m.initialize(p);
+        double[] p = initialized(m);
         SplittableRandom rnd = new SplittableRandom(2024);
         int[] width = {inputs, 4, 3, outputs};
         int i = 0;
@@ -84,14 +87,21 @@ class MlpInitTest {
         }
     }
 
-    @Test
-    void heHasVarianceTwoOverFanIn() {
-        int fanIn = 250;
-        int fanOut = 400;
-        MlpModel m = new MlpModel(fanIn, new int[] {fanOut}, 1, Activation.RELU, Init.HE, 7);
+    private static MlpModel wideLayer(Activation activation, Init init) {
+        return new MlpModel(FAN_IN, new int[] {FAN_OUT}, 1, activation, init, 7);
+    }
+
+    private static double[] initialized(MlpModel m) {
         double[] p = new double[m.parameterCount()];
         m.initialize(p);
-        int n = fanIn * fanOut;
+        return p;
+    }
+
+    @Test
+    void heHasVarianceTwoOverFanIn() {
+        MlpModel m = wideLayer(Activation.RELU, Init.HE);
+        double[] p = initialized(m);
+        int n = FAN_IN * FAN_OUT;
         double sum = 0;
         double sq = 0;
         for (int i = 0; i < n; i++) {
@@ -101,19 +111,16 @@ class MlpInitTest {
         double mean = sum / n;
         double var = sq / n - mean * mean;
         // 100,000 draws: standard error of the variance ≈ var·sqrt(2/n) ≈ 0.45%
-        assertThat(mean).isCloseTo(0.0, within(4 * Math.sqrt(2.0 / fanIn / n)));
-        assertThat(var).isCloseTo(2.0 / fanIn, within(0.02 * 2.0 / fanIn));
+        assertThat(mean).isCloseTo(0.0, within(4 * Math.sqrt(2.0 / FAN_IN / n)));
+        assertThat(var).isCloseTo(2.0 / FAN_IN, within(0.02 * 2.0 / FAN_IN));
     }
 
     @Test
     void xavierIsUniformWithinItsBound() {
-        int fanIn = 250;
-        int fanOut = 400;
-        MlpModel m = new MlpModel(fanIn, new int[] {fanOut}, 1, Activation.TANH, Init.XAVIER, 7);
-        double[] p = new double[m.parameterCount()];
-        m.initialize(p);
-        double r = Math.sqrt(6.0 / (fanIn + fanOut));
-        int n = fanIn * fanOut;
+        MlpModel m = wideLayer(Activation.TANH, Init.XAVIER);
+        double[] p = initialized(m);
+        double r = Math.sqrt(6.0 / (FAN_IN + FAN_OUT));
+        int n = FAN_IN * FAN_OUT;
         double sq = 0;
         double max = 0;
         for (int i = 0; i < n; i++) {
@@ -124,7 +131,7 @@ class MlpInitTest {
         assertThat(sq / n).isCloseTo(r * r / 3, within(0.02 * r * r / 3));
         assertThat(max).isGreaterThan(0.999 * r);
         // the output layer (fan-in 400, fan-out 1) has its own bound
-        double r2 = Math.sqrt(6.0 / (fanOut + 1));
+        double r2 = Math.sqrt(6.0 / (FAN_OUT + 1));
         for (int i = n; i < m.weightCount(); i++) {
             assertThat(Math.abs(p[i])).isLessThanOrEqualTo(r2);
         }
