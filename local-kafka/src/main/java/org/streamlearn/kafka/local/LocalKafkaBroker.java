@@ -62,7 +62,7 @@ import java.util.OptionalLong;
  *
  * <p>Methods are thread-safe (synchronized). Ports are chosen when the broker is built.
  *
- * <p>This class is the public face only, and at about 380 lines it is above the house's 350 for that reason:
+ * <p>This class is the public face only; it is longer than the house's 350 lines for that reason alone:
  * the nested {@link Builder} and the two enums are API that callers name ({@code LocalKafkaBroker.Builder},
  * {@code LocalKafkaBroker.SaslMechanism}), so they stay nested. The work is done by the package-private parts
  * that the package documentation lists.
