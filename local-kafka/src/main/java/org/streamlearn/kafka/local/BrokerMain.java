@@ -2,13 +2,10 @@ package org.streamlearn.kafka.local;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 /**
  * Main class of a child broker JVM: formats the storage if asked and needed, then runs a KRaft node
@@ -148,11 +145,9 @@ public final class BrokerMain {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException | RuntimeException e) {
+        try {
+            KafkaStorage.deleteRecursively(dir);
+        } catch (RuntimeException e) {
             // the parent may be deleting it too, or a file is still open: leave the rest
         }
     }

@@ -1,7 +1,12 @@
 package org.streamlearn.kafka.local;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -17,9 +22,12 @@ import org.apache.kafka.common.utils.Time;
  * compiled against without a pom change. Equivalent to
  * {@code new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM)}.
  *
+ * <p>Used twice: by {@link BrokerMain}, the child JVM's main class, and as the {@link BrokerNode} of a
+ * {@link LocalKafkaBroker} in {@link LocalKafkaBroker.Mode#IN_PROCESS} mode ({@link #launch}).
+ *
  * <p>Caveat: a fatal broker fault calls {@code Exit.halt}, which ends this whole JVM.
  */
-final class InProcessBroker {
+final class InProcessBroker implements BrokerNode {
 
     private final Object server; // kafka.server.KafkaRaftServer
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -36,6 +44,21 @@ final class InProcessBroker {
         } catch (ReflectiveOperationException e) {
             throw new LocalKafkaBrokerException("kafka_2.13 is not usable on the classpath: " + e, e);
         }
+    }
+
+    /**
+     * The in-process node of a {@link LocalKafkaBroker}: quietens the broker's and the probe's loggers in this
+     * JVM ({@link QuietLogging}), formats the storage if needed (its output discarded) and starts the node on a
+     * daemon thread. Readiness is the caller's to await.
+     */
+    static InProcessBroker launch(Path propertiesFile, String clusterId, List<String> scramEntries) {
+        QuietLogging.applyDefaults(QuietLogging.BROKER_LOGGERS, "error");
+        QuietLogging.applyDefaults(QuietLogging.PROBE_LOGGERS, "warn"); // before the first KafkaConfig dump
+        KafkaStorage.formatIfNeeded(propertiesFile, clusterId, scramEntries,
+                new PrintStream(OutputStream.nullOutputStream()));
+        InProcessBroker broker = new InProcessBroker(KafkaStorage.load(propertiesFile));
+        broker.startAsync();
+        return broker;
     }
 
     /** Starts the node and returns once it serves requests; throws if startup failed. */
@@ -79,9 +102,42 @@ final class InProcessBroker {
     }
 
     /** Shuts the node down and waits until it has stopped. Safe to call more than once. */
-    void stop() {
+    @Override
+    public void stop() {
         call("shutdown");
         awaitShutdown();
+    }
+
+    /** Empty: the node is this JVM. */
+    @Override
+    public OptionalLong pid() {
+        return OptionalLong.empty();
+    }
+
+    /** True: a node in this JVM counts as running until it is stopped (a fatal fault halts the JVM). */
+    @Override
+    public boolean isAlive() {
+        return true;
+    }
+
+    @Override
+    public Optional<StartFailure> startFailure() {
+        return failure().map(e -> new StartFailure("failed to start: " + e, e));
+    }
+
+    /** Nothing: a JVM shutdown stops this node through its owner's shutdown hook. */
+    @Override
+    public void signalShutdown() {
+    }
+
+    /** {@link #stop()}, its errors ignored. */
+    @Override
+    public void abort() {
+        try {
+            stop();
+        } catch (RuntimeException e) {
+            // the start failure is the one to report
+        }
     }
 
     private void call(String method) {

@@ -4,17 +4,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.kafka.common.Uuid;
 
 /**
- * Formats a KRaft node's storage with {@code kafka.tools.StorageTool}, in the calling JVM: its
- * {@code execute} entry returns an exit code instead of calling {@code System.exit}.
+ * A KRaft node's storage: formatted with {@code kafka.tools.StorageTool}, in the calling JVM (its
+ * {@code execute} entry returns an exit code instead of calling {@code System.exit}), and deleted with its
+ * data directory, by {@link LocalKafkaBroker#close()} or, when the parent is gone, by {@link BrokerMain}.
  */
 final class KafkaStorage {
 
@@ -99,6 +103,24 @@ final class KafkaStorage {
             throw new LocalKafkaBrokerException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return props;
+    }
+
+    /**
+     * Deletes {@code dir} and everything below it; nothing if it does not exist.
+     *
+     * @throws LocalKafkaBrokerException at the first file that cannot be deleted (the rest is left)
+     */
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new LocalKafkaBrokerException("cannot delete " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static String outputSuffix(ByteArrayOutputStream captured) {
