@@ -40,6 +40,8 @@ import org.streamlearn.store.spec.SpecException;
  * <tr><td>spec.dir</td><td>none: {@code <model-id>.json} files seed those models' specs</td></tr>
  * <tr><td>http.port / http.host</td><td>8080 / 127.0.0.1</td></tr>
  * <tr><td>cache.max.models</td><td>10000</td></tr>
+ * <tr><td>shutdown.streams.timeout.ms / shutdown.http.timeout.ms / shutdown.leave.group</td>
+ * <td>15000 / 2000 / true</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -77,6 +79,9 @@ public final class ConfigLoader {
         d.put("http.port", "8080");
         d.put("http.host", "127.0.0.1");
         d.put("cache.max.models", "10000");
+        d.put("shutdown.streams.timeout.ms", Long.toString(LifecycleSettings.DEFAULT.streamsCloseTimeoutMs()));
+        d.put("shutdown.http.timeout.ms", Long.toString(LifecycleSettings.DEFAULT.httpCloseTimeoutMs()));
+        d.put("shutdown.leave.group", Boolean.toString(LifecycleSettings.DEFAULT.leaveGroupOnClose()));
         return Map.copyOf(d);
     }
 
@@ -185,7 +190,9 @@ public final class ConfigLoader {
                 v.get("processing.guarantee"), Path.of(v.get("state.dir")), integer(v, "num.stream.threads"),
                 longValue(v, "commit.interval.ms"), longValue(v, "metrics.every.events"),
                 longValue(v, "metrics.interval.ms"), longValue(v, "batch.check.interval.ms"), template, seeds,
-                integer(v, "http.port"), v.get("http.host"), integer(v, "cache.max.models"), kafka);
+                integer(v, "http.port"), v.get("http.host"), integer(v, "cache.max.models"), kafka,
+                new LifecycleSettings(longValue(v, "shutdown.streams.timeout.ms"),
+                        longValue(v, "shutdown.http.timeout.ms"), bool(v, "shutdown.leave.group")));
     }
 
     /**
@@ -230,6 +237,14 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             throw new ConfigException(key, "must be an integer, got '" + v.get(key) + "'");
         }
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String s = v.get(key).toLowerCase(Locale.ROOT);
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new ConfigException(key, "must be true or false, got '" + v.get(key) + "'");
+        }
+        return Boolean.parseBoolean(s);
     }
 
     private static long longValue(Map<String, String> v, String key) {

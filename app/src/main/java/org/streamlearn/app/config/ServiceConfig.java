@@ -26,12 +26,13 @@ import org.streamlearn.store.spec.ModelSpec;
  * @param httpHost             HTTP bind address
  * @param maxCachedModels      live models kept decoded per task
  * @param kafkaOverrides       extra Kafka Streams properties ({@code kafka.*} keys, prefix removed)
+ * @param lifecycle            shutdown bounds and group leaving ({@code shutdown.*} keys)
  */
 public record ServiceConfig(String bootstrapServers, String applicationId, Topics topics, int partitions,
         short replicationFactor, String processingGuarantee, Path stateDir, int streamThreads, long commitIntervalMs,
         long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, ObjectNode defaultSpec,
         Map<String, ModelSpec> seedSpecs, int httpPort, String httpHost, int maxCachedModels,
-        Map<String, String> kafkaOverrides) {
+        Map<String, String> kafkaOverrides, LifecycleSettings lifecycle) {
 
     /** Validates every field. */
     public ServiceConfig {
@@ -89,6 +90,9 @@ public record ServiceConfig(String bootstrapServers, String applicationId, Topic
             throw new ConfigException("cache.max.models", "must be >= 1, got " + maxCachedModels);
         }
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
+        if (lifecycle == null) {
+            lifecycle = LifecycleSettings.DEFAULT;
+        }
     }
 
     /** Whether exactly-once is on. */

@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.streamlearn.app.config.LifecycleSettings;
 import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.config.Topics;
 import org.streamlearn.app.http.HttpApi;
@@ -23,10 +25,25 @@ import org.streamlearn.app.streams.TopologyFactory;
  * {@code model-parameters} compacted), refuses to start when the co-partitioned input topics differ in
  * partition count, then runs the topology of {@link TopologyFactory} with Kafka Streams and, unless disabled,
  * the HTTP API.
+ *
+ * <p>Its life in a cluster: a {@link FailureWatch} turns a fatal Kafka Streams error, or Kafka Streams shutting
+ * down on its own, into {@link #failure()}; {@link #close()} is bounded (each of the HTTP server and Kafka Streams
+ * gets its configured timeout, reachable broker or not) and leaves the consumer group, so that a restarted
+ * instance does not wait out the group's session timeout.
  */
 public final class StreamlearnService implements AutoCloseable {
 
+    /**
+     * Consumer settings that bound the failover after a crash ({@code kill -9}): a member that stops
+     * heartbeating leaves the group after 6 s (the broker's default minimum) instead of
+     * Kafka's 45 s. Each can be overridden with {@code kafka.<property>}.
+     */
+    public static final Map<String, Object> FAILOVER_DEFAULTS = Map.of(
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000,
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_500);
+
     private final ServiceConfig config;
+    private final FailureWatch watch = new FailureWatch();
     private KafkaStreams streams;
     private HttpApi http;
     private boolean closed;
@@ -86,6 +103,7 @@ public final class StreamlearnService implements AutoCloseable {
         if (applicationServer != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
         }
+        p.putAll(FAILOVER_DEFAULTS);
         p.putAll(c.kafkaOverrides());
         Properties props = new Properties();
         props.putAll(p);
@@ -103,8 +121,8 @@ public final class StreamlearnService implements AutoCloseable {
             server = config.httpHost() + ":" + http.port();
         }
         streams = new KafkaStreams(TopologyFactory.build(config), streamsProperties(config, server));
-        streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                .REPLACE_THREAD);
+        streams.setUncaughtExceptionHandler(watch.handler());
+        streams.setStateListener(watch.listener());
         if (http != null) {
             http.attach(streams);
             http.start();
@@ -113,10 +131,13 @@ public final class StreamlearnService implements AutoCloseable {
         return this;
     }
 
-    /** Waits until Kafka Streams is RUNNING. */
+    /** Waits until Kafka Streams is RUNNING; throws, with the reason, when it fails first. */
     public void awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (watch.reason().isPresent()) {
+                throw new IllegalStateException(watch.reason().get());
+            }
             if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
                 throw new IllegalStateException("Kafka Streams stopped: " + streams.state());
             }
@@ -125,6 +146,14 @@ public final class StreamlearnService implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * The watch over fatal failures: {@code failure()} completes with the reason when Kafka Streams fails for good
+     * or shuts down on its own; other components report their fatal errors through {@code fail(reason)}.
+     */
+    public FailureWatch failure() {
+        return watch;
     }
 
     /** The Kafka Streams instance (after start). */
@@ -142,17 +171,29 @@ public final class StreamlearnService implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Stops the HTTP server and Kafka Streams, each within its configured timeout
+     * ({@code shutdown.http.timeout.ms}, {@code shutdown.streams.timeout.ms}), whether or not the broker is
+     * reachable; Kafka Streams leaves the consumer group unless {@code shutdown.leave.group=false}.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        watch.closing();
+        LifecycleSettings life = config.lifecycle();
         if (http != null) {
-            http.close();
+            Bounded.run("HTTP server close", Duration.ofMillis(life.httpCloseTimeoutMs()), http::close);
         }
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            Duration timeout = Duration.ofMillis(life.streamsCloseTimeoutMs());
+            CloseOptions options = CloseOptions.groupMembershipOperation(life.leaveGroupOnClose()
+                    ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                    : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(timeout);
+            // close(options) honours the timeout itself; the margin only guards against a step outside it
+            Bounded.run("Kafka Streams close", timeout.plusSeconds(2), () -> streams.close(options));
         }
     }
 }
