@@ -31,7 +31,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts {@code streamlearn run} with {@code --bootstrap-servers}, {@code --application-id},
-     * {@code --state-dir}, {@code --http-port -1} and one {@code --set key=value} per setting.
+     * {@code --state-dir}, {@code --http-port -1} (unless the settings name {@code http.port}) and one
+     * {@code --set key=value} per setting.
      */
     public static ServiceProcess run(String bootstrap, String applicationId, Path stateDir, Map<String, String> settings,
             Path log) {
@@ -49,8 +50,10 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add(applicationId);
         cmd.add("--state-dir");
         cmd.add(stateDir.toString());
-        cmd.add("--http-port");
-        cmd.add("-1");
+        if (!settings.containsKey("http.port")) {
+            cmd.add("--http-port");
+            cmd.add("-1");
+        }
         settings.forEach((k, v) -> {
             cmd.add("--set");
             cmd.add(k + "=" + v);
@@ -89,6 +92,25 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, without waiting (see {@link #awaitExit}). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits at most {@code timeout} for the process to exit; its exit status, or null if still running. */
+    public Integer awaitExit(java.time.Duration timeout) {
+        return waitFor(timeout) ? process.exitValue() : null;
+    }
+
+    /** Whether its log contains {@code text}. */
+    public boolean logContains(String text) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether it is running. */
     public boolean isAlive() {
         return process.isAlive();
@@ -115,8 +137,12 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private boolean waitFor(int seconds) {
+        return waitFor(java.time.Duration.ofSeconds(seconds));
+    }
+
+    private boolean waitFor(java.time.Duration timeout) {
         try {
-            return process.waitFor(seconds, TimeUnit.SECONDS);
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return !process.isAlive();
