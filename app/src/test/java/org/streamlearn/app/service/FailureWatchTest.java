@@ -69,7 +69,11 @@ class FailureWatchTest {
     void failoverDefaultsReachStreamsAndCanBeOverridden() {
         ServiceConfig c = ConfigLoader.load(null, Map.of(), Map.of("bootstrap.servers", "h:1"));
         Properties p = StreamlearnService.streamsProperties(c, null);
-        assertThat(p).containsEntry("session.timeout.ms", 6_000).containsEntry("heartbeat.interval.ms", 1_500);
+        assertThat(p).containsEntry("session.timeout.ms", 6_000).containsEntry("heartbeat.interval.ms", 1_500)
+                .containsEntry("transaction.timeout.ms", 5_000);
+        ServiceConfig alo = ConfigLoader.load(null, Map.of(), Map.of("bootstrap.servers", "h:1",
+                "processing.guarantee", "at_least_once"));
+        assertThat(StreamlearnService.streamsProperties(alo, null)).doesNotContainKey("transaction.timeout.ms");
         ServiceConfig o = ConfigLoader.load(null, Map.of(), Map.of("bootstrap.servers", "h:1",
                 "kafka.session.timeout.ms", "20000"));
         assertThat(StreamlearnService.streamsProperties(o, null)).containsEntry("session.timeout.ms", "20000");
