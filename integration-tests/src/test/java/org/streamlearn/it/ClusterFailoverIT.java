@@ -207,10 +207,15 @@ class ClusterFailoverIT {
             instances[1] = start(bootstrap, appId, work, 1, settings.get(1), all);
             awaitRunning(instances[1], STEP_TIMEOUT);
             double restart = (System.nanoTime() - restartedAt) / 1e9;
-            journal.add(String.format("clean restart of instance 1: RUNNING after %.1f s", restart));
-            System.out.printf("ClusterFailoverIT: clean stop + restart of one instance -> RUNNING after %.1f s "
-                    + "(process start included)%n", restart);
-            assertThat(restart).as("seconds from a clean restart to RUNNING").isLessThan(RESTART_BOUND.toSeconds());
+            double join = joinSeconds(instances[1].log());
+            journal.add(String.format("clean restart of instance 1: RUNNING %.1f s after Kafka Streams started, "
+                    + "%.1f s after the process started", join, restart));
+            System.out.printf("ClusterFailoverIT: clean stop + restart of one instance -> RUNNING %.1f s after "
+                    + "Kafka Streams started (%.1f s after the process started, JVM start-up included)%n", join,
+                    restart);
+            // the group's part: a session timeout (6 s here, 45 s by Kafka's default) would show up here
+            assertThat(join).as("seconds from a clean restart's Kafka Streams start to RUNNING")
+                    .isLessThan(RESTART_BOUND.toSeconds());
 
             // the rebalanced cluster serves every model from every instance
             await("every model answered 200 by every instance after the restarts").atMost(STEP_TIMEOUT)
@@ -278,6 +283,20 @@ class ClusterFailoverIT {
                 work.resolve("instance-" + i + "-" + all.size() + ".log"));
         all.add(p);
         return p;
+    }
+
+    /** From the log: seconds from Kafka Streams' CREATED -> REBALANCING to its first -> RUNNING. */
+    private static double joinSeconds(Path log) throws IOException {
+        List<String> ls = java.nio.file.Files.readAllLines(log, StandardCharsets.UTF_8);
+        java.time.LocalTime start = null;
+        for (String l : ls) {
+            if (start == null && l.contains("State transition from CREATED to REBALANCING")) {
+                start = java.time.LocalTime.parse(l.substring(0, 12));
+            } else if (start != null && l.contains("State transition from REBALANCING to RUNNING")) {
+                return Duration.between(start, java.time.LocalTime.parse(l.substring(0, 12))).toMillis() / 1e3;
+            }
+        }
+        throw new AssertionError("no Kafka Streams start and RUNNING in " + log);
     }
 
     private static void awaitRunning(ServiceProcess p, Duration timeout) {
