@@ -3,7 +3,7 @@ package org.streamlearn.app.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import org.streamlearn.app.config.ConfigException;
 import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.service.StreamlearnService;
@@ -12,7 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code streamlearn run}: the service against an existing Kafka cluster, until Ctrl-C. */
+/**
+ * {@code streamlearn run}: the service against an existing Kafka cluster, until Ctrl-C / SIGTERM (exit status 0
+ * after a bounded close) or a fatal failure (Kafka Streams in ERROR or shut down on its own: the reason on standard
+ * error, exit status 1).
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs the streamlearn service against a Kafka cluster: learns from training-events, applies"
                 + " model-commands, answers prediction-requests and the HTTP API, until Ctrl-C.",
@@ -39,11 +43,13 @@ public final class RunCommand implements Callable<Integer> {
             command.commandLine().getErr().println("error: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stop = new CountDownLatch(1);
+        // completes with null on SIGTERM / Ctrl-C, or with the reason of a fatal failure
+        CompletableFuture<String> end = new CompletableFuture<>();
         StreamlearnService service = new StreamlearnService(config);
+        service.failure().onFailure(end::complete);
         Thread hook = new Thread(() -> {
+            end.complete(null);
             service.close();
-            stop.countDown();
         }, "streamlearn-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -60,10 +66,19 @@ public final class RunCommand implements Callable<Integer> {
                         service.http().port());
             }
             out.flush();
-            service.awaitRunning(Duration.ofMinutes(5));
-            out.println("streamlearn: running (Ctrl-C stops)");
-            out.flush();
-            stop.await();
+            try {
+                service.awaitRunning(Duration.ofMinutes(5));
+                out.println("streamlearn: running (Ctrl-C stops)");
+                out.flush();
+            } catch (IllegalStateException e) {
+                end.complete(e.getMessage());
+            }
+            String reason = end.get();
+            if (reason != null) {
+                command.commandLine().getErr().println("streamlearn: exiting (status 1): " + reason);
+                command.commandLine().getErr().flush();
+                return 1;
+            }
         } finally {
             service.close();
         }

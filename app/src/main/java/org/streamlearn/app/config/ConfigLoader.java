@@ -49,6 +49,8 @@ import org.streamlearn.store.state.StateLimits;
  * <td>10000 / 30000 / 30000 / 16</td></tr>
  * <tr><td>metrics.models.max</td><td>20</td></tr>
  * <tr><td>http.advertised.url / num.standby.replicas / serving.max.lag.records</td><td>bind address / 1 / 10000</td></tr>
+ * <tr><td>shutdown.streams.timeout.ms / shutdown.http.timeout.ms / shutdown.leave.group</td>
+ * <td>15000 / 2000 / true</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -99,6 +101,9 @@ public final class ConfigLoader {
         d.put("http.advertised.url", "");
         d.put("num.standby.replicas", "1");
         d.put("serving.max.lag.records", "10000");
+        d.put("shutdown.streams.timeout.ms", Long.toString(LifecycleSettings.DEFAULT.streamsCloseTimeoutMs()));
+        d.put("shutdown.http.timeout.ms", Long.toString(LifecycleSettings.DEFAULT.httpCloseTimeoutMs()));
+        d.put("shutdown.leave.group", Boolean.toString(LifecycleSettings.DEFAULT.leaveGroupOnClose()));
         return Map.copyOf(d);
     }
 
@@ -217,7 +222,9 @@ public final class ConfigLoader {
                 longValue(v, "metrics.interval.ms"), longValue(v, "batch.check.interval.ms"), template, seeds,
                 integer(v, "http.port"), v.get("http.host"), integer(v, "cache.max.models"), kafka, limits,
                 http(v), new ClusterSettings(v.get("http.advertised.url"), integer(v, "num.standby.replicas"),
-                        longValue(v, "serving.max.lag.records")));
+                        longValue(v, "serving.max.lag.records")),
+                new LifecycleSettings(longValue(v, "shutdown.streams.timeout.ms"),
+                        longValue(v, "shutdown.http.timeout.ms"), bool(v, "shutdown.leave.group")));
     }
 
     private static StateLimits modelLimits(Map<String, String> v) {
@@ -298,6 +305,14 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             throw new ConfigException(key, "must be an integer, got '" + v.get(key) + "'");
         }
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String s = v.get(key).toLowerCase(Locale.ROOT);
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new ConfigException(key, "must be true or false, got '" + v.get(key) + "'");
+        }
+        return Boolean.parseBoolean(s);
     }
 
     private static long longValue(Map<String, String> v, String key) {

@@ -32,13 +32,14 @@ import org.streamlearn.store.state.StateLimits;
  * @param modelLimits          {@code model.max.parameters} and {@code model.max.message.bytes}
  * @param http                 the HTTP API's auth, timeouts and threads, and the bounds of {@code /metrics}
  * @param cluster              advertised address, standbys and stale reads (many instances)
+ * @param lifecycle            shutdown bounds and group leaving ({@code shutdown.*} keys)
  */
 public record ServiceConfig(String bootstrapServers, String applicationId, Topics topics, int partitions,
         short replicationFactor, String processingGuarantee, Path stateDir, int streamThreads, long commitIntervalMs,
         long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, ObjectNode defaultSpec,
         Map<String, ModelSpec> seedSpecs, int httpPort, String httpHost, int maxCachedModels,
         Map<String, String> kafkaOverrides, StateLimits modelLimits, HttpSettings http,
-        ClusterSettings cluster) {
+        ClusterSettings cluster, LifecycleSettings lifecycle) {
 
     /** Validates every field. */
     public ServiceConfig {
@@ -96,6 +97,9 @@ public record ServiceConfig(String bootstrapServers, String applicationId, Topic
             throw new ConfigException("cache.max.models", "must be >= 1, got " + maxCachedModels);
         }
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
+        if (lifecycle == null) {
+            lifecycle = LifecycleSettings.DEFAULT;
+        }
         if (cluster == null) {
             throw new ConfigException("http.advertised.url", "cluster settings required");
         }

@@ -8,13 +8,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.streamlearn.app.config.LifecycleSettings;
 import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.config.Topics;
 import org.streamlearn.app.http.HttpApi;
@@ -28,15 +28,38 @@ import org.streamlearn.app.streams.TopologyFactory;
  * {@code model-parameters} compacted), refuses to start when the co-partitioned input topics differ in
  * partition count, then runs the topology of {@link TopologyFactory} with Kafka Streams and, unless disabled,
  * the HTTP API.
+ *
+ * <p>Its life in a cluster: a {@link FailureWatch} turns a fatal Kafka Streams error, or Kafka Streams shutting
+ * down on its own, into {@link #failure()}; {@link #close()} is bounded (each of the HTTP server and Kafka Streams
+ * gets its configured timeout, reachable broker or not) and leaves the consumer group, so that a restarted
+ * instance does not wait out the group's session timeout.
  */
 public final class StreamlearnService implements AutoCloseable {
 
+    /**
+     * Consumer settings that bound the failover after a crash ({@code kill -9}): a member that stops
+     * heartbeating leaves the group after 6 s (the broker's default minimum) instead of Kafka's 45 s. Each can be
+     * overridden with {@code kafka.<property>}.
+     */
+    public static final Map<String, Object> FAILOVER_DEFAULTS = Map.of(
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000,
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_500);
+
+    /**
+     * Under exactly-once, the new owner of a crashed instance's tasks restores them reading committed data only,
+     * so it waits until the crashed producer's open transaction times out and is aborted: 5 s instead of Kafka
+     * Streams' 10 s (the broker aborts it at its next check,
+     * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms}). Overridable with
+     * {@code kafka.transaction.timeout.ms}.
+     */
+    public static final int TRANSACTION_TIMEOUT_MS = 5_000;
+
     private final ServiceConfig config;
+    private final FailureWatch watch = new FailureWatch();
     private KafkaStreams streams;
     private HttpApi http;
     private ServiceMetrics metrics;
     private boolean closed;
-    private volatile Throwable fatalError;
 
     /** A service for {@code config}; nothing starts until {@link #start()}. */
     public StreamlearnService(ServiceConfig config) {
@@ -103,6 +126,10 @@ public final class StreamlearnService implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxMessageBytes);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
                 Math.max(32L << 20, 2L * maxMessageBytes));
+        p.putAll(FAILOVER_DEFAULTS);
+        if (c.exactlyOnce()) {
+            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        }
         p.putAll(c.kafkaOverrides());
         Properties props = new Properties();
         props.putAll(p);
@@ -122,14 +149,8 @@ public final class StreamlearnService implements AutoCloseable {
         }
         streams = new KafkaStreams(TopologyFactory.build(config, metrics), streamsProperties(config, server));
         metrics.bind(streams);
-        streams.setUncaughtExceptionHandler(e -> {
-            Throwable fatal = securityFailure(e);
-            if (fatal != null) {
-                fatalError = fatal; // retrying cannot help: stop, and let awaitRunning and the caller say why
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            }
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(watch.handler());
+        streams.setStateListener(watch.listener());
         if (http != null) {
             http.attach(streams);
             http.start();
@@ -138,14 +159,15 @@ public final class StreamlearnService implements AutoCloseable {
         return this;
     }
 
-    /** Waits until Kafka Streams is RUNNING. */
+    /** Waits until Kafka Streams is RUNNING; throws, with the reason, when it fails first. */
     public void awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (watch.reason().isPresent()) {
+                throw new IllegalStateException(watch.reason().get());
+            }
             if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
-                Throwable fatal = fatalError;
-                throw new IllegalStateException("Kafka Streams stopped: " + streams.state() + (fatal == null ? ""
-                        : " after a fatal " + fatal.getClass().getSimpleName() + ": " + fatal.getMessage()), fatal);
+                throw new IllegalStateException("Kafka Streams stopped: " + streams.state());
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Kafka Streams not running after " + timeout + ": " + streams.state());
@@ -155,23 +177,11 @@ public final class StreamlearnService implements AutoCloseable {
     }
 
     /**
-     * The authentication or authorization failure in {@code e}'s cause chain, or null. Kafka reports wrong
-     * credentials ({@link AuthenticationException}, e.g. {@code SaslAuthenticationException}) and missing ACLs
-     * ({@link AuthorizationException}) as non-retriable: a replaced stream thread would fail the same way for
-     * ever, so the client shuts down instead.
+     * The watch over fatal failures: {@code failure()} completes with the reason when Kafka Streams fails for good
+     * or shuts down on its own; other components report their fatal errors through {@code fail(reason)}.
      */
-    static Throwable securityFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
-                return t;
-            }
-        }
-        return null;
-    }
-
-    /** The fatal (security) error that stopped Kafka Streams, or null. */
-    public Throwable fatalError() {
-        return fatalError;
+    public FailureWatch failure() {
+        return watch;
     }
 
     /** The Kafka Streams instance (after start). */
@@ -194,17 +204,29 @@ public final class StreamlearnService implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Stops the HTTP server and Kafka Streams, each within its configured timeout
+     * ({@code shutdown.http.timeout.ms}, {@code shutdown.streams.timeout.ms}), whether or not the broker is
+     * reachable; Kafka Streams leaves the consumer group unless {@code shutdown.leave.group=false}.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        watch.closing();
+        LifecycleSettings life = config.lifecycle();
         if (http != null) {
-            http.close();
+            Bounded.run("HTTP server close", Duration.ofMillis(life.httpCloseTimeoutMs()), http::close);
         }
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            Duration timeout = Duration.ofMillis(life.streamsCloseTimeoutMs());
+            CloseOptions options = CloseOptions.groupMembershipOperation(life.leaveGroupOnClose()
+                    ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                    : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(timeout);
+            // close(options) honours the timeout itself; the margin only guards against a step outside it
+            Bounded.run("Kafka Streams close", timeout.plusSeconds(2), () -> streams.close(options));
         }
         if (metrics != null) {
             metrics.close();

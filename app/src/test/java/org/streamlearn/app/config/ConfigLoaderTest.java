@@ -74,4 +74,18 @@ class ConfigLoaderTest {
         m.put(k, v);
         return m;
     }
+
+    @Test
+    void shutdownSettingsHaveBoundedDefaultsAndNamedErrors() {
+        Map<String, String> ok = Map.of("bootstrap.servers", "h:1");
+        ServiceConfig d = ConfigLoader.load(null, Map.of(), ok);
+        assertThat(d.lifecycle()).isEqualTo(new LifecycleSettings(15_000, 2_000, true));
+        ServiceConfig c = ConfigLoader.load(null, Map.of("STREAMLEARN_SHUTDOWN_STREAMS_TIMEOUT_MS", "4000"),
+                with(with(ok, "shutdown.http.timeout.ms", "500"), "shutdown.leave.group", "false"));
+        assertThat(c.lifecycle()).isEqualTo(new LifecycleSettings(4_000, 500, false));
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), with(ok, "shutdown.leave.group", "yes")))
+                .hasMessageStartingWith("shutdown.leave.group: must be true or false, got 'yes'");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), with(ok, "shutdown.streams.timeout.ms", "-1")))
+                .hasMessageStartingWith("shutdown.streams.timeout.ms: must be >= 0");
+    }
 }

@@ -15,14 +15,14 @@ class SecurityFailureTest {
     @Test
     void anAuthenticationOrAuthorizationFailureAnywhereInTheCauseChainIsFatal() {
         SaslAuthenticationException auth = new SaslAuthenticationException("Authentication failed: bad password");
-        assertThat(StreamlearnService.securityFailure(new StreamsException(new KafkaException(auth)))).isSameAs(auth);
+        assertThat(FailureWatch.isFatal(new StreamsException(new KafkaException(auth)))).isTrue();
         GroupAuthorizationException acl = new GroupAuthorizationException("not authorized", "g");
-        assertThat(StreamlearnService.securityFailure(new StreamsException(acl))).isSameAs(acl);
+        assertThat(FailureWatch.isFatal(new StreamsException(acl))).isTrue();
     }
 
     @Test
     void otherFailuresAreNot() {
-        assertThat(StreamlearnService.securityFailure(new StreamsException(new TimeoutException("slow")))).isNull();
-        assertThat(StreamlearnService.securityFailure(new IllegalStateException("bug"))).isNull();
+        assertThat(FailureWatch.isFatal(new StreamsException(new TimeoutException("slow")))).isFalse();
+        assertThat(FailureWatch.isFatal(new IllegalStateException("bug"))).isFalse();
     }
 }

@@ -31,7 +31,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts {@code streamlearn run} with {@code --bootstrap-servers}, {@code --application-id},
-     * {@code --state-dir}, {@code --http-port -1} and one {@code --set key=value} per setting.
+     * {@code --state-dir}, {@code --http-port -1} (unless the settings name {@code http.port}) and one
+     * {@code --set key=value} per setting.
      */
     public static ServiceProcess run(String bootstrap, String applicationId, Path stateDir, Map<String, String> settings,
             Path log) {
@@ -94,14 +95,22 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code timeout} for it to exit; its exit code, or empty if it still runs. */
-    public java.util.OptionalInt awaitExit(java.time.Duration timeout) {
+    /** SIGTERM, without waiting (see {@link #awaitExit}). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits at most {@code timeout} for the process to exit; its exit status, or null if still running. */
+    public Integer awaitExit(java.time.Duration timeout) {
+        return waitFor(timeout) ? process.exitValue() : null;
+    }
+
+    /** Whether its log contains {@code text}. */
+    public boolean logContains(String text) {
         try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return java.util.OptionalInt.empty();
+            return Files.readString(log, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -131,8 +140,12 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private boolean waitFor(int seconds) {
+        return waitFor(java.time.Duration.ofSeconds(seconds));
+    }
+
+    private boolean waitFor(java.time.Duration timeout) {
         try {
-            return process.waitFor(seconds, TimeUnit.SECONDS);
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return !process.isAlive();
