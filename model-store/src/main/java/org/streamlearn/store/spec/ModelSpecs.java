@@ -239,17 +239,17 @@ public final class ModelSpecs {
         if (o == null) {
             return OptimizerSpec.defaults("sgd");
         }
-        List<String> known = new ArrayList<>(OptimizerSpec.FIELDS);
+        List<String> known = new ArrayList<>(OptimizerTypes.FIELDS);
         known.add(0, "type");
         checkKnown(o, "optimizer", known);
         String type = CHECKS.oneOf("optimizer.type", string(o, "optimizer", "type", "sgd"), OptimizerSpec.TYPES);
         List<String> own = OptimizerSpec.fieldsOf(type);
         checkBelongs(o, "optimizer", "type", own, "optimizer type " + type);
-        double[] values = new double[OptimizerSpec.FIELDS.size()];
+        double[] values = new double[OptimizerTypes.FIELDS.size()];
         for (int i = 0; i < values.length; i++) {
-            String field = OptimizerSpec.FIELDS.get(i);
+            String field = OptimizerTypes.FIELDS.get(i);
             if (own.contains(field)) {
-                values[i] = number(o, "optimizer", field, OptimizerSpec.defaultOf(field));
+                values[i] = number(o, "optimizer", field, OptimizerTypes.defaultOf(field));
             }
         }
         return OptimizerSpec.of(type, values);
@@ -259,7 +259,7 @@ public final class ModelSpecs {
         if (o == null) {
             return ScheduleSpec.constant();
         }
-        List<String> known = new ArrayList<>(ScheduleSpec.FIELDS);
+        List<String> known = new ArrayList<>(ScheduleTypes.FIELDS);
         known.add(0, "type");
         checkKnown(o, "schedule", known);
         String type = CHECKS.oneOf("schedule.type", string(o, "schedule", "type", "constant"), ScheduleSpec.TYPES);
