@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * One JSON object of a spec with its JSON path ({@code ""} for the spec, {@code "optimizer"}…),
@@ -48,14 +49,25 @@ final class SpecObject {
         }
     }
 
-    /** Every field but the {@code discriminator} is one of {@code own}, the fields of {@code kind}. */
-    void checkBelongs(String discriminator, List<String> own, String kind) {
+    /**
+     * Reads the field that selects this object's kind ({@code type}, {@code mode}): one of
+     * {@code values}, {@code dflt} when absent. Every field must be one of {@code known}, checked
+     * first, and every field but {@code name} one of {@code fieldsOf.apply(kind)}, checked last.
+     *
+     * @return the kind
+     */
+    String discriminator(String name, String dflt, List<String> values, List<String> known,
+                         Function<String, List<String>> fieldsOf) {
+        checkKnown(known);
+        String kind = CHECKS.oneOf(path(name), string(name, dflt), values);
+        List<String> own = fieldsOf.apply(kind);
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!name.equals(discriminator) && !own.contains(name)) {
-                throw CHECKS.notAField(path(name), kind);
+            String field = it.next();
+            if (!field.equals(name) && !own.contains(field)) {
+                throw CHECKS.notAField(path(field), path + " " + name + " " + kind);
             }
         }
+        return kind;
     }
 
     /** A nested object; {@code null} when absent. */

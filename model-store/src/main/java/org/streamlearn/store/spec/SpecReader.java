@@ -5,7 +5,6 @@ import static org.streamlearn.store.spec.SpecException.CHECKS;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.streamlearn.core.model.Task;
 import org.streamlearn.store.spec.ModelSpec.ArchitectureSpec;
 import org.streamlearn.store.spec.ModelSpec.MetricsSpec;
@@ -27,6 +26,8 @@ final class SpecReader {
     private static final List<String> ARCHITECTURE = List.of("type", "hidden", "activation", "init", "seed");
     private static final List<String> UPDATE = List.of("mode", "batchSize", "maxDelayMs");
     private static final List<String> METRICS = List.of("window", "ewmaAlpha");
+    private static final List<String> OPTIMIZER = withType(OptimizerTypes.FIELDS);
+    private static final List<String> SCHEDULE = withType(ScheduleTypes.FIELDS);
 
     private SpecReader() {
     }
@@ -72,13 +73,9 @@ final class SpecReader {
     }
 
     private static ArchitectureSpec architecture(SpecObject o) {
-        if (o == null) {
-            return ArchitectureSpec.linear();
-        }
-        o.checkKnown(ARCHITECTURE);
-        String type = CHECKS.oneOf("architecture.type", o.string("type", "linear"), ArchitectureSpec.TYPES);
+        String type = o == null ? "linear" : o.discriminator("type", "linear", ArchitectureSpec.TYPES, ARCHITECTURE,
+                t -> t.equals("linear") ? List.of() : ARCHITECTURE);
         if (type.equals("linear")) {
-            o.checkBelongs("type", List.of(), "architecture type linear");
             return ArchitectureSpec.linear();
         }
         List<Integer> hidden = o.optionalInts("hidden");
@@ -92,8 +89,7 @@ final class SpecReader {
         if (o == null) {
             return OptimizerSpec.defaults("sgd");
         }
-        String type = typeOf(o, "optimizer", OptimizerSpec.TYPES, "sgd", OptimizerTypes.FIELDS,
-                OptimizerTypes::fieldsOf);
+        String type = o.discriminator("type", "sgd", OptimizerSpec.TYPES, OPTIMIZER, OptimizerTypes::fieldsOf);
         List<String> own = OptimizerTypes.fieldsOf(type);
         double[] values = new double[OptimizerTypes.FIELDS.size()];
         for (int i = 0; i < values.length; i++) {
@@ -109,8 +105,7 @@ final class SpecReader {
         if (o == null) {
             return ScheduleSpec.constant();
         }
-        String type = typeOf(o, "schedule", ScheduleSpec.TYPES, "constant", ScheduleTypes.FIELDS,
-                ScheduleTypes::fieldsOf);
+        String type = o.discriminator("type", "constant", ScheduleSpec.TYPES, SCHEDULE, ScheduleTypes::fieldsOf);
         List<String> own = ScheduleTypes.fieldsOf(type);
         ScheduleSpec d = ScheduleSpec.defaults(type);
         return new ScheduleSpec(type,
@@ -120,28 +115,17 @@ final class SpecReader {
                 own.contains("power") ? o.number("power", d.power()) : 0);
     }
 
-    /**
-     * Reads the {@code type} of a section with a parameter table, and checks that every field is
-     * {@code type} or a parameter, and every parameter one of the type's {@code fieldsOf}.
-     */
-    private static String typeOf(SpecObject o, String section, List<String> types, String dflt, List<String> fields,
-                                 Function<String, List<String>> fieldsOf) {
+    /** {@code "type"} and then the parameter fields. */
+    private static List<String> withType(List<String> fields) {
         List<String> known = new ArrayList<>(fields);
         known.add(0, "type");
-        o.checkKnown(known);
-        String type = CHECKS.oneOf(section + ".type", o.string("type", dflt), types);
-        o.checkBelongs("type", fieldsOf.apply(type), section + " type " + type);
-        return type;
+        return List.copyOf(known);
     }
 
     private static UpdateSpec update(SpecObject o) {
-        if (o == null) {
-            return UpdateSpec.sample();
-        }
-        o.checkKnown(UPDATE);
-        String mode = CHECKS.oneOf("update.mode", o.string("mode", "sample"), UpdateSpec.MODES);
+        String mode = o == null ? "sample" : o.discriminator("mode", "sample", UpdateSpec.MODES, UPDATE,
+                m -> m.equals("sample") ? List.of() : UPDATE);
         if (mode.equals("sample")) {
-            o.checkBelongs("mode", List.of(), "update mode sample");
             return UpdateSpec.sample();
         }
         return UpdateSpec.minibatch(o.integer("batchSize", UpdateSpec.DEFAULT_BATCH_SIZE), o.whole("maxDelayMs", 0));
