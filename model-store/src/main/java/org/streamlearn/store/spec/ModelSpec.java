@@ -2,10 +2,7 @@ package org.streamlearn.store.spec;
 
 import static org.streamlearn.store.spec.SpecException.CHECKS;
 
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.streamlearn.core.model.Task;
 
 /**
@@ -18,6 +15,9 @@ import org.streamlearn.core.model.Task;
  * {@link Task#MULTICLASS}; {@code classNames} is {@code null} unless set. {@code huberDelta} is
  * kept whatever the loss but only used by {@code huber}. {@code interceptLearningRate} and
  * {@code clipNorm} are {@code null} when unset.
+ *
+ * <p>The rules that span several fields and the parameter count are in {@code SpecRules}; the parameter
+ * tables of the optimizer and schedule types in {@code OptimizerTypes} and {@code ScheduleTypes}.
  *
  * @param task                  what is learned
  * @param features              dense input dimension, 1..1,000,000, or {@code null} with hashBits
@@ -64,99 +64,18 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
     /** Default {@code publishEvery}. */
     public static final int DEFAULT_PUBLISH_EVERY = 100;
 
-    /** Validates every field; see the class comment. */
+    /** Validates every field; see the class comment and {@link SpecRules}. */
     public ModelSpec {
         CHECKS.required("task", task);
-        if (features == null && hashBits == null) {
-            throw CHECKS.fail("features", "required for task " + task.logicalName() + " unless hashBits is set");
-        }
-        if (features != null && hashBits != null) {
-            throw CHECKS.fail("hashBits", "not allowed together with features (set exactly one)");
-        }
-        if (features != null) {
-            CHECKS.inRange("features", features, 1, MAX_FEATURES);
-        } else {
-            CHECKS.inRange("hashBits", hashBits, 1, MAX_HASH_BITS);
-        }
-        if (task == Task.MULTICLASS) {
-            if (classes == null) {
-                throw CHECKS.fail("classes", "required for task multiclass");
-            }
-            CHECKS.atLeast("classes", classes, 2);
-            if (classes > MAX_CLASSES) {
-                throw CHECKS.fail("classes", "must be <= " + MAX_CLASSES + ", got " + classes);
-            }
-        } else {
-            if (classes != null) {
-                throw CHECKS.fail("classes", "only allowed for task multiclass, got task " + task.logicalName());
-            }
-            if (classNames != null) {
-                throw CHECKS.fail("classNames", "only allowed for task multiclass, got task " + task.logicalName());
-            }
-        }
-        if (classNames != null) {
-            classNames = checkClassNames(classNames, classes);
-        }
+        classNames = SpecRules.checkInput(task, features, hashBits, classes, classNames);
         CHECKS.required("architecture", architecture);
-        CHECKS.oneOf("loss", loss, LOSSES);
-        if (!lossesOf(task).contains(loss)) {
-            throw CHECKS.fail("loss", "'" + loss + "' does not fit task " + task.logicalName()
-                    + " (expected one of " + String.join(", ", lossesOf(task)) + ")");
-        }
-        CHECKS.positive("huberDelta", huberDelta);
-        CHECKS.required("optimizer", optimizer);
-        CHECKS.required("schedule", schedule);
-        boolean ftrl = optimizer.type().equals("ftrl");
-        if (ftrl && !schedule.type().equals("constant")) {
-            throw CHECKS.fail("schedule.type", "optimizer ftrl has no learning rate to schedule, got '"
-                    + schedule.type() + "' (expected constant)");
-        }
-        if (interceptLearningRate != null) {
-            CHECKS.positive("interceptLearningRate", interceptLearningRate);
-        }
-        CHECKS.nonNegative("l2", l2);
-        CHECKS.nonNegative("l1", l1);
-        if (ftrl && architecture.type().equals("mlp")) {
-            throw CHECKS.fail("optimizer.type", "ftrl is not supported with architecture mlp (its closed-form weights"
-                    + " erase the random initialization a network needs); use sgd, momentum, nesterov, adagrad,"
-                    + " rmsprop or adam");
-        }
-        long params = parameterCount(task == Task.MULTICLASS ? classes : 1,
-                features != null ? features : 1 << hashBits, architecture);
-        if (params > MAX_PARAMETERS) {
-            throw CHECKS.fail(sizeField(features, architecture), "the model would have " + params
-                    + " parameters, more than the " + MAX_PARAMETERS + " allowed");
-        }
-        if (ftrl && l1 != 0) {
-            throw CHECKS.fail("l1", "not used with optimizer ftrl, got " + l1 + " (set optimizer.l1 instead)");
-        }
-        if (clipNorm != null) {
-            CHECKS.positive("clipNorm", clipNorm);
-        }
+        SpecRules.checkLoss(task, loss, huberDelta);
+        SpecRules.checkTraining(architecture, optimizer, schedule, interceptLearningRate, l2, l1);
+        SpecRules.checkSize(task, features, hashBits, classes, architecture);
+        SpecRules.checkPenalties(optimizer, l1, clipNorm);
         CHECKS.required("update", update);
         CHECKS.required("metrics", metrics);
         CHECKS.atLeast("publishEvery", publishEvery, 1);
-    }
-
-    private static List<String> checkClassNames(List<String> names, int classes) {
-        if (names.size() != classes) {
-            throw CHECKS.fail("classNames", "must have " + classes + " names (one per class), got " + names.size());
-        }
-        Set<String> seen = new HashSet<>();
-        List<String> copy = new ArrayList<>(names.size());
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i);
-            String path = "classNames[" + i + "]";
-            CHECKS.required(path, name);
-            if (name.isBlank()) {
-                throw CHECKS.fail(path, "must not be empty");
-            }
-            if (!seen.add(name)) {
-                throw CHECKS.fail(path, "duplicate name '" + name + "'");
-            }
-            copy.add(name);
-        }
-        return List.copyOf(copy);
     }
 
     /**
@@ -164,11 +83,7 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
      * {@code log} (binary), {@code cross_entropy} (multiclass).
      */
     public static List<String> lossesOf(Task task) {
-        return switch (task) {
-            case REGRESSION -> List.of("squared", "huber");
-            case BINARY -> List.of("log");
-            case MULTICLASS -> List.of("cross_entropy");
-        };
+        return SpecRules.lossesOf(task);
     }
 
     /** The input dimension: {@code features}, or 2^{@code hashBits}. */
@@ -181,7 +96,7 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
      * model {@code outputs·(dimension + 1)}; for an MLP the sum over its layers of {@code out·(in + 1)}.
      */
     public long parameterCount() {
-        return parameterCount(outputs(), dimension(), architecture);
+        return SpecRules.parameterCount(outputs(), dimension(), architecture);
     }
 
     /**
@@ -189,24 +104,7 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
      * MLP, else {@code features} or {@code hashBits}.
      */
     public String sizeField() {
-        return sizeField(features, architecture);
-    }
-
-    private static String sizeField(Integer features, ArchitectureSpec architecture) {
-        if (architecture.type().equals("mlp")) {
-            return "architecture.hidden";
-        }
-        return features != null ? "features" : "hashBits";
-    }
-
-    private static long parameterCount(long outputs, long dimension, ArchitectureSpec architecture) {
-        long params = 0;
-        long in = dimension;
-        for (int h : architecture.hidden()) {
-            params += in * h + h;
-            in = h;
-        }
-        return params + in * outputs + outputs;
+        return SpecRules.sizeField(features, architecture);
     }
 
     /** The number of outputs: {@code classes} for multiclass, else 1. */
@@ -241,37 +139,9 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         /** Default MLP seed. */
         public static final long DEFAULT_SEED = 42;
 
-        /** Validates the fields of {@code type}; the others must be empty. */
+        /** Validates the fields of {@code type} ({@link SpecRules#checkArchitecture}); the others must be empty. */
         public ArchitectureSpec {
-            CHECKS.oneOf("architecture.type", type, TYPES);
-            String kind = "architecture type " + type;
-            if (type.equals("linear")) {
-                if (hidden != null && !hidden.isEmpty()) {
-                    throw CHECKS.notAField("architecture.hidden", kind);
-                }
-                hidden = List.of();
-                CHECKS.absent("architecture.activation", activation, kind);
-                CHECKS.absent("architecture.init", init, kind);
-                CHECKS.absent("architecture.seed", (double) seed, kind);
-            } else {
-                if (hidden == null) {
-                    throw CHECKS.fail("architecture.hidden", "required for architecture type mlp");
-                }
-                if (hidden.isEmpty()) {
-                    throw CHECKS.fail("architecture.hidden", "must not be empty");
-                }
-                if (hidden.size() > MAX_LAYERS) {
-                    throw CHECKS.fail("architecture.hidden", "at most " + MAX_LAYERS + " hidden layers, got "
-                            + hidden.size());
-                }
-                for (int i = 0; i < hidden.size(); i++) {
-                    String path = "architecture.hidden[" + i + "]";
-                    CHECKS.inRange(path, CHECKS.required(path, hidden.get(i)), 1, MAX_WIDTH);
-                }
-                hidden = List.copyOf(hidden);
-                CHECKS.oneOf("architecture.activation", activation, ACTIVATIONS);
-                CHECKS.oneOf("architecture.init", init, INITS);
-            }
+            hidden = SpecRules.checkArchitecture(type, hidden, activation, init, seed);
         }
 
         /** A linear model. */
@@ -310,66 +180,23 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         /** Optimizer types. */
         public static final List<String> TYPES =
                 List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "ftrl");
-        /** Every parameter field, in JSON order. */
-        static final List<String> FIELDS =
-                List.of("learningRate", "momentum", "beta1", "beta2", "rho", "epsilon", "alpha", "beta", "l1", "l2");
-        private static final double[] DEFAULTS = {0.01, 0.9, 0.9, 0.999, 0.9, 1e-8, 0.1, 1.0, 0.0, 0.0};
-
-        /** Validates the fields of {@code type}; the others must be 0. */
+        /** Validates the fields of {@code type} ({@link OptimizerTypes#check}); the others must be 0. */
         public OptimizerSpec {
-            CHECKS.oneOf("optimizer.type", type, TYPES);
-            double[] v = {learningRate, momentum, beta1, beta2, rho, epsilon, alpha, beta, l1, l2};
-            List<String> own = fieldsOf(type);
-            for (int i = 0; i < v.length; i++) {
-                String name = FIELDS.get(i);
-                String path = "optimizer." + name;
-                if (!own.contains(name)) {
-                    CHECKS.absent(path, v[i], "optimizer type " + type);
-                } else if (name.equals("learningRate") || name.equals("epsilon") || name.equals("alpha")) {
-                    CHECKS.positive(path, v[i]);
-                } else if (name.equals("beta") || name.equals("l1") || name.equals("l2")) {
-                    CHECKS.nonNegative(path, v[i]);
-                } else {
-                    CHECKS.fraction(path, v[i]);
-                }
-            }
+            OptimizerTypes.check(type, new double[] {learningRate, momentum, beta1, beta2, rho, epsilon, alpha, beta,
+                l1, l2});
         }
 
         /** The parameter fields of an optimizer type, in JSON order. */
         public static List<String> fieldsOf(String type) {
-            switch (CHECKS.oneOf("optimizer.type", type, TYPES)) {
-                case "sgd":
-                    return List.of("learningRate");
-                case "momentum":
-                case "nesterov":
-                    return List.of("learningRate", "momentum");
-                case "adagrad":
-                    return List.of("learningRate", "epsilon");
-                case "rmsprop":
-                    return List.of("learningRate", "rho", "epsilon");
-                case "adam":
-                    return List.of("learningRate", "beta1", "beta2", "epsilon");
-                default:
-                    return List.of("alpha", "beta", "l1", "l2");
-            }
+            return OptimizerTypes.fieldsOf(type);
         }
 
         /** The optimizer of this type with every parameter at its default. */
         public static OptimizerSpec defaults(String type) {
-            List<String> own = fieldsOf(type);
-            double[] v = new double[FIELDS.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = own.contains(FIELDS.get(i)) ? DEFAULTS[i] : 0;
-            }
-            return of(type, v);
+            return of(type, OptimizerTypes.defaults(type));
         }
 
-        /** The default of a parameter field. */
-        static double defaultOf(String field) {
-            return DEFAULTS[FIELDS.indexOf(field)];
-        }
-
-        /** Builds from values in {@link #FIELDS} order. */
+        /** Builds from values in {@link OptimizerTypes#FIELDS} order. */
         static OptimizerSpec of(String type, double[] v) {
             return new OptimizerSpec(type, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
         }
@@ -377,7 +204,7 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         /** The value of a parameter field by its JSON name. */
         double get(String field) {
             double[] v = {learningRate, momentum, beta1, beta2, rho, epsilon, alpha, beta, l1, l2};
-            return v[FIELDS.indexOf(field)];
+            return v[OptimizerTypes.FIELDS.indexOf(field)];
         }
 
         /** Plain SGD. */
@@ -431,59 +258,20 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
 
         /** Schedule types. */
         public static final List<String> TYPES = List.of("constant", "exponential", "step", "inverse");
-        /** Every parameter field, in JSON order. */
-        static final List<String> FIELDS = List.of("decay", "factor", "every", "power");
 
-        /** Validates the fields of {@code type}; the others must be 0. */
+        /** Validates the fields of {@code type} ({@link ScheduleTypes#check}); the others must be 0. */
         public ScheduleSpec {
-            CHECKS.oneOf("schedule.type", type, TYPES);
-            String kind = "schedule type " + type;
-            List<String> own = fieldsOf(type);
-            if (own.contains("decay")) {
-                CHECKS.rate("schedule.decay", decay);
-            } else {
-                CHECKS.absent("schedule.decay", decay, kind);
-            }
-            if (own.contains("factor")) {
-                CHECKS.rate("schedule.factor", factor);
-                CHECKS.atLeast("schedule.every", every, 1);
-            } else {
-                CHECKS.absent("schedule.factor", factor, kind);
-                CHECKS.absent("schedule.every", every, kind);
-            }
-            if (own.contains("power")) {
-                CHECKS.positive("schedule.power", power);
-            } else {
-                CHECKS.absent("schedule.power", power, kind);
-            }
+            ScheduleTypes.check(type, decay, factor, every, power);
         }
 
         /** The parameter fields of a schedule type, in JSON order. */
         public static List<String> fieldsOf(String type) {
-            switch (CHECKS.oneOf("schedule.type", type, TYPES)) {
-                case "exponential":
-                    return List.of("decay");
-                case "step":
-                    return List.of("factor", "every");
-                case "inverse":
-                    return List.of("power");
-                default:
-                    return List.of();
-            }
+            return ScheduleTypes.fieldsOf(type);
         }
 
         /** The schedule of this type with every parameter at its default. */
         public static ScheduleSpec defaults(String type) {
-            switch (CHECKS.oneOf("schedule.type", type, TYPES)) {
-                case "exponential":
-                    return exponential(0.99);
-                case "step":
-                    return step(0.5, 1000);
-                case "inverse":
-                    return inverse(0.5);
-                default:
-                    return constant();
-            }
+            return ScheduleTypes.defaults(type);
         }
 
         /** A constant rate. */
@@ -523,16 +311,9 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         /** Default mini-batch size. */
         public static final int DEFAULT_BATCH_SIZE = 32;
 
-        /** Validates the fields of {@code mode}; in sample mode both must be 0. */
+        /** Validates the fields of {@code mode} ({@link SpecRules#checkUpdate}); in sample mode both must be 0. */
         public UpdateSpec {
-            CHECKS.oneOf("update.mode", mode, MODES);
-            if (mode.equals("minibatch")) {
-                CHECKS.atLeast("update.batchSize", batchSize, 1);
-                CHECKS.atLeast("update.maxDelayMs", maxDelayMs, 0);
-            } else {
-                CHECKS.absent("update.batchSize", batchSize, "update mode sample");
-                CHECKS.absent("update.maxDelayMs", (double) maxDelayMs, "update mode sample");
-            }
+            SpecRules.checkUpdate(mode, batchSize, maxDelayMs);
         }
 
         /** One step per event. */
