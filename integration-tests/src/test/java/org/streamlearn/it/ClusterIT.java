@@ -88,6 +88,8 @@ class ClusterIT {
                 s.put("http.host", "0.0.0.0");
                 advertised = "127.0.0.1:" + port;
                 s.put("http.advertised.url", "http://" + advertised);
+                // a wildcard bind refuses unauthenticated writes unless told otherwise (AccessTest tests that)
+                s.put("http.allow.unauthenticated.writes", "true");
             }
             BASES.add("http://127.0.0.1:" + port);
             SERVICES.add(ServiceProcess.run(bootstrap, prefix + "app", work.resolve("state-" + i), port, s,
