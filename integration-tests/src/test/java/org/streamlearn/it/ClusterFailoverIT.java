@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -22,15 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,10 +28,13 @@ import org.streamlearn.app.config.Topics;
 import org.streamlearn.app.demo.StreamGenerator;
 import org.streamlearn.it.support.Backtests;
 import org.streamlearn.it.support.ItEnv;
+import org.streamlearn.it.support.Journal;
 import org.streamlearn.it.support.Json;
 import org.streamlearn.it.support.KafkaClients;
 import org.streamlearn.it.support.KafkaFixture;
+import org.streamlearn.it.support.ModelCommands;
 import org.streamlearn.it.support.ModelAssertions;
+import org.streamlearn.it.support.PacedStream;
 import org.streamlearn.it.support.ServiceProcess;
 import org.streamlearn.it.support.TestIds;
 import org.streamlearn.it.support.TopicReader;
@@ -125,7 +117,7 @@ class ClusterFailoverIT {
         int[] ports = new int[INSTANCES];
         List<Map<String, String>> settings = new ArrayList<>();
         for (int i = 0; i < INSTANCES; i++) {
-            ports[i] = freePort();
+            ports[i] = ItEnv.freePort();
             Map<String, String> s = new LinkedHashMap<>(TestIds.topicSettings(prefix));
             s.put("topics.partitions", "6");
             s.put("processing.guarantee", "exactly_once_v2");
@@ -136,41 +128,29 @@ class ClusterFailoverIT {
         }
         ServiceProcess[] instances = new ServiceProcess[INSTANCES];
         List<ServiceProcess> all = new ArrayList<>();
-        List<String> journal = new ArrayList<>();
-        Map<String, AtomicLong> learned = new ConcurrentHashMap<>();
-        models.forEach(m -> learned.put(m, new AtomicLong()));
-        AtomicLong produced = new AtomicLong();
-        AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread watcher = null;
-        Thread producerThread = null;
+        Journal journal = new Journal();
+        PacedStream stream = null;
         try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrap)) {
             for (int i = 0; i < INSTANCES; i++) {
                 instances[i] = start(bootstrap, appId, work, i, settings.get(i), all);
             }
             KafkaClients.awaitTopics(bootstrap, topics.all(), STEP_TIMEOUT);
-            try (TopicReader parameters = new TopicReader(bootstrap, topics.modelParameters())) {
-                for (String model : models) {
-                    sendCommand(producer, topics, model, "upsert", SPEC);
-                }
-                for (String model : models) {
-                    parameters.awaitLatest(model, STEP_TIMEOUT, v -> v.path("seen").asLong(-1) == 0);
-                }
-            }
+            Map<String, String> specs = new LinkedHashMap<>();
+            models.forEach(m -> specs.put(m, SPEC));
+            ModelCommands.upsertAndAwaitCreated(bootstrap, producer, topics, specs, STEP_TIMEOUT);
             for (ServiceProcess p : instances) {
                 awaitRunning(p, STEP_TIMEOUT);
             }
 
-            watcher = startWatcher(bootstrap, topics.modelMetrics(), learned, running);
-            producerThread = startProducer(producer, topics.trainingEvents(), lines, learned, produced,
-                    producerFailure, running);
+            PacedStream events = PacedStream.start(bootstrap, topics, producer, lines, WINDOW);
+            stream = events;
 
             // 1. kill -9 mid-stream; the survivors answer every model within the bound
             await("committed progress >= " + KILL_AT).atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(20))
-                    .failFast("the producer failed", () -> producerFailure.get() != null)
-                    .until(() -> total(learned) >= KILL_AT);
-            long p0 = produced.get();
-            long l0 = total(learned);
+                    .failFast("the producer failed", events::failed)
+                    .until(() -> events.learned() >= KILL_AT);
+            long p0 = events.produced();
+            long l0 = events.learned();
             assertThat(p0).as("events in flight at the kill").isGreaterThan(l0).isLessThan(TOTAL);
             instances[0].kill();
             long killedAt = System.nanoTime();
@@ -194,10 +174,7 @@ class ClusterFailoverIT {
             awaitRunning(instances[0], STEP_TIMEOUT);
             journal.add("instance 0 restarted after kill -9");
 
-            producerThread.join(STEP_TIMEOUT.toMillis());
-            assertThat(producerThread.isAlive()).as("producer still running").isFalse();
-            assertThat(producerFailure.get()).as("producer failure").isNull();
-            assertThat(produced.get()).isEqualTo(TOTAL);
+            events.awaitProduced(STEP_TIMEOUT);
 
             // 3. clean stop and restart of another instance: RUNNING within seconds
             instances[1].terminate();
@@ -224,21 +201,9 @@ class ClusterFailoverIT {
 
             // 4. nothing lost, nothing applied twice
             await("every event learned and committed").atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(50))
-                    .until(() -> models.stream().allMatch(m -> learned.get(m).get() >= PER_MODEL));
-            Map<String, JsonNode> finals = new LinkedHashMap<>();
-            try (TopicReader parameters = new TopicReader(bootstrap, topics.modelParameters())) {
-                parameters.readToEnd(STEP_TIMEOUT);
-                Map<String, Integer> before = new LinkedHashMap<>();
-                for (String model : models) {
-                    before.put(model, parameters.values(model).size());
-                    sendCommand(producer, topics, model, "flush", null);
-                }
-                for (String model : models) {
-                    parameters.awaitRecords("the snapshot published by flush of " + model, STEP_TIMEOUT,
-                            rs -> parameters.values(model).size() > before.get(model));
-                    finals.put(model, parameters.latest(model));
-                }
-            }
+                    .until(() -> models.stream().allMatch(m -> events.learned(m) >= PER_MODEL));
+            Map<String, JsonNode> finals = ModelCommands.flushAndReadFinals(bootstrap, producer, topics, models,
+                    STEP_TIMEOUT);
             for (String model : models) {
                 JsonNode actual = finals.get(model);
                 assertThat(actual.path("seen").asLong()).as("seen of %s == events produced for it", model)
@@ -256,19 +221,10 @@ class ClusterFailoverIT {
                 assertThat(deadLetter.records()).as("dead-letter records").isEmpty();
             }
         } catch (AssertionError | RuntimeException e) {
-            StringBuilder sb = new StringBuilder(e.getMessage() == null ? e.toString() : e.getMessage());
-            sb.append("\njournal: ").append(journal);
-            for (ServiceProcess s : all) {
-                sb.append("\n---- ").append(s.log()).append(" (last lines) ----\n").append(s.logTail(15));
-            }
-            throw new AssertionError(sb.toString(), e);
+            throw journal.failure(e, all);
         } finally {
-            running.set(false);
-            if (producerThread != null) {
-                producerThread.join(10_000);
-            }
-            if (watcher != null) {
-                watcher.join(10_000);
+            if (stream != null) {
+                stream.close();
             }
             for (ServiceProcess s : all) {
                 s.close();
@@ -333,78 +289,5 @@ class ClusterFailoverIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long total(Map<String, AtomicLong> learned) {
-        return learned.values().stream().mapToLong(AtomicLong::get).sum();
-    }
-
-    private static void sendCommand(KafkaProducer<String, String> producer, Topics topics, String model,
-            String command, String spec) {
-        ObjectNode cmd = Json.MAPPER.createObjectNode().put("command", command);
-        if (spec != null) {
-            cmd.set("spec", Json.parse(spec));
-        }
-        KafkaClients.send(producer, topics.modelCommands(), model, Json.write(cmd));
-    }
-
-    /** Follows the committed {@code seen} of each model on {@code model-metrics} (read_committed) until stopped. */
-    private static Thread startWatcher(String bootstrap, String topic, Map<String, AtomicLong> learned,
-            AtomicBoolean running) {
-        Thread t = new Thread(() -> {
-            try (TopicReader metrics = new TopicReader(bootstrap, topic)) {
-                while (running.get()) {
-                    for (ConsumerRecord<String, String> r : metrics.poll(Duration.ofMillis(200))) {
-                        AtomicLong a = learned.get(r.key());
-                        if (a != null && r.value() != null) {
-                            a.accumulateAndGet(Json.parse(r.value()).path("seen").asLong(), Math::max);
-                        }
-                    }
-                }
-            }
-        }, "metrics-watcher");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    /** Sends the streams interleaved, keyed by model, never more than {@link #WINDOW} events ahead. */
-    private static Thread startProducer(KafkaProducer<String, String> producer, String topic,
-            Map<String, List<String>> lines, Map<String, AtomicLong> learned, AtomicLong produced,
-            AtomicReference<Throwable> failure, AtomicBoolean running) {
-        Thread t = new Thread(() -> {
-            try {
-                for (int i = 0; i < PER_MODEL && failure.get() == null; i++) {
-                    while (produced.get() - total(learned) >= WINDOW) {
-                        if (!running.get()) {
-                            return;
-                        }
-                        LockSupport.parkNanos(2_000_000); // pacing, not synchronisation
-                    }
-                    for (Map.Entry<String, List<String>> e : lines.entrySet()) {
-                        producer.send(new ProducerRecord<>(topic, e.getKey(), e.getValue().get(i)), (md, ex) -> {
-                            if (ex != null) {
-                                failure.compareAndSet(null, ex);
-                            }
-                        });
-                        produced.incrementAndGet();
-                    }
-                }
-                producer.flush();
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-            }
-        }, "event-producer");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }
