@@ -129,7 +129,6 @@ class ClusterFailoverIT {
         ServiceProcess[] instances = new ServiceProcess[INSTANCES];
         List<ServiceProcess> all = new ArrayList<>();
         Journal journal = new Journal();
-        PacedStream stream = null;
         try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrap)) {
             for (int i = 0; i < INSTANCES; i++) {
                 instances[i] = start(bootstrap, appId, work, i, settings.get(i), all);
@@ -142,93 +141,85 @@ class ClusterFailoverIT {
                 awaitRunning(p, STEP_TIMEOUT);
             }
 
-            PacedStream events = PacedStream.start(bootstrap, topics, producer, lines, WINDOW);
-            stream = events;
+            try (PacedStream events = PacedStream.start(bootstrap, topics, producer, lines, WINDOW)) {
+                // 1. kill -9 mid-stream; the survivors answer every model within the bound
+                await("committed progress >= " + KILL_AT).atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(20))
+                        .failFast("the producer failed", events::failed)
+                        .until(() -> events.learned() >= KILL_AT);
+                long p0 = events.produced();
+                long l0 = events.learned();
+                assertThat(p0).as("events in flight at the kill").isGreaterThan(l0).isLessThan(TOTAL);
+                instances[0].kill();
+                long killedAt = System.nanoTime();
+                journal.add("kill -9 of instance 0 at committed " + l0 + ", produced " + p0);
+                List<String> emptyReplies = new ArrayList<>();
+                Map<Integer, Integer> statuses = new TreeMap<>();
+                await("every model answered 200 by both survivors").atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> sweep(new int[] {ports[1], ports[2]}, models, emptyReplies, statuses));
+                double failover = (System.nanoTime() - killedAt) / 1e9;
+                journal.add(String.format("failover: survivors answered every model after %.1f s (statuses seen %s)",
+                        failover, statuses));
+                System.out.printf("ClusterFailoverIT: kill -9 -> both survivors answer GET 200 for all %d models "
+                        + "after %.1f s (statuses seen meanwhile: %s)%n", MODELS, failover, statuses);
+                assertThat(emptyReplies).as("requests that got an empty reply (no status)").isEmpty();
+                assertThat(failover).as("seconds from kill -9 to every model answered by the survivors")
+                        .isLessThan(FAILOVER_BOUND.toSeconds());
 
-            // 1. kill -9 mid-stream; the survivors answer every model within the bound
-            await("committed progress >= " + KILL_AT).atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(20))
-                    .failFast("the producer failed", events::failed)
-                    .until(() -> events.learned() >= KILL_AT);
-            long p0 = events.produced();
-            long l0 = events.learned();
-            assertThat(p0).as("events in flight at the kill").isGreaterThan(l0).isLessThan(TOTAL);
-            instances[0].kill();
-            long killedAt = System.nanoTime();
-            journal.add("kill -9 of instance 0 at committed " + l0 + ", produced " + p0);
-            List<String> emptyReplies = new ArrayList<>();
-            Map<Integer, Integer> statuses = new TreeMap<>();
-            await("every model answered 200 by both survivors").atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> sweep(new int[] {ports[1], ports[2]}, models, emptyReplies, statuses));
-            double failover = (System.nanoTime() - killedAt) / 1e9;
-            journal.add(String.format("failover: survivors answered every model after %.1f s (statuses seen %s)",
-                    failover, statuses));
-            System.out.printf("ClusterFailoverIT: kill -9 -> both survivors answer GET 200 for all %d models "
-                    + "after %.1f s (statuses seen meanwhile: %s)%n", MODELS, failover, statuses);
-            assertThat(emptyReplies).as("requests that got an empty reply (no status)").isEmpty();
-            assertThat(failover).as("seconds from kill -9 to every model answered by the survivors")
-                    .isLessThan(FAILOVER_BOUND.toSeconds());
+                // 2. the killed instance restarts on its state directory; the group rebalances onto it
+                instances[0] = start(bootstrap, appId, work, 0, settings.get(0), all);
+                awaitRunning(instances[0], STEP_TIMEOUT);
+                journal.add("instance 0 restarted after kill -9");
 
-            // 2. the killed instance restarts on its state directory; the group rebalances onto it
-            instances[0] = start(bootstrap, appId, work, 0, settings.get(0), all);
-            awaitRunning(instances[0], STEP_TIMEOUT);
-            journal.add("instance 0 restarted after kill -9");
+                events.awaitProduced(STEP_TIMEOUT);
 
-            events.awaitProduced(STEP_TIMEOUT);
+                // 3. clean stop and restart of another instance: RUNNING within seconds
+                instances[1].terminate();
+                Integer status = instances[1].awaitExit(Duration.ofSeconds(60));
+                assertThat(status).as("exit status of a SIGTERM'd instance (143: the JVM's for SIGTERM)").isNotNull();
+                long restartedAt = System.nanoTime();
+                instances[1] = start(bootstrap, appId, work, 1, settings.get(1), all);
+                awaitRunning(instances[1], STEP_TIMEOUT);
+                double restart = (System.nanoTime() - restartedAt) / 1e9;
+                double join = joinSeconds(instances[1].log());
+                journal.add(String.format("clean restart of instance 1: RUNNING %.1f s after Kafka Streams started, "
+                        + "%.1f s after the process started", join, restart));
+                System.out.printf("ClusterFailoverIT: clean stop + restart of one instance -> RUNNING %.1f s after "
+                        + "Kafka Streams started (%.1f s after the process started, JVM start-up included)%n", join,
+                        restart);
+                // the group's part: a session timeout (6 s here, 45 s by Kafka's default) would show up here
+                assertThat(join).as("seconds from a clean restart's Kafka Streams start to RUNNING")
+                        .isLessThan(RESTART_BOUND.toSeconds());
 
-            // 3. clean stop and restart of another instance: RUNNING within seconds
-            instances[1].terminate();
-            Integer status = instances[1].awaitExit(Duration.ofSeconds(60));
-            assertThat(status).as("exit status of a SIGTERM'd instance (143: the JVM's for SIGTERM)").isNotNull();
-            long restartedAt = System.nanoTime();
-            instances[1] = start(bootstrap, appId, work, 1, settings.get(1), all);
-            awaitRunning(instances[1], STEP_TIMEOUT);
-            double restart = (System.nanoTime() - restartedAt) / 1e9;
-            double join = joinSeconds(instances[1].log());
-            journal.add(String.format("clean restart of instance 1: RUNNING %.1f s after Kafka Streams started, "
-                    + "%.1f s after the process started", join, restart));
-            System.out.printf("ClusterFailoverIT: clean stop + restart of one instance -> RUNNING %.1f s after "
-                    + "Kafka Streams started (%.1f s after the process started, JVM start-up included)%n", join,
-                    restart);
-            // the group's part: a session timeout (6 s here, 45 s by Kafka's default) would show up here
-            assertThat(join).as("seconds from a clean restart's Kafka Streams start to RUNNING")
-                    .isLessThan(RESTART_BOUND.toSeconds());
+                // the rebalanced cluster serves every model from every instance
+                await("every model answered 200 by every instance after the restarts").atMost(STEP_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(200)).until(() -> sweep(ports, models, emptyReplies, statuses));
+                assertThat(emptyReplies).as("requests that got an empty reply (no status)").isEmpty();
 
-            // the rebalanced cluster serves every model from every instance
-            await("every model answered 200 by every instance after the restarts").atMost(STEP_TIMEOUT)
-                    .pollInterval(Duration.ofMillis(200)).until(() -> sweep(ports, models, emptyReplies, statuses));
-            assertThat(emptyReplies).as("requests that got an empty reply (no status)").isEmpty();
-
-            // 4. nothing lost, nothing applied twice
-            await("every event learned and committed").atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(50))
-                    .until(() -> models.stream().allMatch(m -> events.learned(m) >= PER_MODEL));
-            Map<String, JsonNode> finals = ModelCommands.flushAndReadFinals(bootstrap, producer, topics, models,
-                    STEP_TIMEOUT);
-            for (String model : models) {
-                JsonNode actual = finals.get(model);
-                assertThat(actual.path("seen").asLong()).as("seen of %s == events produced for it", model)
-                        .isEqualTo(PER_MODEL);
-                JsonNode expected = Backtests.run(work.resolve("backtest"), model, SPEC, lines.get(model))
-                        .get("model");
-                ModelAssertions.assertSameModel(actual, expected, model + " after a kill -9 failover, a restart "
-                        + "and a clean restart in a 3-instance cluster, vs an uninterrupted run");
-                JsonNode served = get(ports[2], model, new ArrayList<>(), new TreeMap<>());
-                assertThat(served).as("GET %s after the stream", model).isNotNull();
-                assertThat(served.path("seen").asLong()).as("served seen of %s", model).isEqualTo(PER_MODEL);
-            }
-            try (TopicReader deadLetter = new TopicReader(bootstrap, topics.deadLetter())) {
-                deadLetter.readToEnd(Duration.ofSeconds(60));
-                assertThat(deadLetter.records()).as("dead-letter records").isEmpty();
+                // 4. nothing lost, nothing applied twice
+                await("every event learned and committed").atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                        .until(() -> models.stream().allMatch(m -> events.learned(m) >= PER_MODEL));
+                Map<String, JsonNode> finals = ModelCommands.flushAndReadFinals(bootstrap, producer, topics, models,
+                        STEP_TIMEOUT);
+                for (String model : models) {
+                    JsonNode actual = finals.get(model);
+                    assertThat(actual.path("seen").asLong()).as("seen of %s == events produced for it", model)
+                            .isEqualTo(PER_MODEL);
+                    JsonNode expected = Backtests.run(work.resolve("backtest"), model, SPEC, lines.get(model))
+                            .get("model");
+                    ModelAssertions.assertSameModel(actual, expected, model + " after a kill -9 failover, a restart "
+                            + "and a clean restart in a 3-instance cluster, vs an uninterrupted run");
+                    JsonNode served = get(ports[2], model, new ArrayList<>(), new TreeMap<>());
+                    assertThat(served).as("GET %s after the stream", model).isNotNull();
+                    assertThat(served.path("seen").asLong()).as("served seen of %s", model).isEqualTo(PER_MODEL);
+                }
+                assertThat(TopicReader.readAll(bootstrap, topics.deadLetter(), Duration.ofSeconds(60)))
+                        .as("dead-letter records").isEmpty();
             }
         } catch (AssertionError | RuntimeException e) {
             throw journal.failure(e, all);
         } finally {
-            if (stream != null) {
-                stream.close();
-            }
-            for (ServiceProcess s : all) {
-                s.close();
-            }
+            ServiceProcess.closeAll(all);
         }
         System.out.println("ClusterFailoverIT journal: " + journal);
     }

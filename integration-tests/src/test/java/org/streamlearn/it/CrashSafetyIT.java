@@ -115,7 +115,6 @@ class CrashSafetyIT {
         List<ServiceProcess> services = new ArrayList<>();
         Journal journal = new Journal();
         boolean passed = false;
-        PacedStream stream = null;
         try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrap)) {
             int stateDirs = 0;
             services.add(ServiceProcess.run(bootstrap, appId, work.resolve("state-" + stateDirs), settings,
@@ -131,79 +130,71 @@ class CrashSafetyIT {
             specs.put(BIN, BIN_SPEC);
             ModelCommands.upsertAndAwaitCreated(bootstrap, producer, topics, specs, STEP_TIMEOUT);
 
-            PacedStream events = PacedStream.start(bootstrap, topics, producer, lines, WINDOW);
-            stream = events;
-
-            for (Step step : PLAN) {
-                ServiceProcess current = services.get(services.size() - 1);
-                await("committed progress >= " + step.atLearned() + " (" + step.action() + ")")
-                        .atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(20))
-                        .failFast("the service process " + current.pid() + " exited (log " + current.log() + ")",
-                                () -> !current.isAlive())
-                        .failFast("the producer failed", events::failed)
-                        .until(() -> events.learned() >= step.atLearned());
-                long p = events.produced();
-                long l = events.learned();
-                journal.add(step.action() + " at committed " + l + ", produced " + p);
-                assertThat(p).as("events in flight when %s (produced %d, committed %d)", step.action(), p, l)
-                        .isGreaterThan(l).isLessThan(TOTAL);
-                switch (step.action()) {
-                    case RESTART_BROKER -> {
-                        if (broker != null) {
-                            broker.restart();
-                        } else {
-                            journal.add("(broker restart skipped: external cluster)");
+            try (PacedStream events = PacedStream.start(bootstrap, topics, producer, lines, WINDOW)) {
+                for (Step step : PLAN) {
+                    ServiceProcess current = services.get(services.size() - 1);
+                    await("committed progress >= " + step.atLearned() + " (" + step.action() + ")")
+                            .atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(20))
+                            .failFast("the service process " + current.pid() + " exited (log " + current.log() + ")",
+                                    () -> !current.isAlive())
+                            .failFast("the producer failed", events::failed)
+                            .until(() -> events.learned() >= step.atLearned());
+                    long p = events.produced();
+                    long l = events.learned();
+                    journal.add(step.action() + " at committed " + l + ", produced " + p);
+                    assertThat(p).as("events in flight when %s (produced %d, committed %d)", step.action(), p, l)
+                            .isGreaterThan(l).isLessThan(TOTAL);
+                    switch (step.action()) {
+                        case RESTART_BROKER -> {
+                            if (broker != null) {
+                                broker.restart();
+                            } else {
+                                journal.add("(broker restart skipped: external cluster)");
+                            }
                         }
-                    }
-                    case KILL_RESTART_SAME_STATE, KILL_RESTART_FRESH_STATE -> {
-                        current.kill();
-                        if (step.action() == Action.KILL_RESTART_FRESH_STATE) {
-                            stateDirs++;
+                        case KILL_RESTART_SAME_STATE, KILL_RESTART_FRESH_STATE -> {
+                            current.kill();
+                            if (step.action() == Action.KILL_RESTART_FRESH_STATE) {
+                                stateDirs++;
+                            }
+                            services.add(ServiceProcess.run(bootstrap, appId, work.resolve("state-" + stateDirs),
+                                    settings, work.resolve("service-" + services.size() + ".log")));
                         }
-                        services.add(ServiceProcess.run(bootstrap, appId, work.resolve("state-" + stateDirs),
-                                settings, work.resolve("service-" + services.size() + ".log")));
+                        default -> throw new IllegalStateException();
                     }
-                    default -> throw new IllegalStateException();
                 }
+
+                events.awaitProduced(STEP_TIMEOUT);
+
+                ServiceProcess last = services.get(services.size() - 1);
+                await("every event learned and committed").atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                        .failFast("the last service process exited", () -> !last.isAlive())
+                        .until(() -> events.learned(REG) >= PER_MODEL && events.learned(BIN) >= PER_MODEL);
+                assertThat(events.learned(REG)).as("seen of %s in model-metrics", REG).isEqualTo(PER_MODEL);
+                assertThat(events.learned(BIN)).as("seen of %s in model-metrics", BIN).isEqualTo(PER_MODEL);
+
+                Map<String, JsonNode> finals = ModelCommands.flushAndReadFinals(bootstrap, producer, topics,
+                        List.of(REG, BIN), STEP_TIMEOUT);
+
+                for (Map.Entry<String, JsonNode> e : finals.entrySet()) {
+                    String model = e.getKey();
+                    JsonNode actual = e.getValue();
+                    assertThat(actual.path("seen").asLong()).as("seen of %s == events produced for it", model)
+                            .isEqualTo(PER_MODEL);
+                    JsonNode expected = Backtests.run(work.resolve("backtest"), model, model.equals(REG) ? REG_SPEC
+                            : BIN_SPEC, model.equals(REG) ? regLines : binLines).get("model");
+                    ModelAssertions.assertSameModel(actual, expected, model + " after " + (services.size() - 1)
+                            + " kills -9, a fresh state directory and a broker restart, vs an uninterrupted run");
+                }
+
+                assertThat(TopicReader.readAll(bootstrap, topics.deadLetter(), Duration.ofSeconds(60)))
+                        .as("dead-letter records").isEmpty();
+                passed = true;
             }
-
-            events.awaitProduced(STEP_TIMEOUT);
-
-            ServiceProcess last = services.get(services.size() - 1);
-            await("every event learned and committed").atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(50))
-                    .failFast("the last service process exited", () -> !last.isAlive())
-                    .until(() -> events.learned(REG) >= PER_MODEL && events.learned(BIN) >= PER_MODEL);
-            assertThat(events.learned(REG)).as("seen of %s in model-metrics", REG).isEqualTo(PER_MODEL);
-            assertThat(events.learned(BIN)).as("seen of %s in model-metrics", BIN).isEqualTo(PER_MODEL);
-
-            Map<String, JsonNode> finals = ModelCommands.flushAndReadFinals(bootstrap, producer, topics,
-                    List.of(REG, BIN), STEP_TIMEOUT);
-
-            for (Map.Entry<String, JsonNode> e : finals.entrySet()) {
-                String model = e.getKey();
-                JsonNode actual = e.getValue();
-                assertThat(actual.path("seen").asLong()).as("seen of %s == events produced for it", model)
-                        .isEqualTo(PER_MODEL);
-                JsonNode expected = Backtests.run(work.resolve("backtest"), model, model.equals(REG) ? REG_SPEC
-                        : BIN_SPEC, model.equals(REG) ? regLines : binLines).get("model");
-                ModelAssertions.assertSameModel(actual, expected, model + " after " + (services.size() - 1)
-                        + " kills -9, a fresh state directory and a broker restart, vs an uninterrupted run");
-            }
-
-            try (TopicReader deadLetter = new TopicReader(bootstrap, topics.deadLetter())) {
-                deadLetter.readToEnd(Duration.ofSeconds(60));
-                assertThat(deadLetter.records()).as("dead-letter records").isEmpty();
-            }
-            passed = true;
         } catch (AssertionError | RuntimeException e) {
             throw journal.failure(e, services);
         } finally {
-            if (stream != null) {
-                stream.close();
-            }
-            for (ServiceProcess s : services) {
-                s.close();
-            }
+            ServiceProcess.closeAll(services);
             if (broker != null) {
                 broker.close();
                 if (passed) {
