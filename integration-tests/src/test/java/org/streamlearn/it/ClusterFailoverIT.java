@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -22,15 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,10 +28,13 @@ import org.streamlearn.app.config.Topics;
 import org.streamlearn.app.demo.StreamGenerator;
 import org.streamlearn.it.support.Backtests;
 import org.streamlearn.it.support.ItEnv;
+import org.streamlearn.it.support.Journal;
 import org.streamlearn.it.support.Json;
 import org.streamlearn.it.support.KafkaClients;
 import org.streamlearn.it.support.KafkaFixture;
+import org.streamlearn.it.support.ModelCommands;
 import org.streamlearn.it.support.ModelAssertions;
+import org.streamlearn.it.support.PacedStream;
 import org.streamlearn.it.support.ServiceProcess;
 import org.streamlearn.it.support.TestIds;
 import org.streamlearn.it.support.TopicReader;
@@ -125,7 +117,7 @@ class ClusterFailoverIT {
         int[] ports = new int[INSTANCES];
         List<Map<String, String>> settings = new ArrayList<>();
         for (int i = 0; i < INSTANCES; i++) {
-            ports[i] = freePort();
+            ports[i] = ItEnv.freePort();
             Map<String, String> s = new LinkedHashMap<>(TestIds.topicSettings(prefix));
             s.put("topics.partitions", "6");
             s.put("processing.guarantee", "exactly_once_v2");
@@ -136,143 +128,98 @@ class ClusterFailoverIT {
         }
         ServiceProcess[] instances = new ServiceProcess[INSTANCES];
         List<ServiceProcess> all = new ArrayList<>();
-        List<String> journal = new ArrayList<>();
-        Map<String, AtomicLong> learned = new ConcurrentHashMap<>();
-        models.forEach(m -> learned.put(m, new AtomicLong()));
-        AtomicLong produced = new AtomicLong();
-        AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread watcher = null;
-        Thread producerThread = null;
+        Journal journal = new Journal();
         try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrap)) {
             for (int i = 0; i < INSTANCES; i++) {
                 instances[i] = start(bootstrap, appId, work, i, settings.get(i), all);
             }
             KafkaClients.awaitTopics(bootstrap, topics.all(), STEP_TIMEOUT);
-            try (TopicReader parameters = new TopicReader(bootstrap, topics.modelParameters())) {
-                for (String model : models) {
-                    sendCommand(producer, topics, model, "upsert", SPEC);
-                }
-                for (String model : models) {
-                    parameters.awaitLatest(model, STEP_TIMEOUT, v -> v.path("seen").asLong(-1) == 0);
-                }
-            }
+            Map<String, String> specs = new LinkedHashMap<>();
+            models.forEach(m -> specs.put(m, SPEC));
+            ModelCommands.upsertAndAwaitCreated(bootstrap, producer, topics, specs, STEP_TIMEOUT);
             for (ServiceProcess p : instances) {
                 awaitRunning(p, STEP_TIMEOUT);
             }
 
-            watcher = startWatcher(bootstrap, topics.modelMetrics(), learned, running);
-            producerThread = startProducer(producer, topics.trainingEvents(), lines, learned, produced,
-                    producerFailure, running);
+            try (PacedStream events = PacedStream.start(bootstrap, topics, producer, lines, WINDOW)) {
+                // 1. kill -9 mid-stream; the survivors answer every model within the bound
+                await("committed progress >= " + KILL_AT).atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(20))
+                        .failFast("the producer failed", events::failed)
+                        .until(() -> events.learned() >= KILL_AT);
+                long p0 = events.produced();
+                long l0 = events.learned();
+                assertThat(p0).as("events in flight at the kill").isGreaterThan(l0).isLessThan(TOTAL);
+                instances[0].kill();
+                long killedAt = System.nanoTime();
+                journal.add("kill -9 of instance 0 at committed " + l0 + ", produced " + p0);
+                List<String> emptyReplies = new ArrayList<>();
+                Map<Integer, Integer> statuses = new TreeMap<>();
+                await("every model answered 200 by both survivors").atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> sweep(new int[] {ports[1], ports[2]}, models, emptyReplies, statuses));
+                double failover = (System.nanoTime() - killedAt) / 1e9;
+                journal.add(String.format("failover: survivors answered every model after %.1f s (statuses seen %s)",
+                        failover, statuses));
+                System.out.printf("ClusterFailoverIT: kill -9 -> both survivors answer GET 200 for all %d models "
+                        + "after %.1f s (statuses seen meanwhile: %s)%n", MODELS, failover, statuses);
+                assertThat(emptyReplies).as("requests that got an empty reply (no status)").isEmpty();
+                assertThat(failover).as("seconds from kill -9 to every model answered by the survivors")
+                        .isLessThan(FAILOVER_BOUND.toSeconds());
 
-            // 1. kill -9 mid-stream; the survivors answer every model within the bound
-            await("committed progress >= " + KILL_AT).atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(20))
-                    .failFast("the producer failed", () -> producerFailure.get() != null)
-                    .until(() -> total(learned) >= KILL_AT);
-            long p0 = produced.get();
-            long l0 = total(learned);
-            assertThat(p0).as("events in flight at the kill").isGreaterThan(l0).isLessThan(TOTAL);
-            instances[0].kill();
-            long killedAt = System.nanoTime();
-            journal.add("kill -9 of instance 0 at committed " + l0 + ", produced " + p0);
-            List<String> emptyReplies = new ArrayList<>();
-            Map<Integer, Integer> statuses = new TreeMap<>();
-            await("every model answered 200 by both survivors").atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> sweep(new int[] {ports[1], ports[2]}, models, emptyReplies, statuses));
-            double failover = (System.nanoTime() - killedAt) / 1e9;
-            journal.add(String.format("failover: survivors answered every model after %.1f s (statuses seen %s)",
-                    failover, statuses));
-            System.out.printf("ClusterFailoverIT: kill -9 -> both survivors answer GET 200 for all %d models "
-                    + "after %.1f s (statuses seen meanwhile: %s)%n", MODELS, failover, statuses);
-            assertThat(emptyReplies).as("requests that got an empty reply (no status)").isEmpty();
-            assertThat(failover).as("seconds from kill -9 to every model answered by the survivors")
-                    .isLessThan(FAILOVER_BOUND.toSeconds());
+                // 2. the killed instance restarts on its state directory; the group rebalances onto it
+                instances[0] = start(bootstrap, appId, work, 0, settings.get(0), all);
+                awaitRunning(instances[0], STEP_TIMEOUT);
+                journal.add("instance 0 restarted after kill -9");
 
-            // 2. the killed instance restarts on its state directory; the group rebalances onto it
-            instances[0] = start(bootstrap, appId, work, 0, settings.get(0), all);
-            awaitRunning(instances[0], STEP_TIMEOUT);
-            journal.add("instance 0 restarted after kill -9");
+                events.awaitProduced(STEP_TIMEOUT);
 
-            producerThread.join(STEP_TIMEOUT.toMillis());
-            assertThat(producerThread.isAlive()).as("producer still running").isFalse();
-            assertThat(producerFailure.get()).as("producer failure").isNull();
-            assertThat(produced.get()).isEqualTo(TOTAL);
+                // 3. clean stop and restart of another instance: RUNNING within seconds
+                instances[1].terminate();
+                Integer status = instances[1].awaitExit(Duration.ofSeconds(60));
+                assertThat(status).as("exit status of a SIGTERM'd instance (143: the JVM's for SIGTERM)").isNotNull();
+                long restartedAt = System.nanoTime();
+                instances[1] = start(bootstrap, appId, work, 1, settings.get(1), all);
+                awaitRunning(instances[1], STEP_TIMEOUT);
+                double restart = (System.nanoTime() - restartedAt) / 1e9;
+                double join = joinSeconds(instances[1].log());
+                journal.add(String.format("clean restart of instance 1: RUNNING %.1f s after Kafka Streams started, "
+                        + "%.1f s after the process started", join, restart));
+                System.out.printf("ClusterFailoverIT: clean stop + restart of one instance -> RUNNING %.1f s after "
+                        + "Kafka Streams started (%.1f s after the process started, JVM start-up included)%n", join,
+                        restart);
+                // the group's part: a session timeout (6 s here, 45 s by Kafka's default) would show up here
+                assertThat(join).as("seconds from a clean restart's Kafka Streams start to RUNNING")
+                        .isLessThan(RESTART_BOUND.toSeconds());
 
-            // 3. clean stop and restart of another instance: RUNNING within seconds
-            instances[1].terminate();
-            Integer status = instances[1].awaitExit(Duration.ofSeconds(60));
-            assertThat(status).as("exit status of a SIGTERM'd instance (143: the JVM's for SIGTERM)").isNotNull();
-            long restartedAt = System.nanoTime();
-            instances[1] = start(bootstrap, appId, work, 1, settings.get(1), all);
-            awaitRunning(instances[1], STEP_TIMEOUT);
-            double restart = (System.nanoTime() - restartedAt) / 1e9;
-            double join = joinSeconds(instances[1].log());
-            journal.add(String.format("clean restart of instance 1: RUNNING %.1f s after Kafka Streams started, "
-                    + "%.1f s after the process started", join, restart));
-            System.out.printf("ClusterFailoverIT: clean stop + restart of one instance -> RUNNING %.1f s after "
-                    + "Kafka Streams started (%.1f s after the process started, JVM start-up included)%n", join,
-                    restart);
-            // the group's part: a session timeout (6 s here, 45 s by Kafka's default) would show up here
-            assertThat(join).as("seconds from a clean restart's Kafka Streams start to RUNNING")
-                    .isLessThan(RESTART_BOUND.toSeconds());
+                // the rebalanced cluster serves every model from every instance
+                await("every model answered 200 by every instance after the restarts").atMost(STEP_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(200)).until(() -> sweep(ports, models, emptyReplies, statuses));
+                assertThat(emptyReplies).as("requests that got an empty reply (no status)").isEmpty();
 
-            // the rebalanced cluster serves every model from every instance
-            await("every model answered 200 by every instance after the restarts").atMost(STEP_TIMEOUT)
-                    .pollInterval(Duration.ofMillis(200)).until(() -> sweep(ports, models, emptyReplies, statuses));
-            assertThat(emptyReplies).as("requests that got an empty reply (no status)").isEmpty();
-
-            // 4. nothing lost, nothing applied twice
-            await("every event learned and committed").atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(50))
-                    .until(() -> models.stream().allMatch(m -> learned.get(m).get() >= PER_MODEL));
-            Map<String, JsonNode> finals = new LinkedHashMap<>();
-            try (TopicReader parameters = new TopicReader(bootstrap, topics.modelParameters())) {
-                parameters.readToEnd(STEP_TIMEOUT);
-                Map<String, Integer> before = new LinkedHashMap<>();
+                // 4. nothing lost, nothing applied twice
+                await("every event learned and committed").atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                        .until(() -> models.stream().allMatch(m -> events.learned(m) >= PER_MODEL));
+                Map<String, JsonNode> finals = ModelCommands.flushAndReadFinals(bootstrap, producer, topics, models,
+                        STEP_TIMEOUT);
                 for (String model : models) {
-                    before.put(model, parameters.values(model).size());
-                    sendCommand(producer, topics, model, "flush", null);
+                    JsonNode actual = finals.get(model);
+                    assertThat(actual.path("seen").asLong()).as("seen of %s == events produced for it", model)
+                            .isEqualTo(PER_MODEL);
+                    JsonNode expected = Backtests.run(work.resolve("backtest"), model, SPEC, lines.get(model))
+                            .get("model");
+                    ModelAssertions.assertSameModel(actual, expected, model + " after a kill -9 failover, a restart "
+                            + "and a clean restart in a 3-instance cluster, vs an uninterrupted run");
+                    JsonNode served = get(ports[2], model, new ArrayList<>(), new TreeMap<>());
+                    assertThat(served).as("GET %s after the stream", model).isNotNull();
+                    assertThat(served.path("seen").asLong()).as("served seen of %s", model).isEqualTo(PER_MODEL);
                 }
-                for (String model : models) {
-                    parameters.awaitRecords("the snapshot published by flush of " + model, STEP_TIMEOUT,
-                            rs -> parameters.values(model).size() > before.get(model));
-                    finals.put(model, parameters.latest(model));
-                }
-            }
-            for (String model : models) {
-                JsonNode actual = finals.get(model);
-                assertThat(actual.path("seen").asLong()).as("seen of %s == events produced for it", model)
-                        .isEqualTo(PER_MODEL);
-                JsonNode expected = Backtests.run(work.resolve("backtest"), model, SPEC, lines.get(model))
-                        .get("model");
-                ModelAssertions.assertSameModel(actual, expected, model + " after a kill -9 failover, a restart "
-                        + "and a clean restart in a 3-instance cluster, vs an uninterrupted run");
-                JsonNode served = get(ports[2], model, new ArrayList<>(), new TreeMap<>());
-                assertThat(served).as("GET %s after the stream", model).isNotNull();
-                assertThat(served.path("seen").asLong()).as("served seen of %s", model).isEqualTo(PER_MODEL);
-            }
-            try (TopicReader deadLetter = new TopicReader(bootstrap, topics.deadLetter())) {
-                deadLetter.readToEnd(Duration.ofSeconds(60));
-                assertThat(deadLetter.records()).as("dead-letter records").isEmpty();
+                assertThat(TopicReader.readAll(bootstrap, topics.deadLetter(), Duration.ofSeconds(60)))
+                        .as("dead-letter records").isEmpty();
             }
         } catch (AssertionError | RuntimeException e) {
-            StringBuilder sb = new StringBuilder(e.getMessage() == null ? e.toString() : e.getMessage());
-            sb.append("\njournal: ").append(journal);
-            for (ServiceProcess s : all) {
-                sb.append("\n---- ").append(s.log()).append(" (last lines) ----\n").append(s.logTail(15));
-            }
-            throw new AssertionError(sb.toString(), e);
+            throw journal.failure(e, all);
         } finally {
-            running.set(false);
-            if (producerThread != null) {
-                producerThread.join(10_000);
-            }
-            if (watcher != null) {
-                watcher.join(10_000);
-            }
-            for (ServiceProcess s : all) {
-                s.close();
-            }
+            ServiceProcess.closeAll(all);
         }
         System.out.println("ClusterFailoverIT journal: " + journal);
     }
@@ -333,78 +280,5 @@ class ClusterFailoverIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long total(Map<String, AtomicLong> learned) {
-        return learned.values().stream().mapToLong(AtomicLong::get).sum();
-    }
-
-    private static void sendCommand(KafkaProducer<String, String> producer, Topics topics, String model,
-            String command, String spec) {
-        ObjectNode cmd = Json.MAPPER.createObjectNode().put("command", command);
-        if (spec != null) {
-            cmd.set("spec", Json.parse(spec));
-        }
-        KafkaClients.send(producer, topics.modelCommands(), model, Json.write(cmd));
-    }
-
-    /** Follows the committed {@code seen} of each model on {@code model-metrics} (read_committed) until stopped. */
-    private static Thread startWatcher(String bootstrap, String topic, Map<String, AtomicLong> learned,
-            AtomicBoolean running) {
-        Thread t = new Thread(() -> {
-            try (TopicReader metrics = new TopicReader(bootstrap, topic)) {
-                while (running.get()) {
-                    for (ConsumerRecord<String, String> r : metrics.poll(Duration.ofMillis(200))) {
-                        AtomicLong a = learned.get(r.key());
-                        if (a != null && r.value() != null) {
-                            a.accumulateAndGet(Json.parse(r.value()).path("seen").asLong(), Math::max);
-                        }
-                    }
-                }
-            }
-        }, "metrics-watcher");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    /** Sends the streams interleaved, keyed by model, never more than {@link #WINDOW} events ahead. */
-    private static Thread startProducer(KafkaProducer<String, String> producer, String topic,
-            Map<String, List<String>> lines, Map<String, AtomicLong> learned, AtomicLong produced,
-            AtomicReference<Throwable> failure, AtomicBoolean running) {
-        Thread t = new Thread(() -> {
-            try {
-                for (int i = 0; i < PER_MODEL && failure.get() == null; i++) {
-                    while (produced.get() - total(learned) >= WINDOW) {
-                        if (!running.get()) {
-                            return;
-                        }
-                        LockSupport.parkNanos(2_000_000); // pacing, not synchronisation
-                    }
-                    for (Map.Entry<String, List<String>> e : lines.entrySet()) {
-                        producer.send(new ProducerRecord<>(topic, e.getKey(), e.getValue().get(i)), (md, ex) -> {
-                            if (ex != null) {
-                                failure.compareAndSet(null, ex);
-                            }
-                        });
-                        produced.incrementAndGet();
-                    }
-                }
-                producer.flush();
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-            }
-        }, "event-producer");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,7 +82,7 @@ class ClusterIT {
             s.put("commit.interval.ms", "100");
             s.put("kafka.session.timeout.ms", "10000");
             s.put("kafka.heartbeat.interval.ms", "2000");
-            int port = freePort();
+            int port = ItEnv.freePort();
             if (i == 2) {
                 s.put("http.host", "0.0.0.0");
                 advertised = "127.0.0.1:" + port;
@@ -311,12 +310,6 @@ class ClusterIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
@@ -61,11 +59,7 @@ class HttpHardeningIT {
         bootstrap = cluster.bootstrapServers();
         String prefix = TestIds.prefix("http");
         topics = TestIds.topics(prefix);
-        int port;
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            port = s.getLocalPort();
-        }
+        int port = ItEnv.freePort();
         Path dir = ItEnv.workDir("http-hardening");
         log = dir.resolve("service.log");
         List<String> cmd = new ArrayList<>(List.of(ItEnv.java(), "-Xmx384m", "-XX:+UseSerialGC", "-jar",

@@ -1,9 +1,6 @@
 package org.streamlearn.app.streams;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
@@ -36,17 +33,16 @@ import org.streamlearn.store.state.ModelState;
  * <p>Threads: the stream thread owns the cache. Interactive queries (other threads, through
  * {@link ModelStoreType}) read the inner store's bytes, as of the last commit.
  */
-public final class ModelStore implements StateStore, CachedStateStore<String, byte[]>, LiveModels {
+public final class ModelStore extends MapLiveModels implements StateStore, CachedStateStore<String, byte[]> {
 
     private final KeyValueStore<String, byte[]> inner;
     private final int capacity;
-    private final LinkedHashMap<String, LiveModel> live = new LinkedHashMap<>(64, 0.75f, true);
-    private final Set<String> openBatches = new LinkedHashSet<>();
     /** Whether the stored snapshots were scanned for open batches since the store was last (re)stored. */
     private boolean scanned;
     private long encodes;
 
     ModelStore(KeyValueStore<String, byte[]> inner, int capacity) {
+        super(true);
         this.inner = inner;
         this.capacity = capacity;
     }
@@ -56,7 +52,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
     /** The live model {@code id}, decoded from the store on a cache miss; null when there is none. */
     @Override
     public LiveModel model(String id) {
-        LiveModel m = live.get(id);
+        LiveModel m = super.model(id);
         if (m != null) {
             return m;
         }
@@ -70,35 +66,18 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
         return m;
     }
 
-    /** Caches a new or replaced model as dirty. */
+    /** Caches a new or replaced model as dirty (written to the store before the next commit), evicting if full. */
     @Override
     public LiveModel save(ModelState state) {
-        LiveModel m = live.get(state.modelId());
-        if (m == null) {
-            m = new LiveModel(state);
-            live.put(state.modelId(), m);
-        } else {
-            m.replace(state);
-        }
-        markDirty(m);
+        LiveModel m = super.save(state);
         evictIfNeeded();
         return m;
-    }
-
-    /** Records that a live model changed; it is written to the store before the next commit. */
-    @Override
-    public void markDirty(LiveModel m) {
-        m.dirty = true;
-        if (m.state().batchStartedAtMs() > 0) {
-            openBatches.add(m.state().modelId());
-        }
     }
 
     /** Removes a model (a tombstone in the changelog). */
     @Override
     public void remove(String id) {
-        live.remove(id);
-        openBatches.remove(id);
+        super.remove(id);
         inner.delete(id);
     }
 
@@ -121,13 +100,7 @@ public final class ModelStore implements StateStore, CachedStateStore<String, by
                 }
             }
         }
-        return openBatches;
-    }
-
-    /** Live models currently cached, in least-recently-used order. */
-    @Override
-    public Iterable<LiveModel> cached() {
-        return new ArrayList<>(live.values());
+        return super.openBatches();
     }
 
     /** How many snapshots were encoded so far (a measure of the write-behind's saving). */

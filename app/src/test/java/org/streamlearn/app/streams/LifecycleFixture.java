@@ -5,18 +5,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.IntStream;
 import org.streamlearn.app.config.ConfigLoader;
 import org.streamlearn.app.config.Topics;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
-import org.streamlearn.store.state.ModelState;
 
 /** What the lifecycle tests share: the live models over a map, the settings, entries copied out as JSON. */
 abstract class LifecycleFixture {
@@ -26,55 +22,8 @@ abstract class LifecycleFixture {
             + "\"learningRate\":0.05},\"update\":{\"mode\":\"minibatch\",\"batchSize\":10,\"maxDelayMs\":1000},"
             + "\"publishEvery\":1}";
 
-    /** The store's contract over a map, as the ModelStore keeps it (open batches noted on markDirty). */
-    static final class MapModels implements LiveModels {
-        final Map<String, LiveModel> live = new LinkedHashMap<>();
-        final Set<String> openBatches = new LinkedHashSet<>();
-
-        @Override
-        public LiveModel model(String id) {
-            return live.get(id);
-        }
-
-        @Override
-        public LiveModel save(ModelState state) {
-            LiveModel m = live.get(state.modelId());
-            if (m == null) {
-                m = new LiveModel(state);
-                live.put(state.modelId(), m);
-            } else {
-                m.replace(state);
-            }
-            markDirty(m);
-            return m;
-        }
-
-        @Override
-        public void markDirty(LiveModel m) {
-            m.dirty = true;
-            if (m.state().batchStartedAtMs() > 0) {
-                openBatches.add(m.state().modelId());
-            }
-        }
-
-        @Override
-        public void remove(String id) {
-            live.remove(id);
-            openBatches.remove(id);
-        }
-
-        @Override
-        public Iterable<LiveModel> cached() {
-            return new ArrayList<>(live.values());
-        }
-
-        @Override
-        public Set<String> openBatches() {
-            return openBatches;
-        }
-    }
-
-    final MapModels models = new MapModels();
+    /** The live models over a map, with the store's bookkeeping (open batches noted on markDirty). */
+    final MapLiveModels models = new MapLiveModels();
 
     ModelLifecycle lifecycle(Map<String, ModelSpec> seeds, long metricsEvery) {
         TopologyFactory.Settings s = new TopologyFactory.Settings(Topics.DEFAULT, TopologyFactory.STORE,

@@ -163,4 +163,11 @@ public final class ServiceProcess implements AutoCloseable {
             // shutting down
         }
     }
+
+    /** Closes every process, in order. */
+    public static void closeAll(List<ServiceProcess> processes) {
+        for (ServiceProcess p : processes) {
+            p.close();
+        }
+    }
 }

@@ -133,6 +133,13 @@ public final class TopicReader implements AutoCloseable {
         return records();
     }
 
+    /** Every record of {@code topic} as of now (read_committed: everything committed so far). */
+    public static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic, Duration timeout) {
+        try (TopicReader reader = new TopicReader(bootstrap, topic)) {
+            return reader.readToEnd(timeout);
+        }
+    }
+
     /** Every record read so far. */
     public List<ConsumerRecord<String, String>> records() {
         return Collections.unmodifiableList(records);

@@ -1,7 +1,6 @@
 package org.streamlearn.core.drift;
 
 import java.util.Arrays;
-import org.streamlearn.core.Checks;
 
 /**
  * A running {@link Adwin} window. At a detection, {@link #meanBefore()} is the mean of the values the check
@@ -14,12 +13,11 @@ import org.streamlearn.core.Checks;
  * Its cost is O(1) amortized for the insertion, plus O(rows·maxBuckets) per cut scan every {@code clock}
  * values.
  */
-public final class AdwinDetector implements DriftDetector {
+public final class AdwinDetector extends DetectorBase<Adwin> implements DriftDetector {
 
     /** Rows allocated up front: a window needs row r only beyond {@code maxBuckets·(2^r − 1)} values. */
     private static final int INITIAL_ROWS = 32;
 
-    private final Adwin config;
     private final int slots;
 
     private double[] totals;
@@ -32,13 +30,11 @@ public final class AdwinDetector implements DriftDetector {
     private double total;
     private double variance;
     private long tick;
-    private long seen;
-    private long detections;
     private double meanBefore;
     private double meanAfter;
 
     AdwinDetector(Adwin config) {
-        this.config = config;
+        super(config);
         this.slots = config.maxBuckets() + 1;
         this.totals = new double[INITIAL_ROWS * slots];
         this.variances = new double[INITIAL_ROWS * slots];
@@ -47,17 +43,10 @@ public final class AdwinDetector implements DriftDetector {
     }
 
     @Override
-    public Adwin config() {
-        return config;
-    }
-
-    @Override
-    public boolean update(double x) {
-        Checks.finite("drift value", x);
-        seen++;
+    boolean detect(double x) {
         tick++;
         insert(x);
-        if (tick % config.clock() != 0 || width <= config.gracePeriod()) {
+        if (tick % config().clock() != 0 || width <= config().gracePeriod()) {
             return false;
         }
         long droppedCount = 0;
@@ -71,10 +60,8 @@ public final class AdwinDetector implements DriftDetector {
         if (droppedCount == 0) {
             return false;
         }
-        detections++;
         meanBefore = droppedTotal / droppedCount;
         meanAfter = total / width;
-        restart();
         return true;
     }
 
@@ -118,7 +105,7 @@ public final class AdwinDetector implements DriftDetector {
         double u1 = total;
         int visited = 0;
         double sigma2 = variance / width;
-        double deltaPrime = Math.log(2 * Math.log(width) / config.delta());
+        double deltaPrime = Math.log(2 * Math.log(width) / config().delta());
         for (int r = rows - 1; r >= 0; r--) {
             long size = 1L << r;
             int at = r * slots;
@@ -192,15 +179,14 @@ public final class AdwinDetector implements DriftDetector {
 
     @Override
     public void reset() {
-        seen = 0;
-        detections = 0;
         meanBefore = 0.0;
         meanAfter = 0.0;
-        restart();
+        super.reset();
     }
 
     /** Starts afresh: an empty window and the clock at 0; kept: seen, detections, the last means. */
-    private void restart() {
+    @Override
+    void restart() {
         Arrays.fill(counts, 0, rows, 0);
         rows = 0;
         buckets = 0;
@@ -211,23 +197,13 @@ public final class AdwinDetector implements DriftDetector {
     }
 
     @Override
-    public long seen() {
-        return seen;
-    }
-
-    @Override
-    public long detections() {
-        return detections;
-    }
-
-    @Override
     public double meanBefore() {
-        return detections == 0 ? Double.NaN : meanBefore;
+        return detections() == 0 ? Double.NaN : meanBefore;
     }
 
     @Override
     public double meanAfter() {
-        return detections == 0 ? Double.NaN : meanAfter;
+        return detections() == 0 ? Double.NaN : meanAfter;
     }
 
     /** Values in the window. */
@@ -251,15 +227,15 @@ public final class AdwinDetector implements DriftDetector {
             System.arraycopy(variances, r * slots, v, i, counts[r]);
             i += counts[r];
         }
-        return new AdwinState(seen, detections, tick, width, total, variance, perRow, t, v, meanBefore, meanAfter);
+        return new AdwinState(seen(), detections(), tick, width, total, variance, perRow, t, v, meanBefore, meanAfter);
     }
 
     void load(AdwinState s) {
         int n = s.rowCount();
         for (int r = 0; r < n; r++) {
-            if (s.bucketsIn(r) > config.maxBuckets()) {
+            if (s.bucketsIn(r) > config().maxBuckets()) {
                 throw new IllegalArgumentException("drift.state.bucketsPerRow[" + r + "]: must be <= maxBuckets "
-                        + config.maxBuckets() + ", got " + s.bucketsIn(r));
+                        + config().maxBuckets() + ", got " + s.bucketsIn(r));
             }
         }
         ensureRows(n);
@@ -272,8 +248,7 @@ public final class AdwinDetector implements DriftDetector {
             }
         }
         rows = n;
-        seen = s.seen();
-        detections = s.detections();
+        loadCounters(s);
         tick = s.tick();
         width = s.width();
         total = s.total();

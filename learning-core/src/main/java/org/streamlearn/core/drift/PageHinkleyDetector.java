@@ -1,7 +1,5 @@
 package org.streamlearn.core.drift;
 
-import org.streamlearn.core.Checks;
-
 /**
  * A running {@link PageHinkley} test. Page-Hinkley does not locate the change, so it does not know the means
  * either side of it: {@link #meanBefore()} and {@link #meanAfter()} are always NaN. (The running {@code mean} it
@@ -10,63 +8,32 @@ import org.streamlearn.core.Checks;
  *
  * <p>{@link #update} allocates nothing.
  */
-public final class PageHinkleyDetector implements DriftDetector {
+public final class PageHinkleyDetector extends DetectorBase<PageHinkley> implements DriftDetector {
 
-    private final PageHinkley config;
-
-    private long seen;
-    private long detections;
     private long n;
     private double mean;
     private double sum;
 
     PageHinkleyDetector(PageHinkley config) {
-        this.config = config;
+        super(config);
         reset();
     }
 
     @Override
-    public PageHinkley config() {
-        return config;
-    }
-
-    @Override
-    public boolean update(double x) {
-        Checks.finite("drift value", x);
-        seen++;
+    boolean detect(double x) {
+        PageHinkley config = config();
         mean += (x - mean) / n;
         sum = Math.max(0.0, config.alpha() * sum + (x - mean - config.delta()));
         n += 1;
-        if (n >= config.minInstances() && sum >= config.threshold()) {
-            detections++;
-            restart();
-            return true;
-        }
-        return false;
-    }
-
-    @Override
-    public void reset() {
-        seen = 0;
-        detections = 0;
-        restart();
+        return n >= config.minInstances() && sum >= config.threshold();
     }
 
     /** Starts afresh: DESIGN.md's statistics back to {@code n = 1}; seen and detections are kept. */
-    private void restart() {
+    @Override
+    void restart() {
         n = 1;
         mean = 0.0;
         sum = 0.0;
-    }
-
-    @Override
-    public long seen() {
-        return seen;
-    }
-
-    @Override
-    public long detections() {
-        return detections;
     }
 
     /** Always NaN: Page-Hinkley does not locate the change. */
@@ -93,12 +60,11 @@ public final class PageHinkleyDetector implements DriftDetector {
 
     @Override
     public PageHinkleyState state() {
-        return new PageHinkleyState(seen, detections, n, mean, sum);
+        return new PageHinkleyState(seen(), detections(), n, mean, sum);
     }
 
     void load(PageHinkleyState s) {
-        seen = s.seen();
-        detections = s.detections();
+        loadCounters(s);
         n = s.n();
         mean = s.mean();
         sum = s.sum();

@@ -1,0 +1,73 @@
+package org.streamlearn.app.streams;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.streamlearn.store.state.ModelState;
+
+/**
+ * Live models in a map, with the bookkeeping every {@link LiveModels} keeps: a saved or changed model is dirty,
+ * and one with an open mini-batch is noted in {@link #openBatches()} until the batch timer takes it out. Nothing
+ * stands behind the map: the lifecycle's unit tests use it as it is, and {@link ModelStore} extends it with the
+ * changelogged store (decoding on a miss, eviction, tombstones, the scan for open batches after a restore).
+ */
+class MapLiveModels implements LiveModels {
+
+    /** The live models by id, in insertion order, or least recently used first with {@code accessOrder}. */
+    final LinkedHashMap<String, LiveModel> live;
+    final Set<String> openBatches = new LinkedHashSet<>();
+
+    MapLiveModels() {
+        this(false);
+    }
+
+    MapLiveModels(boolean accessOrder) {
+        this.live = new LinkedHashMap<>(64, 0.75f, accessOrder);
+    }
+
+    @Override
+    public LiveModel model(String id) {
+        return live.get(id);
+    }
+
+    /** Caches a new or replaced model as dirty. */
+    @Override
+    public LiveModel save(ModelState state) {
+        LiveModel m = live.get(state.modelId());
+        if (m == null) {
+            m = new LiveModel(state);
+            live.put(state.modelId(), m);
+        } else {
+            m.replace(state);
+        }
+        markDirty(m);
+        return m;
+    }
+
+    /** Records that a live model changed; noted in {@link #openBatches()} when it has an open mini-batch. */
+    @Override
+    public void markDirty(LiveModel m) {
+        m.dirty = true;
+        if (m.state().batchStartedAtMs() > 0) {
+            openBatches.add(m.state().modelId());
+        }
+    }
+
+    @Override
+    public void remove(String id) {
+        live.remove(id);
+        openBatches.remove(id);
+    }
+
+    /** Live models currently cached, in the map's order. */
+    @Override
+    public Iterable<LiveModel> cached() {
+        return new ArrayList<>(live.values());
+    }
+
+    @Override
+    public Set<String> openBatches() {
+        return openBatches;
+    }
+}
