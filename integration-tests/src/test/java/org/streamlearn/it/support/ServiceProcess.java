@@ -39,11 +39,18 @@ public final class ServiceProcess implements AutoCloseable {
         return run(bootstrap, applicationId, stateDir, -1, settings, log);
     }
 
-    /** As {@link #run(String, String, Path, Map, Path)}, with the HTTP API on {@code httpPort} (-1: none). */
+    /**
+     * As {@link #run(String, String, Path, Map, Path)}, with the HTTP API on {@code httpPort} (-1: none) unless the
+     * settings name {@code http.port}.
+     */
     public static ServiceProcess run(String bootstrap, String applicationId, Path stateDir, int httpPort,
             Map<String, String> settings, Path log) {
         List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrap, "--application-id",
-                applicationId, "--state-dir", stateDir.toString(), "--http-port", String.valueOf(httpPort)));
+                applicationId, "--state-dir", stateDir.toString()));
+        if (!settings.containsKey("http.port")) {
+            args.add("--http-port");
+            args.add(String.valueOf(httpPort));
+        }
         settings.forEach((k, v) -> {
             args.add("--set");
             args.add(k + "=" + v);
