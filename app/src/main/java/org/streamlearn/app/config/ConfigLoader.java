@@ -40,6 +40,7 @@ import org.streamlearn.store.spec.SpecException;
  * <tr><td>spec.dir</td><td>none: {@code <model-id>.json} files seed those models' specs</td></tr>
  * <tr><td>http.port / http.host</td><td>8080 / 127.0.0.1</td></tr>
  * <tr><td>cache.max.models</td><td>10000</td></tr>
+ * <tr><td>dead.letter.max.original.bytes</td><td>65536</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -77,6 +78,7 @@ public final class ConfigLoader {
         d.put("http.port", "8080");
         d.put("http.host", "127.0.0.1");
         d.put("cache.max.models", "10000");
+        d.put("dead.letter.max.original.bytes", "65536");
         return Map.copyOf(d);
     }
 
@@ -185,7 +187,8 @@ public final class ConfigLoader {
                 v.get("processing.guarantee"), Path.of(v.get("state.dir")), integer(v, "num.stream.threads"),
                 longValue(v, "commit.interval.ms"), longValue(v, "metrics.every.events"),
                 longValue(v, "metrics.interval.ms"), longValue(v, "batch.check.interval.ms"), template, seeds,
-                integer(v, "http.port"), v.get("http.host"), integer(v, "cache.max.models"), kafka);
+                integer(v, "http.port"), v.get("http.host"), integer(v, "cache.max.models"), kafka,
+                integer(v, "dead.letter.max.original.bytes"));
     }
 
     /**

@@ -26,12 +26,16 @@ import org.streamlearn.store.spec.ModelSpec;
  * @param httpHost             HTTP bind address
  * @param maxCachedModels      live models kept decoded per task
  * @param kafkaOverrides       extra Kafka Streams properties ({@code kafka.*} keys, prefix removed)
+ * @param deadLetterMaxOriginalBytes how much of a bad record a dead letter copies ({@code dead.letter.max.original.bytes})
  */
 public record ServiceConfig(String bootstrapServers, String applicationId, Topics topics, int partitions,
         short replicationFactor, String processingGuarantee, Path stateDir, int streamThreads, long commitIntervalMs,
         long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, ObjectNode defaultSpec,
         Map<String, ModelSpec> seedSpecs, int httpPort, String httpHost, int maxCachedModels,
-        Map<String, String> kafkaOverrides) {
+        Map<String, String> kafkaOverrides, int deadLetterMaxOriginalBytes) {
+
+    /** The largest {@code dead.letter.max.original.bytes}: half of Kafka's default {@code max.message.bytes}. */
+    public static final int MAX_DEAD_LETTER_ORIGINAL_BYTES = 512 * 1024;
 
     /** Validates every field. */
     public ServiceConfig {
@@ -89,6 +93,10 @@ public record ServiceConfig(String bootstrapServers, String applicationId, Topic
             throw new ConfigException("cache.max.models", "must be >= 1, got " + maxCachedModels);
         }
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
+        if (deadLetterMaxOriginalBytes < 0 || deadLetterMaxOriginalBytes > MAX_DEAD_LETTER_ORIGINAL_BYTES) {
+            throw new ConfigException("dead.letter.max.original.bytes", "must be in 0.."
+                    + MAX_DEAD_LETTER_ORIGINAL_BYTES + ", got " + deadLetterMaxOriginalBytes);
+        }
     }
 
     /** Whether exactly-once is on. */

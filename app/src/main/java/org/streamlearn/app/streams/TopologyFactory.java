@@ -42,9 +42,18 @@ public final class TopologyFactory {
      * @param metricsIntervalMs    and every T ms (0: never)
      * @param batchCheckIntervalMs mini-batch time-flush check period
      * @param maxCachedModels      live models per task
+     * @param deadLetterMaxOriginalBytes the bound of a dead letter's copy of the original record
      */
     public record Settings(Topics topics, String storeName, ObjectNode defaultSpec, Map<String, ModelSpec> seedSpecs,
-            long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, int maxCachedModels) {
+            long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, int maxCachedModels,
+            int deadLetterMaxOriginalBytes) {
+
+        /** Settings with the default dead-letter bound. */
+        public Settings(Topics topics, String storeName, ObjectNode defaultSpec, Map<String, ModelSpec> seedSpecs,
+                long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, int maxCachedModels) {
+            this(topics, storeName, defaultSpec, seedSpecs, metricsEveryEvents, metricsIntervalMs,
+                    batchCheckIntervalMs, maxCachedModels, Outputs.DEFAULT_MAX_ORIGINAL_BYTES);
+        }
     }
 
     private TopologyFactory() {
@@ -53,7 +62,8 @@ public final class TopologyFactory {
     /** The settings of a service configuration. */
     public static Settings settings(ServiceConfig c) {
         return new Settings(c.topics(), STORE, c.defaultSpec(), c.seedSpecs(), c.metricsEveryEvents(),
-                c.metricsIntervalMs(), c.batchCheckIntervalMs(), c.maxCachedModels());
+                c.metricsIntervalMs(), c.batchCheckIntervalMs(), c.maxCachedModels(),
+                c.deadLetterMaxOriginalBytes());
     }
 
     /** The topology for a service configuration. */

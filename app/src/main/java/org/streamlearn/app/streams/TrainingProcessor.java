@@ -90,9 +90,9 @@ public final class TrainingProcessor implements Processor<String, byte[], String
         RecordMetadata md = context.recordMetadata().orElse(null);
         byte[] value = Outputs.bytes(Outputs.deadLetter(model, md == null ? "" : md.topic(),
                 md == null ? -1 : md.partition(), md == null ? -1 : md.offset(), field, reason,
-                input == null ? null : input.value(), now));
+                input == null ? null : input.value(), settings.deadLetterMaxOriginalBytes(), now));
         RecordHeaders h = new RecordHeaders();
-        h.add("streamlearn.reason", reason.getBytes(StandardCharsets.UTF_8));
+        h.add("streamlearn.reason", Outputs.boundedReason(reason).getBytes(StandardCharsets.UTF_8));
         context.forward(new Record<>(model, value, now, h), TopologyFactory.DEAD_LETTER_SINK);
     }
 }
