@@ -107,7 +107,10 @@ public final class ExampleEncoder {
                 }
             }
             if (best != null) {
-                return new InvalidEventException("features." + best, problem + " (hashed into slot " + slot + ")");
+                int exceeds = problem.indexOf(" exceeds ");
+                String shown = problem.startsWith("magnitude ") && exceeds > 0
+                        ? "magnitude " + named.get(best) + problem.substring(exceeds) : problem;
+                return new InvalidEventException("features." + best, shown + " (hashed into slot " + slot + ")");
             }
         }
         return new InvalidEventException(field, problem);

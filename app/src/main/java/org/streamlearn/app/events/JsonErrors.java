@@ -55,7 +55,11 @@ public final class JsonErrors {
             return false;
         }
         try (JsonParser p = Json.MAPPER.createParser(json)) {
-            return Json.MAPPER.readTree(p) != null;
+            if (p.nextToken() == null) {
+                return false;
+            }
+            p.skipChildren();
+            return true;
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -17,6 +17,9 @@ public final class ModelIds {
     /** The most characters of an untrusted text that {@link #display} shows. */
     public static final int DISPLAY_CHARS = 256;
 
+    /** Room for the "…(+N chars)" mark, so that showing a shown text again leaves it as it is. */
+    private static final int SLACK = 24;
+
     private ModelIds() {
     }
 
@@ -82,7 +85,7 @@ public final class ModelIds {
             return null;
         }
         int n = text.length();
-        boolean clean = n <= DISPLAY_CHARS;
+        boolean clean = n <= DISPLAY_CHARS + SLACK;
         for (int i = 0; clean && i < n; i++) {
             clean = !Character.isISOControl(text.charAt(i));
         }
