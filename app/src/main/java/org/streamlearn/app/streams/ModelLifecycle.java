@@ -115,8 +115,9 @@ public final class ModelLifecycle {
     /** What is wrong with the key of an input (see {@link #acceptKey}), or null. */
     private static String keyProblem(String key, String modelField, String what) {
         if (key == null) {
-            return "key: null; key the record by its model id (the " + what + "'s \"model\" field is honoured"
-                    + " only when it equals the record key)" + (modelField == null ? ""
+            return "key: null; key the record by its model id" + (what.equals("command") ? ""
+                    : " (the " + what + "'s \"model\" field is honoured only when it equals the record key)")
+                    + (modelField == null ? ""
                     : "; the " + what + " names model \"" + ModelIds.display(modelField) + "\"");
         }
         try {
