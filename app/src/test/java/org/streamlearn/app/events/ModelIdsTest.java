@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The one model-id rule: 1 to 255 characters of valid Unicode, no control characters. */
@@ -27,15 +26,12 @@ class ModelIdsTest {
         assertThat(ModelIds.problem("😀".repeat(256))).startsWith("longer than 255 characters");
     }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', textBlock = """
-        a\u0000b | control character U+0000 at index 1
-        \u007f   | control character U+007F at index 0
-        a\u0085  | control character U+0085 at index 1
-        a\tb     | control character U+0009 at index 1
-        """)
-    void controlCharactersAreRefused(String id, String problem) {
-        assertThat(ModelIds.problem(id)).isEqualTo(problem);
+    @Test
+    void controlCharactersAreRefused() {
+        assertThat(ModelIds.problem("a\u0000b")).isEqualTo("control character U+0000 at index 1");
+        assertThat(ModelIds.problem("\u007f")).isEqualTo("control character U+007F at index 0");
+        assertThat(ModelIds.problem("a\u0085")).isEqualTo("control character U+0085 at index 1");
+        assertThat(ModelIds.problem("a\tb")).isEqualTo("control character U+0009 at index 1");
     }
 
     @Test
