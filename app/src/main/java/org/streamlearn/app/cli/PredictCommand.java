@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.streamlearn.app.events.ModelIds;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +35,10 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!ModelIds.isValid(model)) {
+            throw new CommandLine.ParameterException(command.commandLine(), "--model: not a valid model id: "
+                    + ModelIds.problem(model));
+        }
         String f = features.trim();
         if (!f.startsWith("[") && !f.startsWith("{")) {
             f = "[" + f + "]";

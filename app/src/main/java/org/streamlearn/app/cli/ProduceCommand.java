@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.kafka.KafkaClientConfig;
 import org.streamlearn.store.json.Json;
 import picocli.CommandLine;
@@ -94,6 +95,10 @@ public final class ProduceCommand implements Callable<Integer> {
         kafka = kafkaOptions.load(command.commandLine(), bootstrapServers);
         if (model != null && model.isEmpty()) {
             throw new CommandLine.ParameterException(command.commandLine(), "--model: must not be empty");
+        }
+        if (model != null && !ModelIds.isValid(model)) {
+            throw new CommandLine.ParameterException(command.commandLine(), "--model: not a valid model id: "
+                    + ModelIds.problem(model));
         }
         boolean stdin = "-".equals(input);
         String name = stdin ? "<stdin>" : input;
@@ -189,7 +194,12 @@ public final class ProduceCommand implements Callable<Integer> {
                     + " line");
         }
         if (!m.isTextual() || m.textValue().isEmpty()) {
-            throw new LineException(file, lineNo, "\"model\" must be a non-empty string, got " + m);
+            throw new LineException(file, lineNo, "\"model\" must be a non-empty string, got "
+                    + ModelIds.display(m.toString()));
+        }
+        String problem = ModelIds.problem(m.textValue());
+        if (problem != null) {
+            throw new LineException(file, lineNo, "\"model\" is not a valid model id: " + problem);
         }
         return m.textValue();
     }

@@ -51,6 +51,7 @@ import org.streamlearn.store.state.StateLimits;
  * <tr><td>http.advertised.url / num.standby.replicas / serving.max.lag.records</td><td>bind address / 1 / 10000</td></tr>
  * <tr><td>shutdown.streams.timeout.ms / shutdown.http.timeout.ms / shutdown.leave.group</td>
  * <td>15000 / 2000 / true</td></tr>
+ * <tr><td>dead.letter.max.original.bytes</td><td>65536</td></tr>
  * </table>
  */
 public final class ConfigLoader {
@@ -104,6 +105,7 @@ public final class ConfigLoader {
         d.put("shutdown.streams.timeout.ms", Long.toString(LifecycleSettings.DEFAULT.streamsCloseTimeoutMs()));
         d.put("shutdown.http.timeout.ms", Long.toString(LifecycleSettings.DEFAULT.httpCloseTimeoutMs()));
         d.put("shutdown.leave.group", Boolean.toString(LifecycleSettings.DEFAULT.leaveGroupOnClose()));
+        d.put("dead.letter.max.original.bytes", "65536");
         return Map.copyOf(d);
     }
 
@@ -224,7 +226,8 @@ public final class ConfigLoader {
                 http(v), new ClusterSettings(v.get("http.advertised.url"), integer(v, "num.standby.replicas"),
                         longValue(v, "serving.max.lag.records")),
                 new LifecycleSettings(longValue(v, "shutdown.streams.timeout.ms"),
-                        longValue(v, "shutdown.http.timeout.ms"), bool(v, "shutdown.leave.group")));
+                        longValue(v, "shutdown.http.timeout.ms"), bool(v, "shutdown.leave.group")),
+                integer(v, "dead.letter.max.original.bytes"));
     }
 
     private static StateLimits modelLimits(Map<String, String> v) {

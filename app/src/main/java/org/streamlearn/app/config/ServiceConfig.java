@@ -33,13 +33,17 @@ import org.streamlearn.store.state.StateLimits;
  * @param http                 the HTTP API's auth, timeouts and threads, and the bounds of {@code /metrics}
  * @param cluster              advertised address, standbys and stale reads (many instances)
  * @param lifecycle            shutdown bounds and group leaving ({@code shutdown.*} keys)
+ * @param deadLetterMaxOriginalBytes how much of a bad record a dead letter copies ({@code dead.letter.max.original.bytes})
  */
 public record ServiceConfig(String bootstrapServers, String applicationId, Topics topics, int partitions,
         short replicationFactor, String processingGuarantee, Path stateDir, int streamThreads, long commitIntervalMs,
         long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, ObjectNode defaultSpec,
         Map<String, ModelSpec> seedSpecs, int httpPort, String httpHost, int maxCachedModels,
         Map<String, String> kafkaOverrides, StateLimits modelLimits, HttpSettings http,
-        ClusterSettings cluster, LifecycleSettings lifecycle) {
+        ClusterSettings cluster, LifecycleSettings lifecycle, int deadLetterMaxOriginalBytes) {
+
+    /** The largest {@code dead.letter.max.original.bytes}: half of Kafka's default {@code max.message.bytes}. */
+    public static final int MAX_DEAD_LETTER_ORIGINAL_BYTES = 512 * 1024;
 
     /** Validates every field. */
     public ServiceConfig {
@@ -97,6 +101,10 @@ public record ServiceConfig(String bootstrapServers, String applicationId, Topic
             throw new ConfigException("cache.max.models", "must be >= 1, got " + maxCachedModels);
         }
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
+        if (deadLetterMaxOriginalBytes < 0 || deadLetterMaxOriginalBytes > MAX_DEAD_LETTER_ORIGINAL_BYTES) {
+            throw new ConfigException("dead.letter.max.original.bytes", "must be in 0.."
+                    + MAX_DEAD_LETTER_ORIGINAL_BYTES + ", got " + deadLetterMaxOriginalBytes);
+        }
         if (lifecycle == null) {
             lifecycle = LifecycleSettings.DEFAULT;
         }

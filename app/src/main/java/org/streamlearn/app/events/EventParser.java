@@ -16,12 +16,17 @@ import org.streamlearn.store.json.Json;
  * "weight"?: number, "id"?: string, "model"?: string}}. Every error names the field. Non-numeric number tokens
  * (NaN, Infinity) are read so that the error can name where they stand; they are then refused like numbers
  * too large for a double. Reads go through the shared strict {@link Json#MAPPER}: a key given twice (the label,
- * a named feature) or anything after the event's object is refused, never read as "whichever came last".
+ * a named feature) or anything after the event's object is refused, never read as "whichever came last", with
+ * the precise reason of {@link JsonErrors}. An {@code id} has at most {@value #MAX_ID_CHARS} characters. The
+ * {@code model} field is only read here; the lifecycle honours it only when it equals the record key.
  */
 public final class EventParser {
 
     private static final Set<String> TRAINING_FIELDS = Set.of("features", "label", "weight", "id", "model");
     private static final Set<String> REQUEST_FIELDS = Set.of("features", "id", "model");
+
+    /** The longest event or request {@code id}, in UTF-16 chars (a request's id is echoed in its answer). */
+    public static final int MAX_ID_CHARS = 1024;
 
     private EventParser() {
     }
@@ -139,7 +144,7 @@ public final class EventParser {
                     }
                 }
                 case "id" -> {
-                    if (id != null || v != JsonToken.VALUE_STRING) {
+                    if (id != null || v != JsonToken.VALUE_STRING || p.getTextLength() > MAX_ID_CHARS) {
                         return null;
                     }
                     id = p.getText();
@@ -223,8 +228,10 @@ public final class EventParser {
         }
         try {
             return Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw JsonErrors.of(e, json, "event");
         } catch (IOException e) {
-            throw new InvalidEventException("event", "not valid JSON: " + oneLine(e));
+            throw new InvalidEventException("event", "not valid JSON: " + JsonErrors.oneLine(e));
         }
     }
 
@@ -235,16 +242,8 @@ public final class EventParser {
         try {
             return Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("event", "not valid JSON: " + oneLine(e));
+            throw JsonErrors.of(e, json, "event");
         }
-    }
-
-    private static String oneLine(IOException e) {
-        if (e instanceof JsonProcessingException j && Json.isTrailingContent(j)) {
-            return "unexpected content after the event";
-        }
-        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
     }
 
     /** Parses an already-read tree. */
@@ -259,7 +258,7 @@ public final class EventParser {
         for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                throw new InvalidEventException(f, "unknown field (expected " + String.join(", ",
+                throw new InvalidEventException(ModelIds.display(f), "unknown field (expected " + String.join(", ",
                         new java.util.TreeSet<>(allowed)) + ")");
             }
         }
@@ -316,7 +315,11 @@ public final class EventParser {
                 throw new InvalidEventException("weight", "must be >= 0, got " + weight);
             }
         }
-        return new ParsedEvent(dense, named, label, labelText, hasLabel, weight, text(n, "id"), text(n, "model"));
+        String id = text(n, "id");
+        if (id != null && id.length() > MAX_ID_CHARS) {
+            throw new InvalidEventException("id", "longer than " + MAX_ID_CHARS + " characters (" + id.length() + ")");
+        }
+        return new ParsedEvent(dense, named, label, labelText, hasLabel, weight, id, text(n, "model"));
     }
 
     private static String text(JsonNode n, String field) {

@@ -1,6 +1,7 @@
 package org.streamlearn.app.events;
 
 import java.util.List;
+import java.util.Map;
 import org.streamlearn.core.feature.FeatureHasher;
 import org.streamlearn.core.model.InvalidExampleException;
 import org.streamlearn.core.model.OnlineLearner;
@@ -75,7 +76,44 @@ public final class ExampleEncoder {
         try {
             return learner.learn(x, y, e.weight());
         } catch (InvalidExampleException ex) {
-            throw new InvalidEventException(ex.field(), ex.getMessage().substring(ex.field().length() + 2));
+            throw named(ex, e);
         }
     }
+
+    /**
+     * The learner's error about an example, as an event error naming the event's own field: a hashed slot
+     * ({@code features[27]}) of an event with named features becomes the name of the feature that put the
+     * offending value there ({@code features.price}; of several names sharing the slot, the largest in
+     * magnitude).
+     */
+    public InvalidEventException named(InvalidExampleException ex, ParsedEvent e) {
+        String field = ex.field();
+        String problem = ex.getMessage().substring(field.length() + 2);
+        Map<String, Double> named = e.named();
+        if (named != null && hasher != null && field.startsWith("features[") && field.endsWith("]")) {
+            int slot;
+            try {
+                slot = Integer.parseInt(field.substring("features[".length(), field.length() - 1));
+            } catch (NumberFormatException nfe) {
+                return new InvalidEventException(field, problem);
+            }
+            String best = null;
+            double bestAbs = -1;
+            for (Map.Entry<String, Double> f : named.entrySet()) {
+                double a = Math.abs(f.getValue());
+                if (!(a <= bestAbs) && hasher.slotOf(f.getKey()) == slot) {
+                    best = f.getKey();
+                    bestAbs = a;
+                }
+            }
+            if (best != null) {
+                int exceeds = problem.indexOf(" exceeds ");
+                String shown = problem.startsWith("magnitude ") && exceeds > 0
+                        ? "magnitude " + named.get(best) + problem.substring(exceeds) : problem;
+                return new InvalidEventException("features." + best, shown + " (hashed into slot " + slot + ")");
+            }
+        }
+        return new InvalidEventException(field, problem);
+    }
+
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
+import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.app.streams.Outputs;
 import org.streamlearn.core.model.InvalidExampleException;
@@ -26,6 +27,10 @@ final class PredictHandler {
         } catch (InvalidEventException err) {
             throw new HttpError(400, err.field(), err.getMessage());
         }
+        if (e.model() != null && !e.model().equals(r.id())) {
+            throw new HttpError(400, "model", "model: \"" + ModelIds.display(e.model())
+                    + "\" differs from the model id in the path \"" + r.id() + "\"");
+        }
         ModelSource.Served served = source.find(r.id());
         if (served == null) {
             throw ModelHandler.unknown(r.id());
@@ -38,7 +43,8 @@ final class PredictHandler {
             } catch (InvalidEventException err) {
                 throw new HttpError(400, err.field(), err.getMessage());
             } catch (InvalidExampleException err) {
-                throw new HttpError(400, err.field(), err.getMessage());
+                InvalidEventException named = d.encoder().named(err, e);
+                throw new HttpError(400, named.field(), named.getMessage());
             }
         }
         ObjectNode o = Outputs.prediction(e.id(), d.state(), p, System.currentTimeMillis());

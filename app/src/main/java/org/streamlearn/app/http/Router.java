@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.streamlearn.app.events.ModelIds;
 
 /**
  * Matches method + path to a handler. Paths are patterns of literal segments and at most one {@code {id}}
  * segment, which is percent-decoded exactly once from the raw path ({@code a%2Fb} is the id {@code a/b},
- * {@code a+b} is {@code a+b}, {@code 50%25} is {@code 50%}); a malformed escape or invalid UTF-8 gives 400, a
+ * {@code a+b} is {@code a+b}, {@code 50%25} is {@code 50%}); a malformed escape, invalid UTF-8 or an id that breaks
+ * {@link ModelIds}' rule gives 400, a
  * path no route has gives 404, a method the path does not allow gives 405 with an {@code Allow} header. The
  * body is read once (at most {@link #MAX_BODY_BYTES}, else 413) and handed on as bytes, after the {@link Guard}
  * (authentication) let the request through; the matched pattern is left on the exchange as the attribute
@@ -112,6 +114,10 @@ public final class Router implements HttpHandler {
             id = rawId == null ? null : decode(rawId);
         } catch (IllegalArgumentException e) {
             return new BadPath(e.getMessage());
+        }
+        String problem = id == null ? null : ModelIds.problem(id);
+        if (problem != null) {
+            return new BadPath("not a valid model id: " + problem + " in \"" + ModelIds.display(id) + "\"");
         }
         TreeSet<String> allow = new TreeSet<>();
         for (Route r : shaped) {

@@ -1,10 +1,13 @@
 package org.streamlearn.app.streams;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
 import org.streamlearn.app.events.InvalidEventException;
+import org.streamlearn.app.events.JsonErrors;
+import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
@@ -44,6 +47,8 @@ public record ModelCommand(Type type, ModelSpec spec) {
         JsonNode n;
         try {
             n = Json.MAPPER.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw JsonErrors.of(e, value, "command");
         } catch (IOException e) {
             throw new InvalidEventException("command", "not valid JSON: " + e.getMessage().split("\n")[0]);
         }
@@ -63,7 +68,7 @@ public record ModelCommand(Type type, ModelSpec spec) {
         for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
             String f = it.next();
             if (!f.equals("command") && !(f.equals("spec") && type == Type.UPSERT)) {
-                throw new InvalidEventException(f, "unknown field for command " + name);
+                throw new InvalidEventException(ModelIds.display(f), "unknown field for command " + name);
             }
         }
         ModelSpec spec = null;

@@ -3,7 +3,9 @@ package org.streamlearn.app.streams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.streamlearn.app.events.ExampleEncoder;
 import org.streamlearn.app.events.InvalidEventException;
+import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.core.model.InvalidExampleException;
 import org.streamlearn.core.model.Outcome;
@@ -62,20 +64,19 @@ public final class ModelLifecycle {
 
     // --- training events
 
-    /** A training event for the record key {@code key} (null: the event's {@code model} field names it). */
+    /**
+     * A training event for the record key {@code key}, which must be a valid model id ({@link ModelIds}). The
+     * event's {@code model} field, when present, must equal the key: a keyless event cannot be routed to its
+     * model's partition, so it is rejected with a reason that says to key it by model id. A rejected event never
+     * creates a model: the first event of an unknown model is checked against the new model's spec before the
+     * model is saved.
+     */
     public Emissions onEvent(String key, ParsedEvent e, long now) {
         out.clear();
-        String id = key;
-        if (id == null) {
-            id = e.model();
-            if (id == null) {
-                out.reject(null, "key", "key: null and the event has no \"model\" field");
-                return out;
-            }
-        } else if (e.model() != null && !e.model().equals(id)) {
-            out.reject(id, "model", "model: \"" + e.model() + "\" differs from the record key \"" + id + "\"");
+        if (!acceptKey(key, e.model(), "event")) {
             return out;
         }
+        String id = key;
         LiveModel m = models.model(id);
         if (m == null) {
             ModelState created;
@@ -89,6 +90,17 @@ public final class ModelLifecycle {
                         + " (the spec this event's model would be created with)");
                 return out;
             }
+            ExampleEncoder enc = new ExampleEncoder(created.spec());
+            try {
+                created.learner().validate(enc.features(e), enc.label(e), e.weight());
+            } catch (InvalidEventException ex) {
+                out.reject(id, ex.field(), ex.getMessage());
+                return out;
+            } catch (InvalidExampleException ex) {
+                InvalidEventException named = enc.named(ex, e);
+                out.reject(id, named.field(), named.getMessage());
+                return out;
+            }
             m = models.save(created);
             publishSnapshot(m.state(), now);
         }
@@ -96,9 +108,44 @@ public final class ModelLifecycle {
         return out;
     }
 
-    /** A training event that could not be parsed. */
+    /**
+     * Checks the record key of an input: a valid model id, and equal to the input's {@code model} field when it
+     * has one. On failure adds the rejection (its key bounded for display) and returns false.
+     */
+    private boolean acceptKey(String key, String modelField, String what) {
+        String problem = keyProblem(key, modelField, what);
+        if (problem == null) {
+            return true;
+        }
+        out.reject(ModelIds.display(key), problem.startsWith("model:") ? "model" : "key", problem);
+        return false;
+    }
+
+    /** What is wrong with the key of an input (see {@link #acceptKey}), or null. */
+    private static String keyProblem(String key, String modelField, String what) {
+        if (key == null) {
+            return "key: null; key the record by its model id" + (what.equals("command") ? ""
+                    : " (the " + what + "'s \"model\" field is honoured only when it equals the record key)")
+                    + (modelField == null ? ""
+                    : "; the " + what + " names model \"" + ModelIds.display(modelField) + "\"");
+        }
+        try {
+            ModelIds.check(key, "key");
+        } catch (InvalidEventException ex) {
+            return ex.getMessage();
+        }
+        if (modelField != null && !modelField.equals(key)) {
+            return "model: \"" + ModelIds.display(modelField) + "\" differs from the record key \"" + key + "\"";
+        }
+        return null;
+    }
+
+    /** A training event that could not be parsed (a bad key is reported first). */
     public Emissions onEventRejected(String key, InvalidEventException ex) {
-        out.clear().reject(key, ex.field(), ex.getMessage());
+        out.clear();
+        if (acceptKey(key, null, "event")) {
+            out.reject(key, ex.field(), ex.getMessage());
+        }
         return out;
     }
 
@@ -156,8 +203,8 @@ public final class ModelLifecycle {
     /** A model command for the model {@code id} (the record key, which a command must have). */
     public Emissions onCommand(String id, ModelCommand c, long now) {
         out.clear();
-        if (id == null) {
-            return rejectKeylessCommand();
+        if (!acceptKey(id, null, "command")) {
+            return out;
         }
         LiveModel m = models.model(id);
         switch (c.type()) {
@@ -216,15 +263,9 @@ public final class ModelLifecycle {
     /** A model command that could not be parsed (a missing key is reported first). */
     public Emissions onCommandRejected(String id, InvalidEventException ex) {
         out.clear();
-        if (id == null) {
-            return rejectKeylessCommand();
+        if (acceptKey(id, null, "command")) {
+            out.reject(id, ex.field(), ex.getMessage());
         }
-        out.reject(id, ex.field(), ex.getMessage());
-        return out;
-    }
-
-    private Emissions rejectKeylessCommand() {
-        out.reject(null, "key", "key: a model command needs the model id as its record key");
         return out;
     }
 
@@ -237,13 +278,18 @@ public final class ModelLifecycle {
 
     // --- prediction requests
 
-    /** A prediction request for the record key {@code key} (null: the request's {@code model} field). */
+    /**
+     * A prediction request for the record key {@code key}: a valid model id, equal to the request's
+     * {@code model} field when it has one (as for {@link #onEvent}).
+     */
     public Emissions onRequest(String key, ParsedEvent e, long now) {
         out.clear();
-        String id = key != null ? key : e.model();
-        if (id == null) {
-            return predictionError(e.id(), null, "key", "key: null and the request has no \"model\" field", now);
+        String problem = keyProblem(key, e.model(), "request");
+        if (problem != null) {
+            return predictionError(e.id(), ModelIds.display(key), problem.startsWith("model:") ? "model" : "key",
+                    problem, now);
         }
+        String id = key;
         LiveModel m = models.model(id);
         if (m == null) {
             return predictionError(e.id(), id, "model", "model: unknown model '" + id + "'", now);
@@ -254,7 +300,8 @@ public final class ModelLifecycle {
         } catch (InvalidEventException ex) {
             return predictionError(e.id(), id, ex.field(), ex.getMessage(), now);
         } catch (InvalidExampleException ex) {
-            return predictionError(e.id(), id, ex.field(), ex.getMessage(), now);
+            InvalidEventException named = m.encoder().named(ex, e);
+            return predictionError(e.id(), id, named.field(), named.getMessage(), now);
         }
         out.add(Emissions.Kind.PREDICTION, id, Outputs.bytes(Outputs.prediction(e.id(), m.state(), p, now)));
         return out;
@@ -263,6 +310,10 @@ public final class ModelLifecycle {
     /** A prediction request that could not be parsed: an error record with no request id. */
     public Emissions onRequestRejected(String key, InvalidEventException ex, long now) {
         out.clear();
+        String problem = keyProblem(key, null, "request");
+        if (problem != null) {
+            return predictionError(null, ModelIds.display(key), "key", problem, now);
+        }
         return predictionError(null, key, ex.field(), ex.getMessage(), now);
     }
 

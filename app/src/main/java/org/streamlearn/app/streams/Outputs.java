@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerState;
@@ -116,42 +117,118 @@ public final class Outputs {
         if (model == null) {
             o.putNull("model");
         } else {
-            o.put("model", model);
+            o.put("model", ModelIds.display(model));
         }
         ObjectNode e = o.putObject("error");
-        e.put("field", field);
-        e.put("reason", reason);
+        e.put("field", ModelIds.display(field));
+        e.put("reason", boundedReason(reason));
         o.put("servedAtMs", atMs);
         return o;
     }
 
-    /** A {@code dead-letter} value: the original bytes, the model id, the reason, the time and the source. */
+    /** The default bound of a dead letter's copy of the original record ({@code dead.letter.max.original.bytes}). */
+    public static final int DEFAULT_MAX_ORIGINAL_BYTES = 64 * 1024;
+
+    /** The most characters of a dead letter's reason. */
+    public static final int MAX_REASON_CHARS = 1024;
+
+    /** A {@code dead-letter} value with the original bounded by {@link #DEFAULT_MAX_ORIGINAL_BYTES}. */
     public static ObjectNode deadLetter(String model, String topic, int partition, long offset, String field,
             String reason, byte[] original, long atMs) {
+        return deadLetter(model, topic, partition, offset, field, reason, original, DEFAULT_MAX_ORIGINAL_BYTES, atMs);
+    }
+
+    /**
+     * A {@code dead-letter} value: the model id, the source (topic, partition, offset: where the whole original
+     * can be fetched), the field and reason, the original and the time. Every part is bounded, so that no input
+     * can make a record the broker refuses: the model id and field to {@link ModelIds#DISPLAY_CHARS}
+     * characters, the reason to {@link #MAX_REASON_CHARS}, and the original to {@code maxOriginalBytes} bytes as
+     * written in the JSON value (escapes counted: a control byte takes six). Valid UTF-8 is copied as the text
+     * {@code original}, anything else as {@code originalBase64}; {@code originalBytes} is the original's size and
+     * {@code truncated} says whether the copy was cut.
+     */
+    public static ObjectNode deadLetter(String model, String topic, int partition, long offset, String field,
+            String reason, byte[] original, int maxOriginalBytes, long atMs) {
         ObjectNode o = F.objectNode();
         if (model == null) {
             o.putNull("model");
         } else {
-            o.put("model", model);
+            o.put("model", ModelIds.display(model));
         }
         ObjectNode src = o.putObject("source");
         src.put("topic", topic);
         src.put("partition", partition);
         src.put("offset", offset);
-        o.put("field", field);
-        o.put("reason", reason);
+        o.put("field", ModelIds.display(field));
+        o.put("reason", boundedReason(reason));
         if (original == null) {
             o.putNull("original");
         } else {
+            boolean truncated;
             String text = utf8(original);
             if (text != null) {
-                o.put("original", text);
+                int end = jsonPrefix(text, maxOriginalBytes);
+                truncated = end < text.length();
+                o.put("original", truncated ? text.substring(0, end) : text);
             } else {
-                o.put("originalBase64", Base64.getEncoder().encodeToString(original));
+                int n = Math.min(original.length, maxOriginalBytes / 4 * 3);
+                truncated = n < original.length;
+                o.put("originalBase64", Base64.getEncoder().encodeToString(truncated
+                        ? java.util.Arrays.copyOf(original, n) : original));
             }
+            o.put("originalBytes", original.length);
+            o.put("truncated", truncated);
         }
         o.put("atMs", atMs);
         return o;
+    }
+
+    /** {@code reason} cut to {@link #MAX_REASON_CHARS} characters (also the {@code streamlearn.reason} header). */
+    public static String boundedReason(String reason) {
+        if (reason == null || reason.length() <= MAX_REASON_CHARS) {
+            return reason;
+        }
+        int end = MAX_REASON_CHARS;
+        if (Character.isHighSurrogate(reason.charAt(end - 1))) {
+            end--;
+        }
+        return reason.substring(0, end) + "…(+" + (reason.length() - end) + " chars)";
+    }
+
+    /**
+     * The length of the longest prefix of {@code text} whose JSON string encoding (as the shared mapper writes
+     * it: UTF-8, short escapes for {@code \n \t \r \b \f " \\}, six-byte {@code \\u} escapes for other control
+     * characters) takes at most {@code maxBytes} bytes; never splits a surrogate pair.
+     */
+    static int jsonPrefix(String text, int maxBytes) {
+        long used = 0;
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            int chars = 1;
+            int cost;
+            if (c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\r' || c == '\b' || c == '\f') {
+                cost = 2;
+            } else if (c < 0x20) {
+                cost = 6;
+            } else if (c < 0x80) {
+                cost = 1;
+            } else if (c < 0x800) {
+                cost = 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                cost = 4;
+                chars = 2;
+            } else {
+                cost = 3;
+            }
+            if (used + cost > maxBytes) {
+                return i;
+            }
+            used += cost;
+            i += chars;
+        }
+        return n;
     }
 
     private static String utf8(byte[] b) {

@@ -45,16 +45,17 @@ public final class TopologyFactory {
      * @param batchCheckIntervalMs mini-batch time-flush check period
      * @param maxCachedModels      live models per task
      * @param limits               how large a model and its records may be
+     * @param deadLetterMaxOriginalBytes the bound of a dead letter's copy of the original record
      */
     public record Settings(Topics topics, String storeName, ObjectNode defaultSpec, Map<String, ModelSpec> seedSpecs,
             long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, int maxCachedModels,
-            StateLimits limits) {
+            StateLimits limits, int deadLetterMaxOriginalBytes) {
 
-        /** Settings with the default {@link StateLimits}. */
+        /** Settings with the default {@link StateLimits} and dead-letter bound. */
         public Settings(Topics topics, String storeName, ObjectNode defaultSpec, Map<String, ModelSpec> seedSpecs,
                 long metricsEveryEvents, long metricsIntervalMs, long batchCheckIntervalMs, int maxCachedModels) {
             this(topics, storeName, defaultSpec, seedSpecs, metricsEveryEvents, metricsIntervalMs,
-                    batchCheckIntervalMs, maxCachedModels, StateLimits.DEFAULT);
+                    batchCheckIntervalMs, maxCachedModels, StateLimits.DEFAULT, Outputs.DEFAULT_MAX_ORIGINAL_BYTES);
         }
     }
 
@@ -64,7 +65,8 @@ public final class TopologyFactory {
     /** The settings of a service configuration. */
     public static Settings settings(ServiceConfig c) {
         return new Settings(c.topics(), STORE, c.defaultSpec(), c.seedSpecs(), c.metricsEveryEvents(),
-                c.metricsIntervalMs(), c.batchCheckIntervalMs(), c.maxCachedModels(), c.modelLimits());
+                c.metricsIntervalMs(), c.batchCheckIntervalMs(), c.maxCachedModels(), c.modelLimits(),
+                c.deadLetterMaxOriginalBytes());
     }
 
     /** The topology for a service configuration. */

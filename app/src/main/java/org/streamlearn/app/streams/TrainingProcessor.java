@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
+import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.events.ParsedEvent;
 
 /**
@@ -27,8 +28,6 @@ import org.streamlearn.app.events.ParsedEvent;
 public final class TrainingProcessor implements Processor<String, byte[], String, byte[]> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingProcessor.class);
-    /** Longest reason kept in a bounded dead letter and in the header. */
-    private static final int MAX_REASON_CHARS = 4096;
     /** {@link #forward}'s result bits: the input was rejected; a step was refused. */
     private static final int REJECTED = 1;
     private static final int REFUSED = 2;
@@ -73,9 +72,7 @@ public final class TrainingProcessor implements Processor<String, byte[], String
         } catch (KafkaException ex) {
             throw ex;
         } catch (RuntimeException | StackOverflowError ex) {
-            String key = record.key() == null || record.key().length() <= 100 ? record.key()
-                    : record.key().substring(0, 100) + "…";
-            LOG.warn("record of model '{}' failed; sent to the dead-letter topic", key, ex);
+            LOG.warn("record of model '{}' failed; sent to the dead-letter topic", ModelIds.display(record.key()), ex);
             deadLetter(record.key(), "record", "internal error while processing the record: "
                     + ex.getClass().getSimpleName() + ": " + ex.getMessage(), record, now);
             metrics.deadLetter("record");
@@ -164,20 +161,9 @@ public final class TrainingProcessor implements Processor<String, byte[], String
         RecordMetadata md = context.recordMetadata().orElse(null);
         byte[] value = Outputs.bytes(Outputs.deadLetter(model, md == null ? "" : md.topic(),
                 md == null ? -1 : md.partition(), md == null ? -1 : md.offset(), field, reason,
-                input == null ? null : input.value(), now));
-        if (value.length > settings.limits().maxValueBytes()) {
-            // never send what cannot be sent: the original is dropped; its source still locates it
-            value = Outputs.bytes(Outputs.deadLetter(model, md == null ? "" : md.topic(),
-                    md == null ? -1 : md.partition(), md == null ? -1 : md.offset(), field,
-                    abbreviate(reason) + " (original of " + (input == null ? 0 : input.value().length)
-                            + " bytes not copied: the dead letter would exceed model.max.message.bytes)", null, now));
-        }
+                input == null ? null : input.value(), settings.deadLetterMaxOriginalBytes(), now));
         RecordHeaders h = new RecordHeaders();
-        h.add("streamlearn.reason", abbreviate(reason).getBytes(StandardCharsets.UTF_8));
+        h.add("streamlearn.reason", Outputs.boundedReason(reason).getBytes(StandardCharsets.UTF_8));
         context.forward(new Record<>(model, value, now, h), TopologyFactory.DEAD_LETTER_SINK);
-    }
-
-    private static String abbreviate(String reason) {
-        return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "…";
     }
 }

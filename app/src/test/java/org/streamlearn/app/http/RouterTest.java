@@ -65,6 +65,21 @@ class RouterTest {
         assertThatThrownBy(() -> Router.decode(raw)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Issue 15: the model-id rule of {@code ModelIds} applies to a path's id as to a record key. */
+    @ParameterizedTest
+    @ValueSource(strings = {"%00", "a%0Ab", "%7F", "%C2%85", "%EF%BF%BD"})
+    void anIdThatBreaksTheModelIdRuleIsABadPath(String raw) {
+        assertThat(router.match("GET", "/models/" + raw)).isInstanceOfSatisfying(Router.BadPath.class,
+                b -> assertThat(b.reason()).startsWith("not a valid model id: "));
+    }
+
+    @Test
+    void anIdOf256CharactersIsABadPathAnd255IsFound() {
+        assertThat(router.match("GET", "/models/" + "x".repeat(255))).isInstanceOf(Router.Found.class);
+        assertThat(router.match("GET", "/models/" + "x".repeat(256))).isInstanceOfSatisfying(Router.BadPath.class,
+                b -> assertThat(b.reason()).contains("longer than 255 characters (256)"));
+    }
+
     @Test
     void anUnknownPathIsNotFoundAndAKnownOneWithAnotherMethodIsNotAllowed() {
         assertThat(router.match("GET", "/nope")).isInstanceOf(Router.NotFound.class);

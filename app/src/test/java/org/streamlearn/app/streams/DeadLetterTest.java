@@ -103,14 +103,21 @@ class DeadLetterTest {
     }
 
     @Test
-    void aNullKeyWithoutModelFieldIsRejectedAndAModelFieldIsUsed(@TempDir Path dir) {
+    void aNullKeyIsRejectedWithOrWithoutAModelFieldAndCreatesNoModel(@TempDir Path dir) {
         try (TopologyHarness h = new TopologyHarness(dir)) {
             h.event(null, "{\"features\":[1,2],\"label\":1}");
             JsonNode d = drain(h.deadLetter).get(0).value();
             assertThat(d.get("field").asText()).isEqualTo("key");
-            assertThat(d.get("reason").asText()).contains("key: null");
+            assertThat(d.get("reason").asText()).contains("key: null").contains("key the record by its model id");
             assertThat(d.get("model").isNull()).isTrue();
+            // the split brain: a keyless event naming its model would land on any partition and start a second model
             h.event(null, "{\"features\":[1,2],\"label\":1,\"model\":\"byfield\"}");
+            JsonNode d2 = drain(h.deadLetter).get(0).value();
+            assertThat(d2.get("field").asText()).isEqualTo("key");
+            assertThat(d2.get("reason").asText()).contains("key the record by its model id")
+                    .contains("names model \"byfield\"");
+            assertThat(drain(h.parameters)).isEmpty();
+            h.event("byfield", "{\"features\":[1,2],\"label\":1,\"model\":\"byfield\"}");
             assertThat(drain(h.deadLetter)).isEmpty();
             assertThat(last(drain(h.parameters), "byfield").get("spec").get("features").asInt()).isEqualTo(2);
         }

@@ -2,7 +2,8 @@ package org.streamlearn.core.model;
 
 /**
  * The precise check of an example against a configuration: dimension, features and label finite and within
- * {@code maxAbsValue}, the label valid for the task, the weight finite and {@code >= 0}. It names the culprit in an
+ * {@code maxAbsValue}, the label valid for the task, the weight finite, {@code >= 0} and within
+ * {@code maxAbsValue} (a weight scales the gradient like a feature or label does). It names the culprit in an
  * {@link InvalidExampleException}. On the per-event path it runs only when {@link FastPaths#checkExample}'s
  * cheap check has a doubt.
  */
@@ -26,6 +27,9 @@ final class ExampleValidator {
         validateFeatures(x);
         if (!(weight >= 0) || !Double.isFinite(weight)) {
             throw new InvalidExampleException("weight", "must be finite and >= 0, got " + weight);
+        }
+        if (weight > max) {
+            throw new InvalidExampleException("weight", "magnitude " + weight + " exceeds " + max);
         }
         switch (task) {
             case REGRESSION -> {

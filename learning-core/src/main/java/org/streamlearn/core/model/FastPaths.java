@@ -28,6 +28,7 @@ final class FastPaths {
     private final DivergenceGuard guard;
     private final LearningRateSchedule schedule;
     private final double maxSquares;
+    private final double maxAbs;
     private final int nw;
     private final boolean ilr;
     private final double interceptRate;
@@ -44,6 +45,7 @@ final class FastPaths {
         this.guard = guard;
         this.schedule = config.schedule();
         this.maxSquares = config.maxAbsValue() * config.maxAbsValue();
+        this.maxAbs = config.maxAbsValue();
         this.nw = model.weightCount();
         this.ilr = config.hasInterceptLearningRate();
         this.interceptRate = config.interceptLearningRate();
@@ -60,7 +62,7 @@ final class FastPaths {
      * 32.3 M against 23.7 M events/s at d = 20, 655 k against 527 k at d = 1000 (≈ 370 ns per event).
      */
     void checkExample(double[] x, double y, double weight, double sumSquares) {
-        if (!(sumSquares <= maxSquares) || !(weight >= 0 && weight < Double.POSITIVE_INFINITY)
+        if (!(sumSquares <= maxSquares) || !(weight >= 0 && weight <= maxAbs)
                 || !validator.labelPlausible(y)) {
             validator.validate(x, y, weight);
         }

@@ -30,7 +30,7 @@ import org.streamlearn.core.schedule.LearningRateSchedule;
  * @param batchSize             1: a step per event; else one mean-gradient step per {@code batchSize} events
  * @param metricsWindow         size of the rolling loss window
  * @param ewmaAlpha             weight of the rolling loss EWMA
- * @param maxAbsValue           largest accepted magnitude of a feature or label; larger ones are rejected
+ * @param maxAbsValue           largest accepted magnitude of a feature, label or weight; larger ones are rejected
  */
 public record LearnerConfig(Task task, int features, int classes, Architecture architecture, Loss loss,
         Optimizer optimizer, LearningRateSchedule schedule, double interceptLearningRate, double l2, double l1,

@@ -143,7 +143,7 @@ public final class OnlineLearner {
     /**
      * Checks an example: {@code x.length == features}, every value finite and within {@code maxAbsValue}, the
      * label valid for the task (0/1 for binary, an index {@code < classes} for multiclass), the weight finite
-     * and {@code >= 0}.
+     * {@code >= 0} and within {@code maxAbsValue}.
      *
      * @throws InvalidExampleException naming the field and the problem
      */

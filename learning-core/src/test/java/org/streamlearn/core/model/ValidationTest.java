@@ -53,6 +53,9 @@ class ValidationTest {
             out.add(new Invalid(t, "tiny negative weight", new double[] {1, 2, 3}, y, -Double.MIN_VALUE, "weight"));
             out.add(new Invalid(t, "NaN weight", new double[] {1, 2, 3}, y, Double.NaN, "weight"));
             out.add(new Invalid(t, "infinite weight", new double[] {1, 2, 3}, y, Double.POSITIVE_INFINITY, "weight"));
+            out.add(new Invalid(t, "huge weight", new double[] {1, 2, 3}, y, 1e300, "weight"));
+            out.add(new Invalid(t, "weight just above maxAbsValue", new double[] {1, 2, 3}, y,
+                    Math.nextUp(LearnerConfig.DEFAULT_MAX_ABS_VALUE), "weight"));
             out.add(new Invalid(t, "NaN label", new double[] {1, 2, 3}, Double.NaN, 1, "label"));
         }
         double[] ok = {1, 2, 3};
@@ -140,7 +143,7 @@ class ValidationTest {
             OnlineLearner learner = trained(t);
             double max = LearnerConfig.DEFAULT_MAX_ABS_VALUE;
             assertThatCode(() -> learner.validate(new double[] {max, -max, 0.0}, 0.0, 0.0)).doesNotThrowAnyException();
-            assertThatCode(() -> learner.validate(new double[] {-0.0, Double.MIN_VALUE, 1}, 1.0, 1e300))
+            assertThatCode(() -> learner.validate(new double[] {-0.0, Double.MIN_VALUE, 1}, 1.0, max))
                     .doesNotThrowAnyException();
         }
         OnlineLearner multi = trained(Task.MULTICLASS);
