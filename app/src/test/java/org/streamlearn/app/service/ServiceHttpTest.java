@@ -127,6 +127,108 @@ class ServiceHttpTest {
     }
 
     /**
+     * Poison specs on a real broker (issue 15): a spec whose model could not be allocated, or whose snapshot would not
+     * fit a record, is refused by {@code PUT} (400 naming the field) and, sent straight to {@code model-commands},
+     * becomes a dead letter; a 40,000-feature dense spec fits the default limits and learns; and a model on the
+     * same partition keeps learning through it all.
+     */
+    @Test
+    void poisonSpecsAreRefusedAndAModelOnTheSamePartitionKeepsLearning(@TempDir Path state) throws Exception {
+        ServiceConfig c = config("poison-", state);
+        String ok = "ok";
+        String poison = sameFirstPartition(ok, "poison");
+        String wide = sameFirstPartition(ok, "wide");
+        String huge = "{\"task\":\"multiclass\",\"features\":100000,\"classes\":1000000}";
+        try (StreamlearnService s = new StreamlearnService(c).start();
+                KafkaProducer<String, byte[]> producer = producer()) {
+            s.awaitRunning(Duration.ofSeconds(60));
+            String base = "http://127.0.0.1:" + s.http().port();
+            HttpResponse<String> put = http("PUT", base + "/models/" + poison, huge);
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(400);
+            assertThat(JSON.readTree(put.body()).get("error").get("field").asText()).isEqualTo("classes");
+            for (int i = 0; i < 50; i++) {
+                producer.send(event(c, ok, i));
+            }
+            producer.send(new ProducerRecord<>(c.topics().modelCommands(), poison,
+                    ("{\"command\":\"upsert\",\"spec\":" + huge + "}").getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(c.topics().modelCommands(), wide,
+                    "{\"command\":\"upsert\",\"spec\":{\"task\":\"regression\",\"features\":40000}}"
+                            .getBytes(StandardCharsets.UTF_8)));
+            StringBuilder wideEvent = new StringBuilder("{\"features\":[");
+            for (int j = 0; j < 40_000; j++) {
+                wideEvent.append(j == 0 ? "" : ",").append(j % 7 == 0 ? "1.5" : "0");
+            }
+            producer.send(new ProducerRecord<>(c.topics().trainingEvents(), wide,
+                    wideEvent.append("],\"label\":2}").toString().getBytes(StandardCharsets.UTF_8)));
+            for (int i = 50; i < 100; i++) {
+                producer.send(event(c, ok, i));
+            }
+            producer.flush();
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                HttpResponse<String> r = http("GET", base + "/models/" + ok, null);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(JSON.readTree(r.body()).get("seen").asLong()).isEqualTo(100);
+                HttpResponse<String> w = http("GET", base + "/models/" + wide, null);
+                assertThat(w.statusCode()).isEqualTo(200);
+                assertThat(JSON.readTree(w.body()).get("seen").asLong()).isEqualTo(1);
+                assertThat(JSON.readTree(w.body()).get("weights")).hasSize(40_000);
+            });
+            assertThat(http("GET", base + "/models/" + poison, null).statusCode()).isEqualTo(404);
+            List<JsonNode> dead = new java.util.ArrayList<>();
+            try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer =
+                    new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of("bootstrap.servers",
+                            broker.bootstrapServers(), "isolation.level", "read_committed", "group.id",
+                            "poison-reader", "auto.offset.reset", "earliest"),
+                            new org.apache.kafka.common.serialization.StringDeserializer(),
+                            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(c.topics().deadLetter()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                        try {
+                            dead.add(JSON.readTree(r.value()));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    return !dead.isEmpty();
+                });
+            }
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).get("model").asText()).isEqualTo(poison);
+            assertThat(dead.get(0).get("field").asText()).isEqualTo("spec.classes");
+        }
+    }
+
+    /** A model id, {@code prefix} plus a number, on the same of the two partitions as {@code other}. */
+    private static String sameFirstPartition(String other, String prefix) {
+        int target = partition(other);
+        for (int i = 0; ; i++) {
+            if (partition(prefix + i) == target) {
+                return prefix + i;
+            }
+        }
+    }
+
+    private static int partition(String key) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 2;
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static ProducerRecord<String, byte[]> event(ServiceConfig c, String model, int i) {
+        double x0 = Math.sin(i);
+        double x1 = Math.cos(i);
+        return new ProducerRecord<>(c.topics().trainingEvents(), model, ("{\"features\":[" + x0 + "," + x1
+                + "],\"label\":" + (2 * x0 - x1 + 0.5) + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
      * The dashboard in a real browser: headless Chromium loads the page, runs its script (which polls
      * {@code GET /models}) and the rendered DOM shows the model's row with what it learned.
      */
