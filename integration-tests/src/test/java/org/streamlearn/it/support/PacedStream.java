@@ -78,10 +78,14 @@ public final class PacedStream implements AutoCloseable {
 
     /** Stops the producer and the watcher, waiting up to 10 s for each. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running.set(false);
-        producerThread.join(10_000);
-        watcher.join(10_000);
+        try {
+            producerThread.join(10_000);
+            watcher.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void watch(String bootstrap, String topic) {
