@@ -139,6 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
             o.put("metrics.interval.ms", "500");
             o.put("metrics.every.events", "100000000");
             o.put("topics.partitions", "1");
+            o.put("num.standby.replicas", "0"); // one instance: nowhere to put a standby
             ServiceConfig config;
             try {
                 config = ConfigLoader.load(null, Map.of(), o);
