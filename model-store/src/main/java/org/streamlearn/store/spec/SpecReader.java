@@ -5,6 +5,8 @@ import static org.streamlearn.store.spec.SpecException.CHECKS;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.streamlearn.core.drift.Adwin;
+import org.streamlearn.core.drift.PageHinkley;
 import org.streamlearn.core.model.Task;
 import org.streamlearn.store.spec.ModelSpec.ArchitectureSpec;
 import org.streamlearn.store.spec.ModelSpec.MetricsSpec;
@@ -22,12 +24,15 @@ final class SpecReader {
 
     private static final List<String> TOP_LEVEL = List.of("task", "features", "hashBits", "classes", "classNames",
             "architecture", "loss", "huberDelta", "optimizer", "schedule", "interceptLearningRate", "l2", "l1",
-            "clipNorm", "standardize", "update", "metrics", "publishEvery");
+            "clipNorm", "standardize", "update", "metrics", "publishEvery", "drift");
     private static final List<String> ARCHITECTURE = List.of("type", "hidden", "activation", "init", "seed");
     private static final List<String> UPDATE = List.of("mode", "batchSize", "maxDelayMs");
     private static final List<String> METRICS = List.of("window", "ewmaAlpha");
     private static final List<String> OPTIMIZER = withType(OptimizerTypes.FIELDS);
     private static final List<String> SCHEDULE = withType(ScheduleTypes.FIELDS);
+    private static final List<String> DRIFT = List.of("detector", "delta", "clock", "maxBuckets", "gracePeriod",
+            "minInstances", "threshold", "alpha", "signal", "action");
+
 
     private SpecReader() {
     }
@@ -58,9 +63,10 @@ final class SpecReader {
         UpdateSpec update = update(o.object("update"));
         MetricsSpec metrics = metrics(o.object("metrics"));
         int publishEvery = o.integer("publishEvery", ModelSpec.DEFAULT_PUBLISH_EVERY);
+        DriftSpec drift = drift(o.object("drift"));
         return new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss, huberDelta,
                 optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics,
-                publishEvery);
+                publishEvery, drift);
     }
 
     /** The task of a JSON name: {@code regression}, {@code binary} or {@code multiclass}, exactly. */
@@ -129,6 +135,32 @@ final class SpecReader {
             return UpdateSpec.sample();
         }
         return UpdateSpec.minibatch(o.integer("batchSize", UpdateSpec.DEFAULT_BATCH_SIZE), o.whole("maxDelayMs", 0));
+    }
+
+    /** The {@code drift} section; {@code null} when absent (no detection). */
+    private static DriftSpec drift(SpecObject o) {
+        if (o == null) {
+            return null;
+        }
+        String detector = o.discriminator("detector", null, DriftSpec.DETECTORS, DRIFT,
+                SpecReader::driftFieldsOf);
+        Adwin a = Adwin.defaults();
+        PageHinkley ph = PageHinkley.defaults();
+        boolean adwin = detector.equals("adwin");
+        var config = DriftSpec.config(detector, o.number("delta", adwin ? a.delta() : ph.delta()),
+                adwin ? o.integer("clock", a.clock()) : 0, adwin ? o.integer("maxBuckets", a.maxBuckets()) : 0,
+                adwin ? o.integer("gracePeriod", a.gracePeriod()) : 0,
+                adwin ? 0 : o.whole("minInstances", ph.minInstances()),
+                adwin ? 0 : o.number("threshold", ph.threshold()), adwin ? 0 : o.number("alpha", ph.alpha()));
+        return new DriftSpec(config, o.string("signal", "error"), o.string("action", "alert"));
+    }
+
+    /** A detector's parameter fields, then {@code signal} and {@code action}. */
+    private static List<String> driftFieldsOf(String detector) {
+        List<String> all = new ArrayList<>(DriftSpec.fieldsOf(detector));
+        all.add("signal");
+        all.add("action");
+        return all;
     }
 
     private static MetricsSpec metrics(SpecObject o) {

@@ -3,6 +3,7 @@ package org.streamlearn.store.state;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.streamlearn.core.drift.DriftDetector;
 import org.streamlearn.core.feature.Standardizer;
 import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
@@ -20,6 +21,11 @@ import org.streamlearn.store.spec.ModelSpecs;
  * batchStartedAtMs, the spec as UTF-8 JSON, then the learned state as raw IEEE doubles (parameters, optimizer
  * step and slots, standardizer, open batch, metric sums, rolling loss ring, counters, last step). Doubles are
  * stored bit for bit, so a round trip is lossless, NaN payloads included.
+ *
+ * <p>Optional trailing section (still schema 1): when the spec configures drift detection, the detector's
+ * state follows the last step (a tag byte, then its numbers; {@code DriftCodec} has the layout). It is absent
+ * otherwise, so snapshots of models without drift detection, and the golden files, are byte for byte those of
+ * before; a snapshot with drift in its spec but no section restores a fresh detector.
  */
 public final class BinaryStateCodec {
 
@@ -44,7 +50,8 @@ public final class BinaryStateCodec {
                 + 4 + (s.batchCount() > 0 ? 8 * n : 0)
                 + 8 * 8
                 + 8 * 3 + 4 * 3 + 8 * r.filled()
-                + 8 * 3 + 8 * 2;
+                + 8 * 3 + 8 * 2
+                + DriftCodec.encodedSize(m.drift());
         ByteBuffer b = ByteBuffer.allocate(size);
         b.put(MAGIC).put((byte) ModelState.SCHEMA_VERSION);
         b.putInt(id.length).put(id);
@@ -79,6 +86,7 @@ public final class BinaryStateCodec {
         putDoubles(b, r.window(), r.filled());
         b.putLong(s.seen()).putLong(s.refused()).putLong(s.timedFlushes());
         b.putDouble(s.lastGradientNorm()).putDouble(s.lastLearningRate());
+        DriftCodec.encode(b, m.drift());
         if (b.hasRemaining()) {
             throw new IllegalStateException("binary snapshot size miscomputed: " + b.remaining() + " bytes left");
         }
@@ -103,7 +111,8 @@ public final class BinaryStateCodec {
                 + 4 + (spec.update().mode().equals("minibatch") ? 8 * n : 0)
                 + 8 * 8
                 + 8 * 3 + 4 * 3 + 8L * spec.metrics().window()
-                + 8 * 3 + 8 * 2;
+                + 8 * 3 + 8 * 2
+                + DriftCodec.maxEncodedSize(spec.drift() == null ? null : spec.drift().detector());
     }
 
     /** Decodes bytes written by {@link #encode}; names the field that is wrong. */
@@ -177,11 +186,13 @@ public final class BinaryStateCodec {
             LearnerState learned = new LearnerState(params, new OptimizerState(step, slots), scaler, pm, rolling,
                     batch, batchCount, b.getLong(), b.getLong(), b.getLong());
             learned.setLastStep(b.getDouble(), b.getDouble());
+            field = "drift";
+            DriftDetector drift = DriftCodec.decode(b, spec.drift() == null ? null : spec.drift().detector());
             if (b.hasRemaining()) {
                 throw new StateFormatException("snapshot", b.remaining() + " unexpected trailing bytes");
             }
             field = "snapshot";
-            return ModelState.restore(id, spec, c, learned, version, updatedAt, batchStarted);
+            return ModelState.restore(id, spec, c, learned, drift, version, updatedAt, batchStarted);
         } catch (BufferUnderflowException e) {
             throw new StateFormatException(field, "truncated binary snapshot (" + bytes.length + " bytes)", e);
         } catch (StateFormatException e) {

@@ -21,6 +21,7 @@ import org.streamlearn.store.spec.ModelSpecs;
  *  "scaler": {"count": [..], "mean": [..], "variance": [..]} | null,
  *  "batch": {"count": 3, "gradientSum": [..], "startedAtMs": ..}   (only while a batch is open)
  *  "metrics": {...sums...}, "rolling": {...}, "lastStep": {"gradientNorm", "learningRate"},
+ *  "drift": {"detector": "adwin" | "page_hinkley", ...its state...}   (only with a spec's drift section)
  *  "updatedAtMs": ...}
  * }</pre>
  *
@@ -30,7 +31,9 @@ import org.streamlearn.store.spec.ModelSpecs;
  * gradient are flat vectors in the model's parameter layout (linear: weights row by row, then intercepts; MLP:
  * every layer's weights, then every layer's biases). Non-finite numbers are refused before anything is written;
  * reading checks every field, names the one that is wrong, and refuses unknown fields and unknown schema
- * versions. {@link JsonStateWriter} writes the tree and {@link JsonStateReader} reads it; this class is the
+ * versions. The {@code drift} section (schema 1 still) is written only when the spec configures drift
+ * detection ({@code DriftCodec} lists its fields), so every other snapshot is unchanged; read without one, a
+ * spec with drift starts a fresh detector. {@link JsonStateWriter} writes the tree and {@link JsonStateReader} reads it; this class is the
  * public entry point and owns the text and byte forms.
  */
 public final class JsonStateCodec {
@@ -59,7 +62,8 @@ public final class JsonStateCodec {
         long specLength = ModelSpecs.toJsonString(spec).getBytes(StandardCharsets.UTF_8).length;
         long id = 6L * modelId.getBytes(StandardCharsets.UTF_8).length;
         long rowBrackets = 3 * n; // "[...]," around each row of a weight matrix: at most one row per parameter
-        return FIXED_CHARS + id + specLength + DOUBLE_CHARS * doubles + LONG_CHARS * d + rowBrackets;
+        return FIXED_CHARS + id + specLength + DOUBLE_CHARS * doubles + LONG_CHARS * d + rowBrackets
+                + DriftCodec.maxJsonSize(spec.drift() == null ? null : spec.drift().detector());
     }
 
     /** The snapshot as a JSON tree. */

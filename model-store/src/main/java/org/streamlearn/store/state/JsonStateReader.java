@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.streamlearn.core.drift.DriftDetector;
 import org.streamlearn.core.feature.Standardizer;
 import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
@@ -28,7 +29,7 @@ final class JsonStateReader {
 
     private static final Set<String> FIELDS = Set.of("schemaVersion", "model", "version", "seen", "updates",
             "refused", "timedFlushes", "spec", "weights", "intercept", "layers", "optimizer", "scaler", "batch",
-            "metrics", "rolling", "lastStep", "updatedAtMs");
+            "metrics", "rolling", "lastStep", "drift", "updatedAtMs");
 
     private JsonStateReader() {
     }
@@ -148,9 +149,10 @@ final class JsonStateReader {
         if (last != null && !last.isNull()) {
             learned.setLastStep(nullable(last, "gradientNorm"), nullable(last, "learningRate"));
         }
+        DriftDetector drift = DriftCodec.read(o.get("drift"), spec.drift() == null ? null : spec.drift().detector());
         try {
-            return ModelState.restore(id, spec, c, learned, longField(o, "version"), longField(o, "updatedAtMs"),
-                    batchStarted);
+            return ModelState.restore(id, spec, c, learned, drift, longField(o, "version"),
+                    longField(o, "updatedAtMs"), batchStarted);
         } catch (IllegalArgumentException e) {
             throw new StateFormatException("snapshot", e.getMessage(), e);
         }

@@ -50,6 +50,9 @@ final class JsonStateWriter {
         ObjectNode last = o.putObject("lastStep");
         putNullable(last, "gradientNorm", s.lastGradientNorm());
         putNullable(last, "learningRate", s.lastLearningRate());
+        if (m.drift() != null) {
+            DriftCodec.write(o, m.drift());
+        }
         o.put("updatedAtMs", m.updatedAtMs());
         return o;
     }

@@ -2,6 +2,7 @@ package org.streamlearn.store.state;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.streamlearn.core.drift.DriftDetector;
 import org.streamlearn.core.feature.Standardizer;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerConfig;
@@ -16,6 +17,9 @@ import org.streamlearn.store.spec.ModelSpecs;
  * needs: a version that grows by one with every change (event learned, spec changed, reset), the time of the
  * last change, and when the open mini-batch received its first event (for {@code maxDelayMs}).
  *
+ * <p>With a {@code drift} section in its spec, the model also carries its live drift detector, saved with it
+ * (both codecs) and restored bit for bit.
+ *
  * <p>Mutable and not thread-safe, like the learner it wraps; {@link #copy()} makes an independent snapshot.
  */
 public final class ModelState {
@@ -26,16 +30,18 @@ public final class ModelState {
     private final String modelId;
     private final ModelSpec spec;
     private final OnlineLearner learner;
+    private final DriftDetector drift;
     private long version;
     private long updatedAtMs;
     private long batchStartedAtMs;
     private byte[] specJson;
 
-    private ModelState(String modelId, ModelSpec spec, OnlineLearner learner, long version, long updatedAtMs,
-            long batchStartedAtMs) {
+    private ModelState(String modelId, ModelSpec spec, OnlineLearner learner, DriftDetector drift, long version,
+            long updatedAtMs, long batchStartedAtMs) {
         this.modelId = Objects.requireNonNull(modelId, "modelId");
         this.spec = Objects.requireNonNull(spec, "spec");
         this.learner = learner;
+        this.drift = drift;
         this.version = version;
         this.updatedAtMs = updatedAtMs;
         this.batchStartedAtMs = batchStartedAtMs;
@@ -43,7 +49,8 @@ public final class ModelState {
 
     /** A fresh model at version 0. */
     public static ModelState create(String modelId, ModelSpec spec, long nowMs) {
-        return new ModelState(modelId, spec, OnlineLearner.create(LearnerConfigs.of(spec)), 0, nowMs, 0);
+        return new ModelState(modelId, spec, OnlineLearner.create(LearnerConfigs.of(spec)), freshDetector(spec), 0,
+                nowMs, 0);
     }
 
     /**
@@ -69,8 +76,21 @@ public final class ModelState {
      */
     static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
             long version, long updatedAtMs, long batchStartedAtMs) {
-        return new ModelState(modelId, spec, OnlineLearner.restore(config, learned), version, updatedAtMs,
+        return restore(modelId, spec, config, learned, freshDetector(spec), version, updatedAtMs, batchStartedAtMs);
+    }
+
+    /** As above, with the drift detector restored by a codec ({@code null} exactly when the spec has none). */
+    static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
+            DriftDetector drift, long version, long updatedAtMs, long batchStartedAtMs) {
+        if ((drift == null) != (spec.drift() == null)) {
+            throw new IllegalArgumentException("drift: a detector must be saved exactly when the spec has one");
+        }
+        return new ModelState(modelId, spec, OnlineLearner.restore(config, learned), drift, version, updatedAtMs,
                 batchStartedAtMs);
+    }
+
+    private static DriftDetector freshDetector(ModelSpec spec) {
+        return spec.drift() == null ? null : spec.drift().detector().newDetector();
     }
 
     /**
@@ -86,8 +106,8 @@ public final class ModelState {
             if (learner.state().batchCount() >= config.batchSize()) {
                 learner.flush();
             }
-            next = new ModelState(modelId, newSpec, OnlineLearner.restore(config, carryOver(config)), version,
-                    nowMs, learner.state().batchCount() > 0 ? batchStartedAtMs : 0);
+            next = new ModelState(modelId, newSpec, OnlineLearner.restore(config, carryOver(config)),
+                    carryDetector(newSpec), version, nowMs, learner.state().batchCount() > 0 ? batchStartedAtMs : 0);
         }
         next.version = version + 1;
         next.updatedAtMs = nowMs;
@@ -118,11 +138,35 @@ public final class ModelState {
         return next;
     }
 
-    /** This model restarted from zero with its spec, at the next version. */
+    /** The detector under a new spec: kept (a copy) when its configuration is unchanged, else fresh or none. */
+    private DriftDetector carryDetector(ModelSpec newSpec) {
+        if (newSpec.drift() == null) {
+            return null;
+        }
+        return drift != null && drift.config().equals(newSpec.drift().detector())
+                ? drift.config().restore(drift.state()) : freshDetector(newSpec);
+    }
+
+    /** This model restarted from zero with its spec, at the next version (the drift detector too). */
     public ModelState reset(long nowMs) {
         ModelState next = create(modelId, spec, nowMs);
         next.version = version + 1;
         return next;
+    }
+
+    /**
+     * This model restarted from zero with its spec, at the next version, keeping its drift detector (its
+     * counters and the window it started afresh at the detection): the {@code reset} action of a drift.
+     */
+    public ModelState resetAfterDrift(long nowMs) {
+        ModelState next = new ModelState(modelId, spec, OnlineLearner.create(LearnerConfigs.of(spec)), drift,
+                version + 1, nowMs, 0);
+        return next;
+    }
+
+    /** The drift detector, live; {@code null} when the spec configures none. */
+    public DriftDetector drift() {
+        return drift;
     }
 
     /** Records a change: the version grows by one. */
@@ -182,7 +226,8 @@ public final class ModelState {
 
     /** An independent deep copy. */
     public ModelState copy() {
-        return restore(modelId, spec, learner.state().copy(), version, updatedAtMs, batchStartedAtMs);
+        return restore(modelId, spec, learner.config(), learner.state().copy(),
+                drift == null ? null : drift.config().restore(drift.state()), version, updatedAtMs, batchStartedAtMs);
     }
 
     /** Equality of everything saved (learned state bitwise). */
@@ -190,7 +235,8 @@ public final class ModelState {
     public boolean equals(Object o) {
         return o instanceof ModelState m && modelId.equals(m.modelId) && spec.equals(m.spec)
                 && version == m.version && updatedAtMs == m.updatedAtMs && batchStartedAtMs == m.batchStartedAtMs
-                && learner.state().equals(m.learner.state());
+                && learner.state().equals(m.learner.state())
+                && (drift == null ? m.drift == null : m.drift != null && drift.state().equals(m.drift.state()));
     }
 
     @Override
