@@ -170,8 +170,10 @@ public final class Backtest {
                 e.add(new double[] {t.get("seen").asDouble(), t.path("ewma").asDouble(Double.NaN)});
                 w.add(new double[] {t.get("seen").asDouble(), t.path("window").asDouble(Double.NaN)});
             }
-            ewma.add(new Report.Series(r.name(), e));
-            window.add(new Report.Series(r.name(), w));
+            List<Long> drifts = new ArrayList<>();
+            r.modelEvents().forEach(ev -> drifts.add(ev.get("seen").asLong()));
+            ewma.add(new Report.Series(r.name(), e, drifts));
+            window.add(new Report.Series(r.name(), w, drifts));
             ObjectNode m = JsonNodeFactory.instance.objectNode();
             r.metricsInto(m);
             table.append("<tr><td>").append(Report.escape(r.name())).append("</td><td>")

@@ -1,10 +1,13 @@
 package org.streamlearn.app.backtest;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.streamlearn.app.events.ExampleEncoder;
 import org.streamlearn.app.events.ParsedEvent;
+import org.streamlearn.app.streams.Outputs;
 import org.streamlearn.core.metric.ProgressiveMetrics;
+import org.streamlearn.core.model.Outcome;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.store.spec.ModelSpec;
@@ -17,8 +20,9 @@ public final class BacktestRun {
 
     private final String name;
     private final ModelSpec spec;
-    private final ModelState model;
+    private ModelState model;
     private final ExampleEncoder encoder;
+    private final ArrayNode modelEvents = JsonNodeFactory.instance.arrayNode();
     private long skipped;
 
     /** A fresh run of {@code spec} named {@code name}. */
@@ -29,10 +33,26 @@ public final class BacktestRun {
         this.encoder = new ExampleEncoder(spec);
     }
 
-    /** Learns one event (progressive validation first); throws InvalidEventException, model untouched. */
+    /**
+     * Learns one event (progressive validation first); throws InvalidEventException, model untouched. With drift
+     * detection, the scored event then goes to the detector and a detection is recorded and acted on exactly as
+     * the service's lifecycle does ({@code ModelLifecycle}): the same {@code model-events} record, the same
+     * restart for action {@code reset}.
+     */
     public void learn(ParsedEvent e, long atMs) {
-        encoder.learn(model.learner(), e);
+        Outcome o = encoder.learn(model.learner(), e);
         model.touch(atMs);
+        if (model.drift() != null && model.observeDrift(o, encoder.label(e))) {
+            modelEvents.add(Outputs.drift(model, atMs));
+            if (spec.drift().action().equals("reset")) {
+                model = model.resetAfterDrift(atMs);
+            }
+        }
+    }
+
+    /** The {@code model-events} records of this run so far (drifts), as the service would publish them. */
+    public ArrayNode modelEvents() {
+        return modelEvents;
     }
 
     /** Counts an event this run skipped as invalid. */
@@ -117,6 +137,9 @@ public final class BacktestRun {
         o.put("skipped", skipped);
         o.put("refused", model.learned().refused());
         metricsInto(o.putObject("metrics"));
+        if (spec.drift() != null) {
+            o.set("modelEvents", modelEvents.deepCopy());
+        }
         o.set("model", JsonStateCodec.toJson(model));
         return o;
     }

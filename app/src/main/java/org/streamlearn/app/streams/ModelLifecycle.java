@@ -35,11 +35,15 @@ import org.streamlearn.store.state.ModelState;
  *       the reason, and leaves the model untouched; a step refused by the divergence guard is one too. A spec
  *       (upserted, seeded or templated) that does not fit {@link TopologyFactory.Settings#limits()} is refused
  *       before anything is allocated, so every model's records fit its topics.</li>
+ *
+ *   <li><b>Drift.</b> With a {@code drift} section in its spec, every scored event gives the model's detector
+ *       one value ({@link ModelState#observeDrift}); a detection is a {@link Emissions.Kind#MODEL_EVENT} entry
+ *       ({@link Outputs#drift}), and with action {@code reset} the model restarts from zero with its spec
+ *       (keeping its detector) and is published, as a {@code reset} command would.</li>
  * </ul>
  *
- * <p>Where the coming rooms go: challengers learn beside the champion in {@code learn}; drift detectors read
- * the scored event there and their actions (alert, reset, promote) reuse {@code reset} and the publishing
- * here, emitting a new kind of entry; delayed labels are one more entry point, {@code onLabel(id, label, now)},
+ * <p>Where the coming rooms go: challengers learn beside the champion in {@code learn}, the {@code promote}
+ * action reusing the drift path; delayed labels are one more entry point, {@code onLabel(id, label, now)},
  * that scores the remembered prediction and then calls {@code learn}.
  *
  * <p>Not thread-safe: one instance per stream task, like the store it works on. The returned {@link Emissions}
@@ -123,12 +127,31 @@ public final class ModelLifecycle {
             out.reject(s.modelId(), REFUSED_FIELD, "divergence guard: " + o.refusal()
                     + "; the model kept its last finite state");
         }
+        if (s.drift() != null && s.observeDrift(o, m.encoder().label(e)) && onDrift(m, now)) {
+            return; // restarted: the periodic snapshot and metrics would show a model that is gone
+        }
         if (o.stepped() && s.learned().steps() % s.spec().publishEvery() == 0) {
             publishSnapshot(s, now);
         }
         if (s.learned().seen() % settings.metricsEveryEvents() == 0) {
             publishMetrics(m, now);
         }
+    }
+
+    /**
+     * A detection: the {@code model-events} record, then the spec's action: {@code alert} only reports;
+     * {@code reset} restarts the model from zero with its spec (its detector kept) and publishes it.
+     *
+     * @return whether the model was restarted
+     */
+    private boolean onDrift(LiveModel m, long now) {
+        ModelState s = m.state();
+        out.modelEvent(s.modelId(), "drift", Outputs.bytes(Outputs.drift(s, now)));
+        if (s.spec().drift().action().equals("reset")) {
+            replace(m, s.resetAfterDrift(now), now);
+            return true;
+        }
+        return false;
     }
 
     private ModelSpec specForNewModel(String id, ParsedEvent e) {
@@ -230,7 +253,12 @@ public final class ModelLifecycle {
 
     /** Restarts a model from zero with its spec and publishes it (the reset command; a drift action later). */
     private void reset(LiveModel m, long now) {
-        LiveModel r = models.save(m.state().reset(now));
+        replace(m, m.state().reset(now), now);
+    }
+
+    /** Saves a restarted model in place of {@code m}'s and publishes it. */
+    private void replace(LiveModel m, ModelState restarted, long now) {
+        LiveModel r = models.save(restarted);
         r.metricsPublishedAtSeen = 0;
         publishSnapshot(r.state(), now);
     }

@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.streamlearn.core.drift.DriftDetector;
 import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerState;
@@ -71,7 +72,32 @@ public final class Outputs {
         putNumber(o, "gradientNorm", s.lastGradientNorm());
         o.put("refused", s.refused());
         o.put("timedFlushes", s.timedFlushes());
+        if (m.drift() != null) {
+            o.put("drifts", m.drift().detections());
+        }
         o.put("modelVersion", m.version());
+        o.put("atMs", atMs);
+        return o;
+    }
+
+    /**
+     * A {@code model-events} drift record: {@code {"model", "type": "drift", "detector", "signal", "action",
+     * "seen", "modelVersion", "before", "after", "atMs"}}, {@code seen} being the events the model has seen, this one
+     * included (a drift reset keeps counting) and {@code before}, {@code after} the signal's means either side of the change when the
+     * detector knows them (ADWIN), else null (Page-Hinkley).
+     */
+    public static ObjectNode drift(ModelState m, long atMs) {
+        DriftDetector d = m.drift();
+        ObjectNode o = F.objectNode();
+        o.put("model", m.modelId());
+        o.put("type", "drift");
+        o.put("detector", d.config().name());
+        o.put("signal", m.spec().drift().signal());
+        o.put("action", m.spec().drift().action());
+        o.put("seen", m.learned().seen());
+        o.put("modelVersion", m.version());
+        putNumber(o, "before", d.meanBefore());
+        putNumber(o, "after", d.meanAfter());
         o.put("atMs", atMs);
         return o;
     }

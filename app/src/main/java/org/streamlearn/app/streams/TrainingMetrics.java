@@ -27,6 +27,10 @@ public interface TrainingMetrics {
     default void refusedStep() {
     }
 
+    /** A drift was detected (a {@code model-events} record). */
+    default void driftDetected() {
+    }
+
     /** A record was written to {@code dead-letter}; {@code field} is the field it names (free text). */
     default void deadLetter(String field) {
     }

@@ -8,6 +8,8 @@ import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerConfig;
 import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.core.model.OnlineLearner;
+import org.streamlearn.core.model.Outcome;
+import org.streamlearn.core.model.Task;
 import org.streamlearn.store.spec.LearnerConfigs;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
@@ -155,13 +157,44 @@ public final class ModelState {
     }
 
     /**
-     * This model restarted from zero with its spec, at the next version, keeping its drift detector (its
-     * counters and the window it started afresh at the detection): the {@code reset} action of a drift.
+     * The {@code reset} action of a drift: this model's learning restarted from zero with its spec (parameters,
+     * optimizer slots, standardizer, open mini-batch), at the next version, while its evaluation continues: the
+     * progressive metrics, the rolling loss, the event counters and the drift detector are kept, so the model's
+     * loss history and whole-stream metrics stay continuous across the restart (a {@code reset} command, by
+     * contrast, restarts everything). This state is consumed: use the returned one.
      */
     public ModelState resetAfterDrift(long nowMs) {
-        ModelState next = new ModelState(modelId, spec, OnlineLearner.create(LearnerConfigs.of(spec)), drift,
-                version + 1, nowMs, 0);
-        return next;
+        LearnerConfig config = learner.config();
+        LearnerState fresh = OnlineLearner.create(config).state();
+        LearnerState old = learner.state();
+        LearnerState next = new LearnerState(fresh.params(), fresh.optimizer(), fresh.scaler(), old.metrics(),
+                old.rolling(), fresh.batchGradient(), 0, old.seen(), old.refused(), old.timedFlushes());
+        return new ModelState(modelId, spec, OnlineLearner.restore(config, next), drift, version + 1, nowMs, 0);
+    }
+
+    /**
+     * Gives the drift detector the signal of one scored event (DESIGN.md "Drift detection"): with signal
+     * {@code error}, {@code |y − ŷ|} for regression and, for classification, 1 when the predicted class is not
+     * {@code y}, else 0; with signal {@code loss}, the event's loss. A non-finite signal (a diverged model's loss)
+     * is not given to the detector. Allocates nothing.
+     *
+     * @param o the event's outcome, as {@link OnlineLearner#learn} returned it
+     * @param y the event's label as the learner saw it
+     * @return whether a drift is detected at this event; false when the spec has no drift detection
+     */
+    public boolean observeDrift(Outcome o, double y) {
+        if (drift == null) {
+            return false;
+        }
+        double v;
+        if (spec.drift().lossSignal()) {
+            v = o.loss();
+        } else if (spec.task() == Task.REGRESSION) {
+            v = Math.abs(y - o.prediction());
+        } else {
+            v = o.label() == (int) y ? 0.0 : 1.0;
+        }
+        return Double.isFinite(v) && drift.update(v);
     }
 
     /** The drift detector, live; {@code null} when the spec configures none. */
