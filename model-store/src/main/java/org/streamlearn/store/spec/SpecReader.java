@@ -5,6 +5,7 @@ import static org.streamlearn.store.spec.SpecException.CHECKS;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.streamlearn.core.drift.Adwin;
 import org.streamlearn.core.drift.PageHinkley;
 import org.streamlearn.core.model.Task;
@@ -24,7 +25,9 @@ final class SpecReader {
 
     private static final List<String> TOP_LEVEL = List.of("task", "features", "hashBits", "classes", "classNames",
             "architecture", "loss", "huberDelta", "optimizer", "schedule", "interceptLearningRate", "l2", "l1",
-            "clipNorm", "standardize", "update", "metrics", "publishEvery", "drift");
+            "clipNorm", "standardize", "update", "metrics", "publishEvery", "drift", "challengers", "promotion");
+    private static final List<String> CHALLENGER = List.of("name", "spec");
+    private static final List<String> PROMOTION = List.of("minEvents", "margin", "checkEvery");
     private static final List<String> ARCHITECTURE = List.of("type", "hidden", "activation", "init", "seed");
     private static final List<String> UPDATE = List.of("mode", "batchSize", "maxDelayMs");
     private static final List<String> METRICS = List.of("window", "ewmaAlpha");
@@ -64,9 +67,84 @@ final class SpecReader {
         MetricsSpec metrics = metrics(o.object("metrics"));
         int publishEvery = o.integer("publishEvery", ModelSpec.DEFAULT_PUBLISH_EVERY);
         DriftSpec drift = drift(o.object("drift"));
-        return new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss, huberDelta,
-                optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics,
-                publishEvery, drift);
+        ModelSpec champion = new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss,
+                huberDelta, optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update,
+                metrics, publishEvery);
+        List<ChallengerSpec> challengers = challengers(tree, champion);
+        PromotionSpec promotion = promotion(o.object("promotion"), !challengers.isEmpty());
+        return champion.withCandidates(drift, challengers, promotion);
+    }
+
+    /**
+     * The {@code challengers} array: each {@code {"name", "spec": {overrides}}}, the overrides applied to the
+     * champion's written spec field by field, then read as a spec; errors name {@code challengers[i].spec.…}.
+     */
+    private static List<ChallengerSpec> challengers(JsonNode tree, ModelSpec champion) {
+        JsonNode array = tree.get("challengers");
+        if (array == null) {
+            return List.of();
+        }
+        if (!array.isArray()) {
+            throw CHECKS.fail("challengers", "expected an array of {\"name\", \"spec\"} objects");
+        }
+        if (array.size() > ChallengerSpec.MAX) {
+            throw CHECKS.fail("challengers", "at most " + ChallengerSpec.MAX + " challengers, got " + array.size());
+        }
+        ObjectNode base = SpecWriter.write(champion);
+        List<ChallengerSpec> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            String path = "challengers[" + i + "]";
+            SpecObject c = SpecObject.at(array.get(i), path);
+            c.checkKnown(CHALLENGER);
+            String name = c.string("name", null);
+            if (name == null) {
+                throw CHECKS.fail(path + ".name", "required");
+            }
+            JsonNode overrides = array.get(i).get("spec");
+            if (overrides == null || !overrides.isObject()) {
+                throw CHECKS.fail(path + ".spec", "required: an object of overrides of the champion's spec");
+            }
+            ObjectNode merged = base.deepCopy();
+            for (var it = overrides.fields(); it.hasNext(); ) {
+                var f = it.next();
+                String field = f.getKey();
+                if (ChallengerSpec.CHAMPION_ONLY.contains(field)) {
+                    throw CHECKS.fail(path + ".spec." + field, "a challenger has no " + field + " of its own");
+                }
+                if (ChallengerSpec.INPUT.contains(field) && !f.getValue().equals(base.get(field))) {
+                    throw CHECKS.fail(path + ".spec." + field, "a challenger learns the champion's events: "
+                            + field + " must be the champion's");
+                }
+                merged.set(field, f.getValue());
+            }
+            ModelSpec spec;
+            try {
+                spec = read(merged);
+            } catch (SpecException e) {
+                String field = e.field().isEmpty() ? path + ".spec" : path + ".spec." + e.field();
+                throw new SpecException(field, path + ".spec." + e.getMessage());
+            }
+            try {
+                out.add(new ChallengerSpec(name, spec));
+            } catch (SpecException e) {
+                throw new SpecException(path + "." + e.field(), path + "." + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The {@code promotion} section: defaults when absent with challengers; an error without them. */
+    private static PromotionSpec promotion(SpecObject o, boolean challengers) {
+        if (o == null) {
+            return challengers ? PromotionSpec.DEFAULT : null;
+        }
+        if (!challengers) {
+            throw CHECKS.fail("promotion", "only allowed with challengers");
+        }
+        o.checkKnown(PROMOTION);
+        return new PromotionSpec(o.whole("minEvents", PromotionSpec.DEFAULT.minEvents()),
+                o.number("margin", PromotionSpec.DEFAULT.margin()),
+                o.whole("checkEvery", PromotionSpec.DEFAULT.checkEvery()));
     }
 
     /** The task of a JSON name: {@code regression}, {@code binary} or {@code multiclass}, exactly. */

@@ -65,6 +65,18 @@ final class SpecWriter {
         if (spec.drift() != null) {
             writeDrift(o.putObject("drift"), spec.drift());
         }
+        if (!spec.challengers().isEmpty()) {
+            ArrayNode cs = o.putArray("challengers");
+            for (ChallengerSpec c : spec.challengers()) {
+                ObjectNode co = cs.addObject();
+                co.put("name", c.name());
+                co.set("spec", write(c.spec()));
+            }
+            ObjectNode promotion = o.putObject("promotion");
+            putWhole(promotion, "minEvents", spec.promotion().minEvents());
+            promotion.put("margin", spec.promotion().margin());
+            putWhole(promotion, "checkEvery", spec.promotion().checkEvery());
+        }
         return o;
     }
 

@@ -219,13 +219,21 @@ final class DriftCodec {
         }
     }
 
-    /** Reads the section if the buffer has one left; a fresh detector when it has none. */
-    static DriftDetector decode(ByteBuffer b, DriftConfig config) {
-        if (!b.hasRemaining()) {
-            return config == null ? null : config.newDetector();
-        }
+    /**
+     * Reads the section of a detector of {@code config} ({@code null}: none). When it closes the snapshot
+     * ({@code more} false), a missing section gives a fresh detector and bytes left without a detector are an
+     * error; otherwise ({@code more}: the challengers' learners follow) the section is there exactly when the
+     * spec has a detector.
+     */
+    static DriftDetector decode(ByteBuffer b, DriftConfig config, boolean more) {
         if (config == null) {
-            throw new StateFormatException("drift", "present, but the spec has no drift detection");
+            if (!more && b.hasRemaining()) {
+                throw new StateFormatException("drift", "present, but the spec has no drift detection");
+            }
+            return null;
+        }
+        if (!more && !b.hasRemaining()) {
+            return config.newDetector();
         }
         byte tag = b.get();
         if (tag != (config instanceof Adwin ? ADWIN : PAGE_HINKLEY)) {

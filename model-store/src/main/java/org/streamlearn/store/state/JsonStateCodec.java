@@ -22,6 +22,9 @@ import org.streamlearn.store.spec.ModelSpecs;
  *  "batch": {"count": 3, "gradientSum": [..], "startedAtMs": ..}   (only while a batch is open)
  *  "metrics": {...sums...}, "rolling": {...}, "lastStep": {"gradientNorm", "learningRate"},
  *  "drift": {"detector": "adwin" | "page_hinkley", ...its state...}   (only with a spec's drift section)
+ *  "champion": "main", "sinceChange": 812,                           (only with challengers in the spec:
+ *  "challengers": [{"name", "seen", "updates", "refused", "timedFlushes", ...the learner fields above...}]
+ *                                                 the top-level learner is the champion's, the list the others')
  *  "updatedAtMs": ...}
  * }</pre>
  *
@@ -54,16 +57,25 @@ public final class JsonStateCodec {
      * {@code long}: every number at its longest text, the id at its longest escaping.
      */
     public static long maxEncodedSize(String modelId, ModelSpec spec) {
+        long specLength = ModelSpecs.toJsonString(spec).getBytes(StandardCharsets.UTF_8).length;
+        long id = 6L * modelId.getBytes(StandardCharsets.UTF_8).length;
+        long size = FIXED_CHARS + id + specLength + maxLearnerChars(spec)
+                + DriftCodec.maxJsonSize(spec.drift() == null ? null : spec.drift().detector());
+        for (var c : spec.challengers()) {
+            size += FIXED_CHARS + maxLearnerChars(c.spec());
+        }
+        return size;
+    }
+
+    /** An upper bound of the text of one learner's numbers under {@code spec}. */
+    private static long maxLearnerChars(ModelSpec spec) {
         long n = spec.parameterCount();
         long d = spec.standardize() ? spec.dimension() : 0;
         long slots = LearnerConfigs.optimizer(spec.optimizer()).slotNames().length;
         long doubles = n * (1 + slots + (spec.update().mode().equals("minibatch") ? 1 : 0)) + 2 * d
                 + spec.metrics().window();
-        long specLength = ModelSpecs.toJsonString(spec).getBytes(StandardCharsets.UTF_8).length;
-        long id = 6L * modelId.getBytes(StandardCharsets.UTF_8).length;
         long rowBrackets = 3 * n; // "[...]," around each row of a weight matrix: at most one row per parameter
-        return FIXED_CHARS + id + specLength + DOUBLE_CHARS * doubles + LONG_CHARS * d + rowBrackets
-                + DriftCodec.maxJsonSize(spec.drift() == null ? null : spec.drift().detector());
+        return DOUBLE_CHARS * doubles + LONG_CHARS * d + rowBrackets;
     }
 
     /** The snapshot as a JSON tree. */

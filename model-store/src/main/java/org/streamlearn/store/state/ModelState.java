@@ -10,6 +10,7 @@ import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.core.model.OnlineLearner;
 import org.streamlearn.core.model.Outcome;
 import org.streamlearn.core.model.Task;
+import org.streamlearn.store.spec.ChallengerSpec;
 import org.streamlearn.store.spec.LearnerConfigs;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
@@ -20,7 +21,10 @@ import org.streamlearn.store.spec.ModelSpecs;
  * last change, and when the open mini-batch received its first event (for {@code maxDelayMs}).
  *
  * <p>With a {@code drift} section in its spec, the model also carries its live drift detector, saved with it
- * (both codecs) and restored bit for bit.
+ * (both codecs) and restored bit for bit. With {@code challengers}, it holds one live learner per candidate (the
+ * spec's own configuration, named {@code main}, then each challenger): {@link #learner()} is the champion's, the
+ * one that serves and is published; the others learn beside it ({@link #candidate}); {@link #promote} changes the
+ * champion.
  *
  * <p>Mutable and not thread-safe, like the learner it wraps; {@link #copy()} makes an independent snapshot.
  */
@@ -31,18 +35,25 @@ public final class ModelState {
 
     private final String modelId;
     private final ModelSpec spec;
-    private final OnlineLearner learner;
+    /** The candidates: [0] the spec's own configuration ("main"), [i] challenger i − 1; one without challengers. */
+    private final OnlineLearner[] candidates;
     private final DriftDetector drift;
+    private int champion;
+    private OnlineLearner learner;
+    private long sinceChange;
     private long version;
     private long updatedAtMs;
     private long batchStartedAtMs;
     private byte[] specJson;
 
-    private ModelState(String modelId, ModelSpec spec, OnlineLearner learner, DriftDetector drift, long version,
-            long updatedAtMs, long batchStartedAtMs) {
+    private ModelState(String modelId, ModelSpec spec, OnlineLearner[] candidates, int champion, long sinceChange,
+            DriftDetector drift, long version, long updatedAtMs, long batchStartedAtMs) {
         this.modelId = Objects.requireNonNull(modelId, "modelId");
         this.spec = Objects.requireNonNull(spec, "spec");
-        this.learner = learner;
+        this.candidates = candidates;
+        this.champion = champion;
+        this.learner = candidates[champion];
+        this.sinceChange = sinceChange;
         this.drift = drift;
         this.version = version;
         this.updatedAtMs = updatedAtMs;
@@ -51,8 +62,11 @@ public final class ModelState {
 
     /** A fresh model at version 0. */
     public static ModelState create(String modelId, ModelSpec spec, long nowMs) {
-        return new ModelState(modelId, spec, OnlineLearner.create(LearnerConfigs.of(spec)), freshDetector(spec), 0,
-                nowMs, 0);
+        OnlineLearner[] c = new OnlineLearner[1 + spec.challengers().size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = OnlineLearner.create(candidateConfig(spec, i));
+        }
+        return new ModelState(modelId, spec, c, 0, 0, freshDetector(spec), 0, nowMs, 0);
     }
 
     /**
@@ -78,17 +92,50 @@ public final class ModelState {
      */
     static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
             long version, long updatedAtMs, long batchStartedAtMs) {
-        return restore(modelId, spec, config, learned, freshDetector(spec), version, updatedAtMs, batchStartedAtMs);
+        return restore(modelId, spec, config, learned, freshDetector(spec), 0, 0, null, version, updatedAtMs,
+                batchStartedAtMs);
     }
 
-    /** As above, with the drift detector restored by a codec ({@code null} exactly when the spec has none). */
+    /**
+     * As above, for a codec: the champion's {@code config} and {@code learned} state, the drift detector
+     * ({@code null} exactly when the spec has none), the champion's index among the candidates, the events since
+     * the last change of champion, and the other candidates' states in candidate order ({@code null}: fresh).
+     */
     static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
-            DriftDetector drift, long version, long updatedAtMs, long batchStartedAtMs) {
+            DriftDetector drift, int champion, long sinceChange, LearnerState[] others, long version,
+            long updatedAtMs, long batchStartedAtMs) {
         if ((drift == null) != (spec.drift() == null)) {
             throw new IllegalArgumentException("drift: a detector must be saved exactly when the spec has one");
         }
-        return new ModelState(modelId, spec, OnlineLearner.restore(config, learned), drift, version, updatedAtMs,
+        int n = 1 + spec.challengers().size();
+        if (champion < 0 || champion >= n || sinceChange < 0) {
+            throw new IllegalArgumentException("champion: candidate " + champion + " of " + n + ", " + sinceChange
+                    + " events since the last change");
+        }
+        if (others != null && others.length != n - 1) {
+            throw new IllegalArgumentException("challengers: " + others.length + " saved, the spec has " + (n - 1));
+        }
+        OnlineLearner[] c = new OnlineLearner[n];
+        for (int i = 0, k = 0; i < n; i++) {
+            if (i == champion) {
+                c[i] = OnlineLearner.restore(config, learned);
+            } else {
+                LearnerConfig ci = candidateConfig(spec, i);
+                c[i] = others == null ? OnlineLearner.create(ci) : OnlineLearner.restore(ci, others[k++]);
+            }
+        }
+        return new ModelState(modelId, spec, c, champion, sinceChange, drift, version, updatedAtMs,
                 batchStartedAtMs);
+    }
+
+    /** The learner configuration of candidate {@code i} of {@code spec} (0: the spec's own). */
+    static LearnerConfig candidateConfig(ModelSpec spec, int i) {
+        return LearnerConfigs.of(i == 0 ? spec : spec.challengers().get(i - 1).spec());
+    }
+
+    /** The name of candidate {@code i} of {@code spec}: {@code main} for 0, else the challenger's. */
+    public static String candidateName(ModelSpec spec, int i) {
+        return i == 0 ? ChallengerSpec.MAIN : spec.challengers().get(i - 1).name();
     }
 
     private static DriftDetector freshDetector(ModelSpec spec) {
@@ -97,19 +144,32 @@ public final class ModelState {
 
     /**
      * This model under a new spec: a change of task, dimension or architecture starts afresh (version kept
-     * growing); any other change keeps everything learned.
+     * growing); any other change keeps everything the spec's own configuration learned. Challengers whose name
+     * and spec are unchanged keep their state; the others start fresh; the champion stays when it is kept, else
+     * the spec's own configuration is champion again.
      */
     public ModelState withSpec(ModelSpec newSpec, long nowMs) {
         ModelState next;
         if (ModelSpecs.requiresRestart(spec, newSpec)) {
             next = create(modelId, newSpec, nowMs);
         } else {
+            OnlineLearner main = candidates[0];
             LearnerConfig config = LearnerConfigs.of(newSpec);
-            if (learner.state().batchCount() >= config.batchSize()) {
-                learner.flush();
+            if (main.state().batchCount() >= config.batchSize()) {
+                main.flush();
             }
-            next = new ModelState(modelId, newSpec, OnlineLearner.restore(config, carryOver(config)),
-                    carryDetector(newSpec), version, nowMs, learner.state().batchCount() > 0 ? batchStartedAtMs : 0);
+            OnlineLearner[] c = new OnlineLearner[1 + newSpec.challengers().size()];
+            c[0] = OnlineLearner.restore(config, carryOver(main, config));
+            int newChampion = champion == 0 ? 0 : -1;
+            for (int i = 1; i < c.length; i++) {
+                int old = spec.challengers().indexOf(newSpec.challengers().get(i - 1)) + 1;
+                c[i] = old > 0 ? candidates[old] : OnlineLearner.create(candidateConfig(newSpec, i));
+                if (old > 0 && old == champion) {
+                    newChampion = i;
+                }
+            }
+            next = new ModelState(modelId, newSpec, c, Math.max(newChampion, 0), newChampion >= 0 ? sinceChange : 0,
+                    carryDetector(newSpec), version, nowMs, main.state().batchCount() > 0 ? batchStartedAtMs : 0);
         }
         next.version = version + 1;
         next.updatedAtMs = nowMs;
@@ -121,7 +181,7 @@ public final class ModelState {
      * kept; optimizer slots kept when the optimizer type is unchanged, else fresh; the standardizer kept,
      * created or dropped with {@code standardize}; the rolling loss kept when its settings are unchanged.
      */
-    private LearnerState carryOver(LearnerConfig config) {
+    private static LearnerState carryOver(OnlineLearner learner, LearnerConfig config) {
         LearnerState old = learner.state().copy();
         LearnerConfig oldConfig = learner.config();
         var optimizerState = oldConfig.optimizer().name().equals(config.optimizer().name())
@@ -169,7 +229,90 @@ public final class ModelState {
         LearnerState old = learner.state();
         LearnerState next = new LearnerState(fresh.params(), fresh.optimizer(), fresh.scaler(), old.metrics(),
                 old.rolling(), fresh.batchGradient(), 0, old.seen(), old.refused(), old.timedFlushes());
-        return new ModelState(modelId, spec, OnlineLearner.restore(config, next), drift, version + 1, nowMs, 0);
+        OnlineLearner[] c = candidates.clone();
+        c[champion] = OnlineLearner.restore(config, next);
+        return new ModelState(modelId, spec, c, champion, 0, drift, version + 1, nowMs, 0);
+    }
+
+    // --- challengers
+
+    /** The number of candidates: 1 + the spec's challengers. */
+    public int candidateCount() {
+        return candidates.length;
+    }
+
+    /** Candidate {@code i}'s live learner (0: the spec's own configuration; i: challenger i − 1). */
+    public OnlineLearner candidate(int i) {
+        return candidates[i];
+    }
+
+    /** The index of the champion among the candidates (0 until a promotion). */
+    public int championIndex() {
+        return champion;
+    }
+
+    /** The champion's name ({@code main} until a promotion). */
+    public String championName() {
+        return candidateName(spec, champion);
+    }
+
+    /** Events since the last change of champion (creation, reset, drift reset, promotion, spec change). */
+    public long sinceChange() {
+        return sinceChange;
+    }
+
+    /** Counts one scored event of the model (every candidate has learned it). */
+    public void countEvent() {
+        sinceChange++;
+    }
+
+    /**
+     * The challenger (a candidate other than the champion) with the lowest window loss (the rolling loss's
+     * window mean; ties: the first), or −1 when there is none with a finite loss.
+     */
+    public int bestChallenger() {
+        int best = -1;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < candidates.length; i++) {
+            double loss = candidates[i].state().rolling().windowMean();
+            if (i != champion && Double.isFinite(loss) && (best < 0 || loss < bestLoss)) {
+                best = i;
+                bestLoss = loss;
+            }
+        }
+        return best;
+    }
+
+    /** Candidate {@code i}'s window loss (the rolling loss's window mean; NaN before any event). */
+    public double windowLoss(int i) {
+        return candidates[i].state().rolling().windowMean();
+    }
+
+    /**
+     * The promotion rule (DESIGN.md "Challengers", {@link org.streamlearn.store.spec.PromotionSpec}): at every
+     * {@code checkEvery}-th event since the last change, once {@code minEvents} have passed, the best challenger
+     * if its window loss is below the champion's by {@code margin} (relative).
+     *
+     * @return the candidate to promote, or −1
+     */
+    public int promotionDue() {
+        var p = spec.promotion();
+        if (p == null || sinceChange < p.minEvents() || sinceChange % p.checkEvery() != 0) {
+            return -1;
+        }
+        int best = bestChallenger();
+        return best >= 0 && windowLoss(best) < windowLoss(champion) * (1 - p.margin()) ? best : -1;
+    }
+
+    /** Makes candidate {@code i} the champion (the old one becomes a challenger): a change, at the next version. */
+    public void promote(int i, long nowMs) {
+        if (i < 0 || i >= candidates.length || i == champion) {
+            throw new IllegalArgumentException("promote: no challenger " + i);
+        }
+        champion = i;
+        learner = candidates[i];
+        sinceChange = 0;
+        touch(nowMs);
     }
 
     /**
@@ -227,7 +370,7 @@ public final class ModelState {
         return specJson;
     }
 
-    /** The live learner. */
+    /** The champion's live learner (the only one without challengers). */
     public OnlineLearner learner() {
         return learner;
     }
@@ -259,8 +402,15 @@ public final class ModelState {
 
     /** An independent deep copy. */
     public ModelState copy() {
+        LearnerState[] others = new LearnerState[candidates.length - 1];
+        for (int i = 0, k = 0; i < candidates.length; i++) {
+            if (i != champion) {
+                others[k++] = candidates[i].state().copy();
+            }
+        }
         return restore(modelId, spec, learner.config(), learner.state().copy(),
-                drift == null ? null : drift.config().restore(drift.state()), version, updatedAtMs, batchStartedAtMs);
+                drift == null ? null : drift.config().restore(drift.state()), champion, sinceChange, others, version,
+                updatedAtMs, batchStartedAtMs);
     }
 
     /** Equality of everything saved (learned state bitwise). */
@@ -269,7 +419,20 @@ public final class ModelState {
         return o instanceof ModelState m && modelId.equals(m.modelId) && spec.equals(m.spec)
                 && version == m.version && updatedAtMs == m.updatedAtMs && batchStartedAtMs == m.batchStartedAtMs
                 && learner.state().equals(m.learner.state())
-                && (drift == null ? m.drift == null : m.drift != null && drift.state().equals(m.drift.state()));
+                && (drift == null ? m.drift == null : m.drift != null && drift.state().equals(m.drift.state()))
+                && champion == m.champion && sinceChange == m.sinceChange && candidatesEqual(m);
+    }
+
+    private boolean candidatesEqual(ModelState m) {
+        if (candidates.length != m.candidates.length) {
+            return false;
+        }
+        for (int i = 0; i < candidates.length; i++) {
+            if (!candidates[i].state().equals(m.candidates[i].state())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
