@@ -171,7 +171,11 @@ public final class Backtest {
                 w.add(new double[] {t.get("seen").asDouble(), t.path("window").asDouble(Double.NaN)});
             }
             List<Long> drifts = new ArrayList<>();
-            r.modelEvents().forEach(ev -> drifts.add(ev.get("seen").asLong()));
+            r.modelEvents().forEach(ev -> {
+                if (ev.get("type").asText().equals("drift")) {
+                    drifts.add(ev.get("seen").asLong());
+                }
+            });
             ewma.add(new Report.Series(r.name(), e, drifts));
             window.add(new Report.Series(r.name(), w, drifts));
             ObjectNode m = JsonNodeFactory.instance.objectNode();

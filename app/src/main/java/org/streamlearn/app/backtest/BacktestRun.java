@@ -3,9 +3,10 @@ package org.streamlearn.app.backtest;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.BiConsumer;
 import org.streamlearn.app.events.ExampleEncoder;
 import org.streamlearn.app.events.ParsedEvent;
-import org.streamlearn.app.streams.Outputs;
+import org.streamlearn.app.streams.CandidateStep;
 import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.model.Outcome;
 import org.streamlearn.core.metric.RollingLoss;
@@ -23,6 +24,7 @@ public final class BacktestRun {
     private ModelState model;
     private final ExampleEncoder encoder;
     private final ArrayNode modelEvents = JsonNodeFactory.instance.arrayNode();
+    private final BiConsumer<String, ObjectNode> recorder = (type, record) -> modelEvents.add(record);
     private long skipped;
 
     /** A fresh run of {@code spec} named {@code name}. */
@@ -42,15 +44,12 @@ public final class BacktestRun {
     public void learn(ParsedEvent e, long atMs) {
         Outcome o = encoder.learn(model.learner(), e);
         model.touch(atMs);
-        if (model.drift() != null && model.observeDrift(o, encoder.label(e))) {
-            modelEvents.add(Outputs.drift(model, atMs));
-            if (spec.drift().action().equals("reset")) {
-                model = model.resetAfterDrift(atMs);
-            }
+        if (model.drift() != null || model.candidateCount() > 1) {
+            model = CandidateStep.afterLearn(model, encoder, e, o, atMs, recorder);
         }
     }
 
-    /** The {@code model-events} records of this run so far (drifts), as the service would publish them. */
+    /** The {@code model-events} records of this run so far (drifts, promotions), as the service publishes them. */
     public ArrayNode modelEvents() {
         return modelEvents;
     }
@@ -137,7 +136,7 @@ public final class BacktestRun {
         o.put("skipped", skipped);
         o.put("refused", model.learned().refused());
         metricsInto(o.putObject("metrics"));
-        if (spec.drift() != null) {
+        if (spec.drift() != null || !spec.challengers().isEmpty()) {
             o.set("modelEvents", modelEvents.deepCopy());
         }
         o.set("model", JsonStateCodec.toJson(model));

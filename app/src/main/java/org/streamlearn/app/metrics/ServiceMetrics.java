@@ -56,6 +56,7 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     private final Counter rejected;
     private final Counter refusedSteps;
     private final Counter drifts;
+    private final Counter promotions;
     private final Map<String, Counter> deadLetters;
     private final Counter otherDeadLetters;
     private final AtomicLong models = new AtomicLong();
@@ -75,6 +76,9 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
                 .description("optimizer steps refused by the divergence guard").register(registry);
         drifts = Counter.builder("streamlearn.drifts")
                 .description("drifts detected (model-events records of type drift)").register(registry);
+        promotions = Counter.builder("streamlearn.promotions")
+                .description("challengers promoted to champion (model-events records of type promotion)")
+                .register(registry);
         Map<String, Counter> dl = new ConcurrentHashMap<>();
         for (String r : REASONS) {
             dl.put(r, Counter.builder("streamlearn.dead.letters").tag("reason", r)
@@ -176,6 +180,11 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     @Override
     public void driftDetected() {
         drifts.increment();
+    }
+
+    @Override
+    public void promoted() {
+        promotions.increment();
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class Emissions {
         REJECTED,
         /** A {@code predictions} value (a prediction or an error carrying the request id). */
         PREDICTION,
-        /** A {@code model-events} value; {@link #field} is its type ({@code "drift"}). */
+        /** A {@code model-events} value; {@link #field} is its type ({@code "drift"}, {@code "promotion"}). */
         MODEL_EVENT
     }
 

@@ -3,6 +3,7 @@ package org.streamlearn.app.streams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.core.model.InvalidExampleException;
@@ -36,14 +37,13 @@ import org.streamlearn.store.state.ModelState;
  *       (upserted, seeded or templated) that does not fit {@link TopologyFactory.Settings#limits()} is refused
  *       before anything is allocated, so every model's records fit its topics.</li>
  *
- *   <li><b>Drift.</b> With a {@code drift} section in its spec, every scored event gives the model's detector
- *       one value ({@link ModelState#observeDrift}); a detection is a {@link Emissions.Kind#MODEL_EVENT} entry
- *       ({@link Outputs#drift}), and with action {@code reset} the model restarts from zero with its spec
- *       (keeping its detector) and is published, as a {@code reset} command would.</li>
+ *   <li><b>Drift and challengers.</b> After the champion learned an event, {@link CandidateStep} has every
+ *       challenger learn it, gives the drift detector its value and applies the promotion rule; drifts and
+ *       promotions are {@link Emissions.Kind#MODEL_EVENT} entries; a drift reset or a promotion publishes the
+ *       model (the periodic snapshot of that event is skipped).</li>
  * </ul>
  *
- * <p>Where the coming rooms go: challengers learn beside the champion in {@code learn}, the {@code promote}
- * action reusing the drift path; delayed labels are one more entry point, {@code onLabel(id, label, now)},
+ * <p>Where the coming rooms go: delayed labels are one more entry point, {@code onLabel(id, label, now)},
  * that scores the remembered prediction and then calls {@code learn}.
  *
  * <p>Not thread-safe: one instance per stream task, like the store it works on. The returned {@link Emissions}
@@ -57,6 +57,8 @@ public final class ModelLifecycle {
     private final TopologyFactory.Settings settings;
     private final LiveModels models;
     private final Emissions out = new Emissions();
+    private final BiConsumer<String, ObjectNode> modelEvents =
+            (type, record) -> out.modelEvent(record.get("model").asText(), type, Outputs.bytes(record));
 
     /** A lifecycle over {@code models}, with the creation policy and cadence of {@code settings}. */
     public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models) {
@@ -127,8 +129,17 @@ public final class ModelLifecycle {
             out.reject(s.modelId(), REFUSED_FIELD, "divergence guard: " + o.refusal()
                     + "; the model kept its last finite state");
         }
-        if (s.drift() != null && s.observeDrift(o, m.encoder().label(e)) && onDrift(m, now)) {
-            return; // restarted: the periodic snapshot and metrics would show a model that is gone
+        if (s.drift() != null || s.candidateCount() > 1) {
+            int champion = s.championIndex();
+            ModelState next = CandidateStep.afterLearn(s, m.encoder(), e, o, now, modelEvents);
+            if (next != s) {
+                replace(m, next, now); // a drift reset: the periodic snapshot and metrics would show a model gone
+                return;
+            }
+            if (s.championIndex() != champion) {
+                publishSnapshot(s, now);
+                return;
+            }
         }
         if (o.stepped() && s.learned().steps() % s.spec().publishEvery() == 0) {
             publishSnapshot(s, now);
@@ -136,22 +147,6 @@ public final class ModelLifecycle {
         if (s.learned().seen() % settings.metricsEveryEvents() == 0) {
             publishMetrics(m, now);
         }
-    }
-
-    /**
-     * A detection: the {@code model-events} record, then the spec's action: {@code alert} only reports;
-     * {@code reset} restarts the model from zero with its spec (its detector kept) and publishes it.
-     *
-     * @return whether the model was restarted
-     */
-    private boolean onDrift(LiveModel m, long now) {
-        ModelState s = m.state();
-        out.modelEvent(s.modelId(), "drift", Outputs.bytes(Outputs.drift(s, now)));
-        if (s.spec().drift().action().equals("reset")) {
-            replace(m, s.resetAfterDrift(now), now);
-            return true;
-        }
-        return false;
     }
 
     private ModelSpec specForNewModel(String id, ParsedEvent e) {

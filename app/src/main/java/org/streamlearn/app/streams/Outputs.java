@@ -102,6 +102,27 @@ public final class Outputs {
         return o;
     }
 
+    /**
+     * A {@code model-events} promotion record: {@code {"model", "type": "promotion", "champion", "previous",
+     * "reason": "rule" | "drift", "seen", "modelVersion", "before", "after", "atMs"}}, {@code before} and
+     * {@code after} being the window losses of the previous and the new champion at the change, and
+     * {@code modelVersion} the version the change made.
+     */
+    public static ObjectNode promotion(ModelState m, String previous, String reason, double before, long atMs) {
+        ObjectNode o = F.objectNode();
+        o.put("model", m.modelId());
+        o.put("type", "promotion");
+        o.put("champion", m.championName());
+        o.put("previous", previous);
+        o.put("reason", reason);
+        o.put("seen", m.learned().seen());
+        o.put("modelVersion", m.version());
+        putNumber(o, "before", before);
+        putNumber(o, "after", m.windowLoss(m.championIndex()));
+        o.put("atMs", atMs);
+        return o;
+    }
+
     /** A {@code predictions} value. */
     public static ObjectNode prediction(String id, ModelState m, Prediction p, long atMs) {
         ObjectNode o = F.objectNode();

@@ -31,6 +31,10 @@ public interface TrainingMetrics {
     default void driftDetected() {
     }
 
+    /** A challenger was promoted (a {@code model-events} record). */
+    default void promoted() {
+    }
+
     /** A record was written to {@code dead-letter}; {@code field} is the field it names (free text). */
     default void deadLetter(String field) {
     }

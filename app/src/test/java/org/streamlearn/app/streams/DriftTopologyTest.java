@@ -40,6 +40,15 @@ class DriftTopologyTest {
         SPECS.put("reset", ModelSpecs.parse(BASE + ",\"drift\":{\"detector\":\"page_hinkley\",\"signal\":\"loss\","
                 + "\"action\":\"reset\"}}"));
         SPECS.put("alert", ModelSpecs.parse(BASE + ",\"drift\":{\"detector\":\"page_hinkley\",\"signal\":\"loss\"}}"));
+        String slow = "{\"task\":\"regression\",\"features\":3,\"optimizer\":{\"type\":\"sgd\",\"learningRate\":0.001},"
+                + "\"metrics\":{\"window\":50,\"ewmaAlpha\":0.05},\"challengers\":[{\"name\":\"adam\",\"spec\":"
+                + "{\"optimizer\":{\"type\":\"adam\",\"learningRate\":0.1}}},{\"name\":\"tiny\",\"spec\":"
+                + "{\"optimizer\":{\"type\":\"sgd\",\"learningRate\":0.0001}}}]";
+        SPECS.put("challengers", ModelSpecs.parse(slow + ",\"promotion\":{\"minEvents\":100,\"margin\":0.02,"
+                + "\"checkEvery\":50}}"));
+        SPECS.put("promote-on-drift", ModelSpecs.parse(slow + ",\"promotion\":{\"minEvents\":100000,"
+                + "\"checkEvery\":1000},\"drift\":{\"detector\":\"page_hinkley\",\"signal\":\"loss\","
+                + "\"threshold\":20,\"action\":\"promote\"}}"));
         SPECS.put("adwin-loss", ModelSpecs.parse(BASE + ",\"drift\":{\"detector\":\"adwin\",\"signal\":\"loss\","
                 + "\"action\":\"reset\"}}"));
     }
@@ -126,6 +135,29 @@ class DriftTopologyTest {
         assertThat(live.at600().get("reset").get("seen").asLong()).isEqualTo(600); // evaluation continues
         System.out.printf("progressive MSE after the drift: none %.5f, reset %.5f (drifts at %s)%n", none, withReset,
                 reset.stream().map(e -> e.get("seen").asText()).toList());
+    }
+
+    @Test
+    void aChallengerWithABetterSuitedOptimizerIsPromoted() {
+        Live live = live();
+        List<JsonNode> events = eventsOf(live, "challengers");
+        assertThat(events).isNotEmpty();
+        JsonNode first = events.get(0);
+        assertThat(first.get("type").asText()).isEqualTo("promotion");
+        assertThat(first.get("champion").asText()).isEqualTo("adam");
+        assertThat(first.get("previous").asText()).isEqualTo("main");
+        assertThat(first.get("reason").asText()).isEqualTo("rule");
+        assertThat(first.get("seen").asLong()).isEqualTo(100); // the first check once minEvents have passed
+        assertThat(first.get("after").asDouble()).isLessThan(first.get("before").asDouble() * 0.98);
+        JsonNode model = live.models().get("challengers");
+        assertThat(model.get("champion").asText()).isEqualTo("adam");
+        assertThat(model.get("optimizer").get("type").asText()).isEqualTo("adam");
+        assertThat(model.get("challengers").findValuesAsText("name")).containsExactly("main", "tiny");
+        // promote on drift: no promotion by the rule (minEvents not reached), one at the first detection
+        List<JsonNode> onDrift = eventsOf(live, "promote-on-drift");
+        assertThat(onDrift).extracting(e -> e.get("type").asText()).startsWith("drift", "promotion");
+        assertThat(onDrift.get(1).get("reason").asText()).isEqualTo("drift");
+        assertThat(onDrift.get(1).get("seen")).isEqualTo(onDrift.get(0).get("seen"));
     }
 
     @Test
