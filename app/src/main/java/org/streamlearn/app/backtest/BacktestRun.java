@@ -102,7 +102,7 @@ public final class BacktestRun {
 
     /** The whole-stream progressive means, by task. */
     public void metricsInto(ObjectNode o) {
-        ProgressiveMetrics m = model.learned().metrics();
+        ProgressiveMetrics m = model.servedMetrics();
         if (m.count() == 0) {
             return;
         }

@@ -13,6 +13,7 @@ import org.streamlearn.store.state.ModelState;
  * (DESIGN.md "Drift detection" and "Challengers"), in this order:
  *
  * <ol>
+ *   <li>the champion's prediction is added to the metrics of the served predictions;</li>
  *   <li>every challenger predicts, is scored with its own progressive metrics and learns the event;</li>
  *   <li>the event is counted ({@link ModelState#countEvent});</li>
  *   <li>with drift detection, the champion's signal goes to the detector; a detection is a {@code drift}
@@ -39,13 +40,15 @@ public final class CandidateStep {
     public static ModelState afterLearn(ModelState s, ExampleEncoder encoder, ParsedEvent e, Outcome o, long now,
             BiConsumer<String, ObjectNode> events) {
         int champion = s.championIndex();
+        double y = encoder.label(e);
+        s.recordServed(o, y);
         for (int i = 0; i < s.candidateCount(); i++) {
             if (i != champion) {
                 encoder.learn(s.candidate(i), e);
             }
         }
         s.countEvent();
-        if (s.drift() != null && s.observeDrift(o, encoder.label(e))) {
+        if (s.drift() != null && s.observeDrift(o, y)) {
             events.accept("drift", Outputs.drift(s, now));
             switch (s.spec().drift().action()) {
                 case "reset" -> {

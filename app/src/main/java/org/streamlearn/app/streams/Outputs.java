@@ -47,7 +47,7 @@ public final class Outputs {
         putNumber(loss, "ewma", r.ewma());
         putNumber(loss, "window", r.windowMean());
         ObjectNode metric = o.putObject("metric");
-        ProgressiveMetrics pm = s.metrics();
+        ProgressiveMetrics pm = m.servedMetrics();
         if (pm.count() > 0) {
             switch (m.spec().task()) {
                 case REGRESSION -> {

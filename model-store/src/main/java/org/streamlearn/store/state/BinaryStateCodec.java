@@ -28,7 +28,8 @@ import org.streamlearn.store.spec.ModelSpecs;
  * before; a snapshot with drift in its spec but no section restores a fresh detector.
  *
  * <p>With challengers in the spec (still schema 1; decided by the spec, so unambiguous): the champion's
- * candidate index (int) and the events since the last change (long) follow the spec, the learner that follows
+ * candidate index (int), the events since the last change (long) and the metrics of the served predictions
+ * (as a learner's) follow the spec, the learner that follows
  * is the champion's, and after the drift section (always written then, so that the challengers' learners that
  * close the snapshot cannot be mistaken for it) come the other candidates' learners, in candidate order, in
  * the champion's layout.
@@ -46,7 +47,7 @@ public final class BinaryStateCodec {
         byte[] spec = m.specJsonBytes();
         boolean candidates = m.candidateCount() > 1;
         int size = 3 + 1 + 4 + id.length + 8 * 3 + 4 + spec.length
-                + (candidates ? 4 + 8 : 0)
+                + (candidates ? 4 + 8 + 8 * 8 : 0)
                 + learnerSize(m.learned())
                 + DriftCodec.encodedSize(m.drift());
         for (int i = 0; candidates && i < m.candidateCount(); i++) {
@@ -59,6 +60,7 @@ public final class BinaryStateCodec {
         b.putInt(spec.length).put(spec);
         if (candidates) {
             b.putInt(m.championIndex()).putLong(m.sinceChange());
+            putMetrics(b, m.servedMetrics());
         }
         putLearner(b, m.learned());
         DriftCodec.encode(b, m.drift());
@@ -112,15 +114,18 @@ public final class BinaryStateCodec {
         if (s.batchCount() > 0) {
             putDoubles(b, s.batchGradient(), n);
         }
-        ProgressiveMetrics pm = s.metrics();
-        b.putLong(pm.count()).putDouble(pm.sumSquaredError()).putDouble(pm.sumAbsoluteError())
-                .putDouble(pm.sumLogLoss()).putLong(pm.correct()).putLong(pm.truePositives())
-                .putLong(pm.falsePositives()).putLong(pm.falseNegatives());
+        putMetrics(b, s.metrics());
         b.putLong(r.count()).putDouble(r.sum()).putDouble(r.ewmaRaw());
         b.putInt(r.window().length).putInt(r.position()).putInt(r.filled());
         putDoubles(b, r.window(), r.filled());
         b.putLong(s.seen()).putLong(s.refused()).putLong(s.timedFlushes());
         b.putDouble(s.lastGradientNorm()).putDouble(s.lastLearningRate());
+    }
+
+    private static void putMetrics(ByteBuffer b, ProgressiveMetrics pm) {
+        b.putLong(pm.count()).putDouble(pm.sumSquaredError()).putDouble(pm.sumAbsoluteError())
+                .putDouble(pm.sumLogLoss()).putLong(pm.correct()).putLong(pm.truePositives())
+                .putLong(pm.falsePositives()).putLong(pm.falseNegatives());
     }
 
     /**
@@ -135,7 +140,7 @@ public final class BinaryStateCodec {
                 + maxLearnerSize(spec)
                 + DriftCodec.maxEncodedSize(spec.drift() == null ? null : spec.drift().detector());
         if (!spec.challengers().isEmpty()) {
-            size += 4 + 8;
+            size += 4 + 8 + 8 * 8;
             for (var c : spec.challengers()) {
                 size += maxLearnerSize(c.spec());
             }
@@ -179,10 +184,13 @@ public final class BinaryStateCodec {
             int candidates = 1 + spec.challengers().size();
             int champion = 0;
             long sinceChange = 0;
+            ProgressiveMetrics served = null;
             if (candidates > 1) {
                 field = "champion";
                 champion = b.getInt();
                 sinceChange = b.getLong();
+                field = "served";
+                served = getMetrics(b);
                 if (champion < 0 || champion >= candidates) {
                     throw new StateFormatException("champion", "candidate " + champion + " of " + candidates);
                 }
@@ -206,8 +214,8 @@ public final class BinaryStateCodec {
                 throw new StateFormatException("snapshot", b.remaining() + " unexpected trailing bytes");
             }
             field = "snapshot";
-            return ModelState.restore(id, spec, c, learned, drift, champion, sinceChange, others, version, updatedAt,
-                    batchStarted);
+            return ModelState.restore(id, spec, c, learned, drift, champion, sinceChange, others, served, version,
+                    updatedAt, batchStarted);
         } catch (BufferUnderflowException e) {
             throw new StateFormatException(field, "truncated binary snapshot (" + bytes.length + " bytes)", e);
         } catch (StateFormatException e) {
@@ -248,8 +256,7 @@ public final class BinaryStateCodec {
             int batchCount = b.getInt();
             double[] batch = batchCount > 0 ? doubles(b, n) : new double[n];
             field = "metrics";
-            ProgressiveMetrics pm = new ProgressiveMetrics(b.getLong(), b.getDouble(), b.getDouble(), b.getDouble(),
-                    b.getLong(), b.getLong(), b.getLong(), b.getLong());
+            ProgressiveMetrics pm = getMetrics(b);
             field = "rolling";
             long rc = b.getLong();
             double rsum = b.getDouble();
@@ -278,6 +285,11 @@ public final class BinaryStateCodec {
         } catch (IllegalArgumentException e) {
             throw new StateFormatException(prefix + field, e.getMessage(), e);
         }
+    }
+
+    private static ProgressiveMetrics getMetrics(ByteBuffer b) {
+        return new ProgressiveMetrics(b.getLong(), b.getDouble(), b.getDouble(), b.getDouble(), b.getLong(),
+                b.getLong(), b.getLong(), b.getLong());
     }
 
     /** The model version from a snapshot's header, without decoding the rest. */

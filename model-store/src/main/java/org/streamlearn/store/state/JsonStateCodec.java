@@ -22,7 +22,7 @@ import org.streamlearn.store.spec.ModelSpecs;
  *  "batch": {"count": 3, "gradientSum": [..], "startedAtMs": ..}   (only while a batch is open)
  *  "metrics": {...sums...}, "rolling": {...}, "lastStep": {"gradientNorm", "learningRate"},
  *  "drift": {"detector": "adwin" | "page_hinkley", ...its state...}   (only with a spec's drift section)
- *  "champion": "main", "sinceChange": 812,                           (only with challengers in the spec:
+ *  "champion": "main", "sinceChange": 812, "served": {...sums...},   (only with challengers in the spec:
  *  "challengers": [{"name", "seen", "updates", "refused", "timedFlushes", ...the learner fields above...}]
  *                                                 the top-level learner is the champion's, the list the others')
  *  "updatedAtMs": ...}

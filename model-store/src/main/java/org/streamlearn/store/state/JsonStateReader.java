@@ -29,7 +29,7 @@ final class JsonStateReader {
 
     private static final Set<String> FIELDS = Set.of("schemaVersion", "model", "version", "seen", "updates",
             "refused", "timedFlushes", "spec", "weights", "intercept", "layers", "optimizer", "scaler", "batch",
-            "metrics", "rolling", "lastStep", "drift", "champion", "sinceChange", "challengers", "updatedAtMs");
+            "metrics", "rolling", "lastStep", "drift", "champion", "sinceChange", "served", "challengers", "updatedAtMs");
     private static final Set<String> CHALLENGER_FIELDS = Set.of("name", "seen", "updates", "refused",
             "timedFlushes", "weights", "intercept", "layers", "optimizer", "scaler", "batch", "metrics", "rolling",
             "lastStep");
@@ -60,11 +60,13 @@ final class JsonStateReader {
         int candidates = 1 + spec.challengers().size();
         int champion = 0;
         long sinceChange = 0;
+        ProgressiveMetrics served = null;
         if (candidates > 1) {
             champion = candidateIndex(spec, text(o, "champion"), "champion");
             sinceChange = longField(o, "sinceChange");
+            served = readMetrics(req(o, "served"), "served");
         } else {
-            for (String f : List.of("champion", "sinceChange", "challengers")) {
+            for (String f : List.of("champion", "sinceChange", "served", "challengers")) {
                 if (o.has(f)) {
                     throw new StateFormatException(f, "present, but the spec has no challengers");
                 }
@@ -108,11 +110,19 @@ final class JsonStateReader {
             }
         }
         try {
-            return ModelState.restore(id, spec, c, learned, drift, champion, sinceChange, others,
+            return ModelState.restore(id, spec, c, learned, drift, champion, sinceChange, others, served,
                     longField(o, "version"), longField(o, "updatedAtMs"), batchStarted);
         } catch (IllegalArgumentException e) {
             throw new StateFormatException("snapshot", e.getMessage(), e);
         }
+    }
+
+    private static ProgressiveMetrics readMetrics(JsonNode mo, String path) {
+        return new ProgressiveMetrics(longField(mo, "count"),
+                metric(req(mo, "sumSquaredError"), path + ".sumSquaredError"),
+                metric(req(mo, "sumAbsoluteError"), path + ".sumAbsoluteError"),
+                metric(req(mo, "sumLogLoss"), path + ".sumLogLoss"), longField(mo, "correct"),
+                longField(mo, "truePositives"), longField(mo, "falsePositives"), longField(mo, "falseNegatives"));
     }
 
     /** The index of the candidate named {@code name} ({@code main} or a challenger). */
@@ -182,12 +192,7 @@ final class JsonStateReader {
             batchCount = (int) longField(bo, "count");
             read(req(bo, "gradientSum"), "batch.gradientSum", batch, 0, n);
         }
-        JsonNode mo = req(o, "metrics");
-        ProgressiveMetrics pm = new ProgressiveMetrics(longField(mo, "count"),
-                metric(req(mo, "sumSquaredError"), "metrics.sumSquaredError"),
-                metric(req(mo, "sumAbsoluteError"), "metrics.sumAbsoluteError"),
-                metric(req(mo, "sumLogLoss"), "metrics.sumLogLoss"), longField(mo, "correct"),
-                longField(mo, "truePositives"), longField(mo, "falsePositives"), longField(mo, "falseNegatives"));
+        ProgressiveMetrics pm = readMetrics(req(o, "metrics"), "metrics");
         JsonNode ro = req(o, "rolling");
         JsonNode win = req(ro, "window");
         int size = c.metricsWindow();

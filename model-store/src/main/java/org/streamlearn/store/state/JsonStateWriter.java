@@ -43,6 +43,7 @@ final class JsonStateWriter {
         if (m.candidateCount() > 1) {
             o.put("champion", m.championName());
             o.put("sinceChange", m.sinceChange());
+            writeMetrics(o.putObject("served"), m.servedMetrics());
             ArrayNode challengers = o.putArray("challengers");
             for (int i = 0; i < m.candidateCount(); i++) {
                 if (i != m.championIndex()) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.streamlearn.core.drift.DriftDetector;
 import org.streamlearn.core.feature.Standardizer;
+import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerConfig;
 import org.streamlearn.core.model.LearnerState;
@@ -41,19 +42,22 @@ public final class ModelState {
     private int champion;
     private OnlineLearner learner;
     private long sinceChange;
+    /** The metrics of the predictions the model served (the champion's at each event); with challengers only. */
+    private final ProgressiveMetrics served;
     private long version;
     private long updatedAtMs;
     private long batchStartedAtMs;
     private byte[] specJson;
 
     private ModelState(String modelId, ModelSpec spec, OnlineLearner[] candidates, int champion, long sinceChange,
-            DriftDetector drift, long version, long updatedAtMs, long batchStartedAtMs) {
+            ProgressiveMetrics served, DriftDetector drift, long version, long updatedAtMs, long batchStartedAtMs) {
         this.modelId = Objects.requireNonNull(modelId, "modelId");
         this.spec = Objects.requireNonNull(spec, "spec");
         this.candidates = candidates;
         this.champion = champion;
         this.learner = candidates[champion];
         this.sinceChange = sinceChange;
+        this.served = candidates.length > 1 ? Objects.requireNonNull(served, "served") : null;
         this.drift = drift;
         this.version = version;
         this.updatedAtMs = updatedAtMs;
@@ -66,7 +70,7 @@ public final class ModelState {
         for (int i = 0; i < c.length; i++) {
             c[i] = OnlineLearner.create(candidateConfig(spec, i));
         }
-        return new ModelState(modelId, spec, c, 0, 0, freshDetector(spec), 0, nowMs, 0);
+        return new ModelState(modelId, spec, c, 0, 0, new ProgressiveMetrics(), freshDetector(spec), 0, nowMs, 0);
     }
 
     /**
@@ -92,18 +96,19 @@ public final class ModelState {
      */
     static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
             long version, long updatedAtMs, long batchStartedAtMs) {
-        return restore(modelId, spec, config, learned, freshDetector(spec), 0, 0, null, version, updatedAtMs,
+        return restore(modelId, spec, config, learned, freshDetector(spec), 0, 0, null, null, version, updatedAtMs,
                 batchStartedAtMs);
     }
 
     /**
      * As above, for a codec: the champion's {@code config} and {@code learned} state, the drift detector
      * ({@code null} exactly when the spec has none), the champion's index among the candidates, the events since
-     * the last change of champion, and the other candidates' states in candidate order ({@code null}: fresh).
+     * the last change of champion, the other candidates' states in candidate order ({@code null}: fresh) and
+     * the metrics of the served predictions ({@code null}: fresh).
      */
     static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
-            DriftDetector drift, int champion, long sinceChange, LearnerState[] others, long version,
-            long updatedAtMs, long batchStartedAtMs) {
+            DriftDetector drift, int champion, long sinceChange, LearnerState[] others, ProgressiveMetrics served,
+            long version, long updatedAtMs, long batchStartedAtMs) {
         if ((drift == null) != (spec.drift() == null)) {
             throw new IllegalArgumentException("drift: a detector must be saved exactly when the spec has one");
         }
@@ -124,8 +129,8 @@ public final class ModelState {
                 c[i] = others == null ? OnlineLearner.create(ci) : OnlineLearner.restore(ci, others[k++]);
             }
         }
-        return new ModelState(modelId, spec, c, champion, sinceChange, drift, version, updatedAtMs,
-                batchStartedAtMs);
+        return new ModelState(modelId, spec, c, champion, sinceChange, served == null ? new ProgressiveMetrics()
+                : served, drift, version, updatedAtMs, batchStartedAtMs);
     }
 
     /** The learner configuration of candidate {@code i} of {@code spec} (0: the spec's own). */
@@ -168,8 +173,10 @@ public final class ModelState {
                     newChampion = i;
                 }
             }
+            ProgressiveMetrics servedSoFar = served != null ? served.copy() : main.state().metrics().copy();
             next = new ModelState(modelId, newSpec, c, Math.max(newChampion, 0), newChampion >= 0 ? sinceChange : 0,
-                    carryDetector(newSpec), version, nowMs, main.state().batchCount() > 0 ? batchStartedAtMs : 0);
+                    servedSoFar, carryDetector(newSpec), version, nowMs,
+                    main.state().batchCount() > 0 ? batchStartedAtMs : 0);
         }
         next.version = version + 1;
         next.updatedAtMs = nowMs;
@@ -231,7 +238,7 @@ public final class ModelState {
                 old.rolling(), fresh.batchGradient(), 0, old.seen(), old.refused(), old.timedFlushes());
         OnlineLearner[] c = candidates.clone();
         c[champion] = OnlineLearner.restore(config, next);
-        return new ModelState(modelId, spec, c, champion, 0, drift, version + 1, nowMs, 0);
+        return new ModelState(modelId, spec, c, champion, 0, served, drift, version + 1, nowMs, 0);
     }
 
     // --- challengers
@@ -259,6 +266,29 @@ public final class ModelState {
     /** Events since the last change of champion (creation, reset, drift reset, promotion, spec change). */
     public long sinceChange() {
         return sinceChange;
+    }
+
+    /**
+     * The metrics of the predictions this model served: the champion's at each event (DESIGN.md
+     * "Challengers"); without challengers, the learner's own progressive metrics.
+     */
+    public ProgressiveMetrics servedMetrics() {
+        return served != null ? served : learner.state().metrics();
+    }
+
+    /**
+     * Adds the champion's scored event to {@link #servedMetrics()}, exactly as the learner records its own
+     * (nothing to do without challengers, where they are the same). Allocates nothing.
+     */
+    public void recordServed(Outcome o, double y) {
+        if (served == null) {
+            return;
+        }
+        switch (spec.task()) {
+            case REGRESSION -> served.addRegression(y, o.prediction());
+            case BINARY -> served.addBinary((int) y, o.label(), o.loss());
+            default -> served.addMulticlass((int) y, o.label(), o.loss());
+        }
     }
 
     /** Counts one scored event of the model (every candidate has learned it). */
@@ -409,8 +439,8 @@ public final class ModelState {
             }
         }
         return restore(modelId, spec, learner.config(), learner.state().copy(),
-                drift == null ? null : drift.config().restore(drift.state()), champion, sinceChange, others, version,
-                updatedAtMs, batchStartedAtMs);
+                drift == null ? null : drift.config().restore(drift.state()), champion, sinceChange, others,
+                served == null ? null : served.copy(), version, updatedAtMs, batchStartedAtMs);
     }
 
     /** Equality of everything saved (learned state bitwise). */
@@ -420,7 +450,8 @@ public final class ModelState {
                 && version == m.version && updatedAtMs == m.updatedAtMs && batchStartedAtMs == m.batchStartedAtMs
                 && learner.state().equals(m.learner.state())
                 && (drift == null ? m.drift == null : m.drift != null && drift.state().equals(m.drift.state()))
-                && champion == m.champion && sinceChange == m.sinceChange && candidatesEqual(m);
+                && champion == m.champion && sinceChange == m.sinceChange && Objects.equals(served, m.served)
+                && candidatesEqual(m);
     }
 
     private boolean candidatesEqual(ModelState m) {
