@@ -7,8 +7,11 @@ import org.openjdk.jmh.infra.Blackhole;
 import org.streamlearn.core.drift.Adwin;
 import org.streamlearn.core.drift.DriftDetector;
 import org.streamlearn.core.drift.PageHinkley;
+import org.streamlearn.core.model.LearnerConfig;
 import org.streamlearn.core.model.OnlineLearner;
 import org.streamlearn.core.model.Outcome;
+import org.streamlearn.core.model.Task;
+import org.streamlearn.core.optim.Sgd;
 
 /**
  * What a drift detector adds to an event: per-sample SGD ({@link LearnerBenchmark#sgdConfig}, the learner alone)
@@ -17,7 +20,9 @@ import org.streamlearn.core.model.Outcome;
  *
  * <ul>
  *   <li>{@code sgd}: the learner alone;</li>
- *   <li>{@code sgdPageHinkley}, {@code sgdAdwin}: the learner, then the detector.</li>
+ *   <li>{@code sgdPageHinkley}, {@code sgdAdwin}: the learner, then the detector;</li>
+ *   <li>{@code sgdWith3Challengers}: the learner and three challengers (SGD at other rates) learning the same
+ *       event, as a spec with three challengers makes the lifecycle do: k challengers cost about k + 1 models.</li>
  * </ul>
  *
  * <p>The stream is stationary, so ADWIN's window grows for the whole run (its cut scan, every 32 values, gets
@@ -38,6 +43,7 @@ public class DriftBenchmark extends ThroughputBenchmark {
     private OnlineLearner sgdAdwin;
     private DriftDetector pageHinkley;
     private DriftDetector adwin;
+    private OnlineLearner[] candidates;
 
     /** The ring, fresh learners and detectors. */
     @Setup
@@ -48,6 +54,23 @@ public class DriftBenchmark extends ThroughputBenchmark {
         sgdAdwin = OnlineLearner.create(LearnerBenchmark.sgdConfig(d));
         pageHinkley = PageHinkley.defaults().newDetector();
         adwin = Adwin.defaults().newDetector();
+        candidates = new OnlineLearner[4];
+        for (int i = 0; i < candidates.length; i++) {
+            candidates[i] = OnlineLearner.create(LearnerConfig.builder(Task.REGRESSION, d).optimizer(new Sgd())
+                    .learningRate(LearnerBenchmark.sgdRate(d) / (1 << i))
+                    .interceptLearningRate(LearnerBenchmark.INTERCEPT_RATE).standardize(false).batchSize(1).build());
+        }
+    }
+
+    /** Per-sample SGD and three challengers, all learning the event. */
+    @Benchmark
+    public void sgdWith3Challengers(Blackhole bh) {
+        double[] x = ring.next();
+        double y = ring.y();
+        bh.consume(candidates[0].learn(x, y).prediction());
+        for (int i = 1; i < candidates.length; i++) {
+            bh.consume(candidates[i].learn(x, y).loss());
+        }
     }
 
     /** Per-sample SGD alone. */
