@@ -86,7 +86,10 @@ public final class BacktestRun {
         return skipped;
     }
 
-    /** A trace line: events seen and the rolling loss. */
+    /**
+     * A trace line: events seen and the rolling loss; with challengers also the champion's name and every
+     * candidate's window loss ({@code "candidates": {"main": …, "adam": …}}).
+     */
     public ObjectNode traceLine() {
         LearnerState s = model.learned();
         RollingLoss r = s.rolling();
@@ -97,6 +100,18 @@ public final class BacktestRun {
         o.put("ewma", r.ewma());
         o.put("window", r.windowMean());
         metricsInto(o.putObject("metrics"));
+        if (model.candidateCount() > 1) {
+            o.put("champion", model.championName());
+            ObjectNode c = o.putObject("candidates");
+            for (int i = 0; i < model.candidateCount(); i++) {
+                double w = model.windowLoss(i);
+                if (Double.isFinite(w)) {
+                    c.put(ModelState.candidateName(spec, i), w);
+                } else {
+                    c.putNull(ModelState.candidateName(spec, i));
+                }
+            }
+        }
         return o;
     }
 
