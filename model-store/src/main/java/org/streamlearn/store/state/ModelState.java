@@ -138,6 +138,16 @@ public final class ModelState {
         return LearnerConfigs.of(i == 0 ? spec : spec.challengers().get(i - 1).spec());
     }
 
+    /** The index of the candidate named {@code name} in {@code spec}, or −1. */
+    private static int candidateIndex(ModelSpec spec, String name) {
+        for (int i = 0; i <= spec.challengers().size(); i++) {
+            if (candidateName(spec, i).equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The name of candidate {@code i} of {@code spec}: {@code main} for 0, else the challenger's. */
     public static String candidateName(ModelSpec spec, int i) {
         return i == 0 ? ChallengerSpec.MAIN : spec.challengers().get(i - 1).name();
@@ -150,7 +160,7 @@ public final class ModelState {
     /**
      * This model under a new spec: a change of task, dimension or architecture starts afresh (version kept
      * growing); any other change keeps everything the spec's own configuration learned. Challengers whose name
-     * and spec are unchanged keep their state; the others start fresh; the champion stays when it is kept, else
+     * and learner configuration are unchanged keep their state; the others start fresh; the champion stays when it is kept, else
      * the spec's own configuration is champion again.
      */
     public ModelState withSpec(ModelSpec newSpec, long nowMs) {
@@ -167,8 +177,12 @@ public final class ModelState {
             c[0] = OnlineLearner.restore(config, carryOver(main, config));
             int newChampion = champion == 0 ? 0 : -1;
             for (int i = 1; i < c.length; i++) {
-                int old = spec.challengers().indexOf(newSpec.challengers().get(i - 1)) + 1;
-                c[i] = old > 0 ? candidates[old] : OnlineLearner.create(candidateConfig(newSpec, i));
+                LearnerConfig ci = candidateConfig(newSpec, i);
+                int old = candidateIndex(spec, candidateName(newSpec, i));
+                if (old > 0 && !candidates[old].config().equals(ci)) {
+                    old = -1;
+                }
+                c[i] = old > 0 ? candidates[old] : OnlineLearner.create(ci);
                 if (old > 0 && old == champion) {
                     newChampion = i;
                 }
