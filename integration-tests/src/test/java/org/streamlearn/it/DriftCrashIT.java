@@ -30,7 +30,7 @@ import org.streamlearn.it.support.TestIds;
 import org.streamlearn.it.support.TopicReader;
 
 /**
- * {@code kill -9} between a drift detection and the next commit (exactly-once, a 30 s commit interval): the
+ * {@code kill -9} between a drift detection and the next commit (exactly-once, a 20 s commit interval): the
  * service learns the reference drift stream with a Page-Hinkley {@code reset} detector; as soon as its
  * transaction has written the drift record (seen with {@code read_uncommitted}) the process is killed. Nothing
  * of it may be committed; a new process on a fresh state directory (the store restored from the changelog)
@@ -62,7 +62,8 @@ class DriftCrashIT {
         Map<String, String> settings = new LinkedHashMap<>(TestIds.topicSettings(prefix));
         settings.put("topics.partitions", "1");
         settings.put("processing.guarantee", "exactly_once_v2");
-        settings.put("commit.interval.ms", "30000");
+        settings.put("commit.interval.ms", "20000");
+        settings.put("kafka.producer.transaction.timeout.ms", "40000"); // Streams: must exceed the commit interval
         settings.put("kafka.session.timeout.ms", "6000");
         settings.put("kafka.heartbeat.interval.ms", "1500");
         String appId = prefix + "app";

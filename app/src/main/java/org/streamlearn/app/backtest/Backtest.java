@@ -172,9 +172,10 @@ public final class Backtest {
                 var t = Json.MAPPER.readTree(line);
                 e.add(new double[] {t.get("seen").asDouble(), t.path("ewma").asDouble(Double.NaN)});
                 w.add(new double[] {t.get("seen").asDouble(), t.path("window").asDouble(Double.NaN)});
-                t.path("candidates").fields().forEachRemaining(c -> candidates.computeIfAbsent(c.getKey(),
-                        k -> new ArrayList<>()).add(new double[] {t.get("seen").asDouble(),
-                            c.getValue().asDouble(Double.NaN)}));
+                for (var c : t.path("candidates").properties()) {
+                    candidates.computeIfAbsent(c.getKey(), k -> new ArrayList<>())
+                            .add(new double[] {t.get("seen").asDouble(), c.getValue().asDouble(Double.NaN)});
+                }
             }
             List<Long> drifts = new ArrayList<>();
             r.modelEvents().forEach(ev -> {

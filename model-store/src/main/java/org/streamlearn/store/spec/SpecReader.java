@@ -105,8 +105,7 @@ final class SpecReader {
                 throw CHECKS.fail(path + ".spec", "required: an object of overrides of the champion's spec");
             }
             ObjectNode merged = base.deepCopy();
-            for (var it = overrides.fields(); it.hasNext(); ) {
-                var f = it.next();
+            for (var f : overrides.properties()) {
                 String field = f.getKey();
                 if (ChallengerSpec.CHAMPION_ONLY.contains(field)) {
                     throw CHECKS.fail(path + ".spec." + field, "a challenger has no " + field + " of its own");
