@@ -89,6 +89,16 @@ class ChallengerStateTest {
                 (int) BinaryStateCodec.maxEncodedSize("m", spec));
     }
 
+    @Test
+    void aChallengerOverTheParameterLimitIsRefusedNamingItsField() {
+        ModelSpec spec = ModelSpecs.parse(BASE + ",\"challengers\":[{\"name\":\"big\",\"spec\":{\"architecture\":"
+                + "{\"type\":\"mlp\",\"hidden\":[4096,4096]}}}]}");
+        assertThatThrownBy(() -> ModelState.create("m", spec, 0, StateLimits.DEFAULT))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.field())
+                        .isEqualTo("challengers[0].spec.architecture.hidden"))
+                .hasMessageContaining("model.max.parameters");
+    }
+
     /** Feeds candidate i the same stream the champion saw (as the lifecycle does). */
     private static void feed(ModelState m, int i) {
         ModelState alone = ModelState.restore("x", m.spec().challengers().get(i - 1).spec(),
