@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ParsedEvent;
@@ -165,13 +167,26 @@ public final class Backtest {
         for (BacktestRun r : runs) {
             List<double[]> e = new ArrayList<>();
             List<double[]> w = new ArrayList<>();
+            Map<String, List<double[]>> candidates = new LinkedHashMap<>();
             for (String line : Files.readAllLines(o.out().resolve("trace-" + r.name() + ".jsonl"))) {
                 var t = Json.MAPPER.readTree(line);
                 e.add(new double[] {t.get("seen").asDouble(), t.path("ewma").asDouble(Double.NaN)});
                 w.add(new double[] {t.get("seen").asDouble(), t.path("window").asDouble(Double.NaN)});
+                for (var c : t.path("candidates").properties()) {
+                    candidates.computeIfAbsent(c.getKey(), k -> new ArrayList<>())
+                            .add(new double[] {t.get("seen").asDouble(), c.getValue().asDouble(Double.NaN)});
+                }
             }
-            ewma.add(new Report.Series(r.name(), e));
-            window.add(new Report.Series(r.name(), w));
+            List<Long> drifts = new ArrayList<>();
+            r.modelEvents().forEach(ev -> {
+                if (ev.get("type").asText().equals("drift")) {
+                    drifts.add(ev.get("seen").asLong());
+                }
+            });
+            ewma.add(new Report.Series(r.name(), e, drifts));
+            window.add(new Report.Series(r.name(), w, drifts));
+            candidates.forEach((name, points) -> window.add(new Report.Series(r.name() + " / " + name, points,
+                    List.of())));
             ObjectNode m = JsonNodeFactory.instance.objectNode();
             r.metricsInto(m);
             table.append("<tr><td>").append(Report.escape(r.name())).append("</td><td>")

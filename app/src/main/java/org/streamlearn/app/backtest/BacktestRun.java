@@ -1,10 +1,14 @@
 package org.streamlearn.app.backtest;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.BiConsumer;
 import org.streamlearn.app.events.ExampleEncoder;
 import org.streamlearn.app.events.ParsedEvent;
+import org.streamlearn.app.streams.CandidateStep;
 import org.streamlearn.core.metric.ProgressiveMetrics;
+import org.streamlearn.core.model.Outcome;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.store.spec.ModelSpec;
@@ -17,8 +21,10 @@ public final class BacktestRun {
 
     private final String name;
     private final ModelSpec spec;
-    private final ModelState model;
+    private ModelState model;
     private final ExampleEncoder encoder;
+    private final ArrayNode modelEvents = JsonNodeFactory.instance.arrayNode();
+    private final BiConsumer<String, ObjectNode> recorder = (type, record) -> modelEvents.add(record);
     private long skipped;
 
     /** A fresh run of {@code spec} named {@code name}. */
@@ -29,10 +35,23 @@ public final class BacktestRun {
         this.encoder = new ExampleEncoder(spec);
     }
 
-    /** Learns one event (progressive validation first); throws InvalidEventException, model untouched. */
+    /**
+     * Learns one event (progressive validation first); throws InvalidEventException, model untouched. With drift
+     * detection, the scored event then goes to the detector and a detection is recorded and acted on exactly as
+     * the service's lifecycle does ({@code ModelLifecycle}): the same {@code model-events} record, the same
+     * restart for action {@code reset}.
+     */
     public void learn(ParsedEvent e, long atMs) {
-        encoder.learn(model.learner(), e);
+        Outcome o = encoder.learn(model.learner(), e);
         model.touch(atMs);
+        if (model.drift() != null || model.candidateCount() > 1) {
+            model = CandidateStep.afterLearn(model, encoder, e, o, atMs, recorder);
+        }
+    }
+
+    /** The {@code model-events} records of this run so far (drifts, promotions), as the service publishes them. */
+    public ArrayNode modelEvents() {
+        return modelEvents;
     }
 
     /** Counts an event this run skipped as invalid. */
@@ -67,7 +86,10 @@ public final class BacktestRun {
         return skipped;
     }
 
-    /** A trace line: events seen and the rolling loss. */
+    /**
+     * A trace line: events seen and the rolling loss; with challengers also the champion's name and every
+     * candidate's window loss ({@code "candidates": {"main": …, "adam": …}}).
+     */
     public ObjectNode traceLine() {
         LearnerState s = model.learned();
         RollingLoss r = s.rolling();
@@ -78,12 +100,24 @@ public final class BacktestRun {
         o.put("ewma", r.ewma());
         o.put("window", r.windowMean());
         metricsInto(o.putObject("metrics"));
+        if (model.candidateCount() > 1) {
+            o.put("champion", model.championName());
+            ObjectNode c = o.putObject("candidates");
+            for (int i = 0; i < model.candidateCount(); i++) {
+                double w = model.windowLoss(i);
+                if (Double.isFinite(w)) {
+                    c.put(ModelState.candidateName(spec, i), w);
+                } else {
+                    c.putNull(ModelState.candidateName(spec, i));
+                }
+            }
+        }
         return o;
     }
 
     /** The whole-stream progressive means, by task. */
     public void metricsInto(ObjectNode o) {
-        ProgressiveMetrics m = model.learned().metrics();
+        ProgressiveMetrics m = model.servedMetrics();
         if (m.count() == 0) {
             return;
         }
@@ -117,6 +151,9 @@ public final class BacktestRun {
         o.put("skipped", skipped);
         o.put("refused", model.learned().refused());
         metricsInto(o.putObject("metrics"));
+        if (spec.drift() != null || !spec.challengers().isEmpty()) {
+            o.set("modelEvents", modelEvents.deepCopy());
+        }
         o.set("model", JsonStateCodec.toJson(model));
         return o;
     }

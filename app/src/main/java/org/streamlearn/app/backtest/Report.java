@@ -18,8 +18,8 @@ final class Report {
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
         "#e377c2", "#17becf"};
 
-    /** One run's trace: events seen and the statistic. */
-    record Series(String name, List<double[]> points) {
+    /** One run's trace: events seen and the statistic, and the events seen at each of its drifts (markers). */
+    record Series(String name, List<double[]> points, List<Long> drifts) {
     }
 
     private Report() {
@@ -92,6 +92,12 @@ final class Report {
                 double y = hgt - pad - (hgt - pad - 10) * (v - lo) / Math.max(hi - lo, 1e-300);
                 pts.add(String.format(Locale.ROOT, "%.1f,%.1f", x, y));
             }
+            for (long at : s.drifts()) {
+                double x = pad + (w - pad - 10) * at / maxX;
+                b.append(String.format(Locale.ROOT, "<line class=\"drift\" x1=\"%.1f\" y1=\"10\" x2=\"%.1f\" "
+                        + "y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"><title>%s: drift at event %d</title>"
+                        + "</line>", x, x, hgt - pad, colour, escape(s.name()), at));
+            }
             b.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"1.5\" points=\"")
                     .append(String.join(" ", pts)).append("\"/>");
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"%s\">%s</text>",
@@ -99,7 +105,8 @@ final class Report {
             k++;
         }
         b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">events seen%s</text>", w / 2,
-                hgt - 8, log ? " (loss on a log scale)" : ""));
+                hgt - 8, (log ? " (loss on a log scale)" : "")
+                + (series.stream().anyMatch(s -> !s.drifts().isEmpty()) ? "; dashed lines: drifts detected" : "")));
         return b.append("</svg>").toString();
     }
 

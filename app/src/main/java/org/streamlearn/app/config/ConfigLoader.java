@@ -31,7 +31,7 @@ import org.streamlearn.store.state.StateLimits;
  * <caption>keys</caption>
  * <tr><td>bootstrap.servers</td><td>required</td></tr>
  * <tr><td>application.id</td><td>streamlearn</td></tr>
- * <tr><td>topic.training-events … topic.dead-letter</td><td>DESIGN.md's names</td></tr>
+ * <tr><td>topic.training-events … topic.dead-letter, topic.model-events</td><td>DESIGN.md's names</td></tr>
  * <tr><td>topics.partitions / topics.replication.factor</td><td>4 / 1</td></tr>
  * <tr><td>processing.guarantee</td><td>exactly_once_v2</td></tr>
  * <tr><td>state.dir</td><td>${java.io.tmpdir}/streamlearn-state</td></tr>
@@ -74,6 +74,7 @@ public final class ConfigLoader {
         d.put("topic.model-metrics", Topics.DEFAULT.modelMetrics());
         d.put("topic.predictions", Topics.DEFAULT.predictions());
         d.put("topic.dead-letter", Topics.DEFAULT.deadLetter());
+        d.put("topic.model-events", Topics.DEFAULT.modelEvents());
         d.put("topics.partitions", "4");
         d.put("topics.replication.factor", "1");
         d.put("processing.guarantee", "exactly_once_v2");
@@ -184,7 +185,7 @@ public final class ConfigLoader {
     private static ServiceConfig build(Map<String, String> v, Map<String, String> kafka) {
         Topics topics = new Topics(v.get("topic.training-events"), v.get("topic.model-commands"),
                 v.get("topic.prediction-requests"), v.get("topic.model-parameters"), v.get("topic.model-metrics"),
-                v.get("topic.predictions"), v.get("topic.dead-letter"));
+                v.get("topic.predictions"), v.get("topic.dead-letter"), v.get("topic.model-events"));
         String specText = v.get("default.spec");
         if (!v.get("default.spec.file").isEmpty()) {
             specText = read(Path.of(v.get("default.spec.file")), "default.spec.file");

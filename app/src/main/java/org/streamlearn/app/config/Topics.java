@@ -13,18 +13,19 @@ import java.util.List;
  * @param modelMetrics       rolling loss per model (output)
  * @param predictions        predictions and prediction errors (output)
  * @param deadLetter         rejected input with the reason (output)
+ * @param modelEvents        drift detections (output)
  */
 public record Topics(String trainingEvents, String modelCommands, String predictionRequests, String modelParameters,
-        String modelMetrics, String predictions, String deadLetter) {
+        String modelMetrics, String predictions, String deadLetter, String modelEvents) {
 
     /** DESIGN.md's default names. */
     public static final Topics DEFAULT = new Topics("training-events", "model-commands", "prediction-requests",
-            "model-parameters", "model-metrics", "predictions", "dead-letter");
+            "model-parameters", "model-metrics", "predictions", "dead-letter", "model-events");
 
     /** Every name must be a legal Kafka topic name. */
     public Topics {
         for (String t : new String[] {trainingEvents, modelCommands, predictionRequests, modelParameters,
-                modelMetrics, predictions, deadLetter}) {
+                modelMetrics, predictions, deadLetter, modelEvents}) {
             if (t == null || !t.matches("[a-zA-Z0-9._-]{1,249}")) {
                 throw new ConfigException("topic", "illegal topic name '" + t + "'");
             }
@@ -34,7 +35,8 @@ public record Topics(String trainingEvents, String modelCommands, String predict
     /** Same names with a prefix (tests: unique topics per test). */
     public Topics withPrefix(String prefix) {
         return new Topics(prefix + trainingEvents, prefix + modelCommands, prefix + predictionRequests,
-                prefix + modelParameters, prefix + modelMetrics, prefix + predictions, prefix + deadLetter);
+                prefix + modelParameters, prefix + modelMetrics, prefix + predictions, prefix + deadLetter,
+                prefix + modelEvents);
     }
 
     /** The co-partitioned input topics. */
@@ -44,12 +46,12 @@ public record Topics(String trainingEvents, String modelCommands, String predict
 
     /** The output topics. */
     public List<String> outputs() {
-        return List.of(modelParameters, modelMetrics, predictions, deadLetter);
+        return List.of(modelParameters, modelMetrics, predictions, deadLetter, modelEvents);
     }
 
     /** Every topic. */
     public List<String> all() {
         return List.of(trainingEvents, modelCommands, predictionRequests, modelParameters, modelMetrics, predictions,
-                deadLetter);
+                deadLetter, modelEvents);
     }
 }

@@ -55,6 +55,8 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     private final Counter refused;
     private final Counter rejected;
     private final Counter refusedSteps;
+    private final Counter drifts;
+    private final Counter promotions;
     private final Map<String, Counter> deadLetters;
     private final Counter otherDeadLetters;
     private final AtomicLong models = new AtomicLong();
@@ -72,6 +74,11 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
         rejected = events("rejected");
         refusedSteps = Counter.builder("streamlearn.refused.steps")
                 .description("optimizer steps refused by the divergence guard").register(registry);
+        drifts = Counter.builder("streamlearn.drifts")
+                .description("drifts detected (model-events records of type drift)").register(registry);
+        promotions = Counter.builder("streamlearn.promotions")
+                .description("challengers promoted to champion (model-events records of type promotion)")
+                .register(registry);
         Map<String, Counter> dl = new ConcurrentHashMap<>();
         for (String r : REASONS) {
             dl.put(r, Counter.builder("streamlearn.dead.letters").tag("reason", r)
@@ -168,6 +175,16 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
         }
         String head = field.substring(0, end);
         return REASONS.contains(head) ? head : "other";
+    }
+
+    @Override
+    public void driftDetected() {
+        drifts.increment();
+    }
+
+    @Override
+    public void promoted() {
+        promotions.increment();
     }
 
     @Override

@@ -27,7 +27,9 @@ public final class Emissions {
          */
         REJECTED,
         /** A {@code predictions} value (a prediction or an error carrying the request id). */
-        PREDICTION
+        PREDICTION,
+        /** A {@code model-events} value; {@link #field} is its type ({@code "drift"}, {@code "promotion"}). */
+        MODEL_EVENT
     }
 
     private Kind[] kinds = new Kind[4];
@@ -60,7 +62,7 @@ public final class Emissions {
         return values[i];
     }
 
-    /** The rejected field of a {@link Kind#REJECTED} entry, else null. */
+    /** The rejected field of a {@link Kind#REJECTED} entry, the type of a {@link Kind#MODEL_EVENT}, else null. */
     public String field(int i) {
         check(i);
         return fields[i];
@@ -83,6 +85,10 @@ public final class Emissions {
 
     void add(Kind kind, String key, byte[] value) {
         put(kind, key, value, null, null);
+    }
+
+    void modelEvent(String key, String type, byte[] value) {
+        put(Kind.MODEL_EVENT, key, value, type, null);
     }
 
     void reject(String key, String field, String reason) {

@@ -3,6 +3,7 @@ package org.streamlearn.app.streams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.streamlearn.app.events.ExampleEncoder;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ModelIds;
@@ -37,11 +38,14 @@ import org.streamlearn.store.state.ModelState;
  *       the reason, and leaves the model untouched; a step refused by the divergence guard is one too. A spec
  *       (upserted, seeded or templated) that does not fit {@link TopologyFactory.Settings#limits()} is refused
  *       before anything is allocated, so every model's records fit its topics.</li>
+ *
+ *   <li><b>Drift and challengers.</b> After the champion learned an event, {@link CandidateStep} has every
+ *       challenger learn it, gives the drift detector its value and applies the promotion rule; drifts and
+ *       promotions are {@link Emissions.Kind#MODEL_EVENT} entries; a drift reset or a promotion publishes the
+ *       model (the periodic snapshot of that event is skipped).</li>
  * </ul>
  *
- * <p>Where the coming rooms go: challengers learn beside the champion in {@code learn}; drift detectors read
- * the scored event there and their actions (alert, reset, promote) reuse {@code reset} and the publishing
- * here, emitting a new kind of entry; delayed labels are one more entry point, {@code onLabel(id, label, now)},
+ * <p>Where the coming rooms go: delayed labels are one more entry point, {@code onLabel(id, label, now)},
  * that scores the remembered prediction and then calls {@code learn}.
  *
  * <p>Not thread-safe: one instance per stream task, like the store it works on. The returned {@link Emissions}
@@ -55,6 +59,8 @@ public final class ModelLifecycle {
     private final TopologyFactory.Settings settings;
     private final LiveModels models;
     private final Emissions out = new Emissions();
+    private final BiConsumer<String, ObjectNode> modelEvents =
+            (type, record) -> out.modelEvent(record.get("model").asText(), type, Outputs.bytes(record));
 
     /** A lifecycle over {@code models}, with the creation policy and cadence of {@code settings}. */
     public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models) {
@@ -170,6 +176,18 @@ public final class ModelLifecycle {
             out.reject(s.modelId(), REFUSED_FIELD, "divergence guard: " + o.refusal()
                     + "; the model kept its last finite state");
         }
+        if (s.drift() != null || s.candidateCount() > 1) {
+            int champion = s.championIndex();
+            ModelState next = CandidateStep.afterLearn(s, m.encoder(), e, o, now, modelEvents);
+            if (next != s) {
+                replace(m, next, now); // a drift reset: the periodic snapshot and metrics would show a model gone
+                return;
+            }
+            if (s.championIndex() != champion) {
+                publishSnapshot(s, now);
+                return;
+            }
+        }
         if (o.stepped() && s.learned().steps() % s.spec().publishEvery() == 0) {
             publishSnapshot(s, now);
         }
@@ -271,7 +289,12 @@ public final class ModelLifecycle {
 
     /** Restarts a model from zero with its spec and publishes it (the reset command; a drift action later). */
     private void reset(LiveModel m, long now) {
-        LiveModel r = models.save(m.state().reset(now));
+        replace(m, m.state().reset(now), now);
+    }
+
+    /** Saves a restarted model in place of {@code m}'s and publishes it. */
+    private void replace(LiveModel m, ModelState restarted, long now) {
+        LiveModel r = models.save(restarted);
         r.metricsPublishedAtSeen = 0;
         publishSnapshot(r.state(), now);
     }

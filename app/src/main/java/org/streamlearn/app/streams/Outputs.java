@@ -9,6 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.streamlearn.app.events.ModelIds;
+import org.streamlearn.core.drift.DriftDetector;
 import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerState;
@@ -47,7 +48,7 @@ public final class Outputs {
         putNumber(loss, "ewma", r.ewma());
         putNumber(loss, "window", r.windowMean());
         ObjectNode metric = o.putObject("metric");
-        ProgressiveMetrics pm = s.metrics();
+        ProgressiveMetrics pm = m.servedMetrics();
         if (pm.count() > 0) {
             switch (m.spec().task()) {
                 case REGRESSION -> {
@@ -72,7 +73,53 @@ public final class Outputs {
         putNumber(o, "gradientNorm", s.lastGradientNorm());
         o.put("refused", s.refused());
         o.put("timedFlushes", s.timedFlushes());
+        if (m.drift() != null) {
+            o.put("drifts", m.drift().detections());
+        }
         o.put("modelVersion", m.version());
+        o.put("atMs", atMs);
+        return o;
+    }
+
+    /**
+     * A {@code model-events} drift record: {@code {"model", "type": "drift", "detector", "signal", "action",
+     * "seen", "modelVersion", "before", "after", "atMs"}}, {@code seen} being the events the model has seen, this one
+     * included (a drift reset keeps counting) and {@code before}, {@code after} the signal's means either side of the change when the
+     * detector knows them (ADWIN), else null (Page-Hinkley).
+     */
+    public static ObjectNode drift(ModelState m, long atMs) {
+        DriftDetector d = m.drift();
+        ObjectNode o = F.objectNode();
+        o.put("model", m.modelId());
+        o.put("type", "drift");
+        o.put("detector", d.config().name());
+        o.put("signal", m.spec().drift().signal());
+        o.put("action", m.spec().drift().action());
+        o.put("seen", m.learned().seen());
+        o.put("modelVersion", m.version());
+        putNumber(o, "before", d.meanBefore());
+        putNumber(o, "after", d.meanAfter());
+        o.put("atMs", atMs);
+        return o;
+    }
+
+    /**
+     * A {@code model-events} promotion record: {@code {"model", "type": "promotion", "champion", "previous",
+     * "reason": "rule" | "drift", "seen", "modelVersion", "before", "after", "atMs"}}, {@code before} and
+     * {@code after} being the window losses of the previous and the new champion at the change, and
+     * {@code modelVersion} the version the change made.
+     */
+    public static ObjectNode promotion(ModelState m, String previous, String reason, double before, long atMs) {
+        ObjectNode o = F.objectNode();
+        o.put("model", m.modelId());
+        o.put("type", "promotion");
+        o.put("champion", m.championName());
+        o.put("previous", previous);
+        o.put("reason", reason);
+        o.put("seen", m.learned().seen());
+        o.put("modelVersion", m.version());
+        putNumber(o, "before", before);
+        putNumber(o, "after", m.windowLoss(m.championIndex()));
         o.put("atMs", atMs);
         return o;
     }

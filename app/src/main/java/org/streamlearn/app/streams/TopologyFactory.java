@@ -19,7 +19,7 @@ import org.streamlearn.store.state.StateLimits;
  *
  * <pre>
  * training-events ─┐
- * model-commands ──┴► training ──► model-parameters, model-metrics, dead-letter
+ * model-commands ──┴► training ──► model-parameters, model-metrics, dead-letter, model-events
  *                        │ (model store, changelogged)
  * prediction-requests ─► prediction ──► predictions
  * </pre>
@@ -32,6 +32,7 @@ public final class TopologyFactory {
     static final String METRICS_SINK = "model-metrics-sink";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String PREDICTIONS_SINK = "predictions-sink";
+    static final String MODEL_EVENTS_SINK = "model-events-sink";
 
     /**
      * What the processors need of the configuration.
@@ -104,6 +105,7 @@ public final class TopologyFactory {
         topology.addSink(PARAMETERS_SINK, t.modelParameters(), keyOut, valueOut, "training");
         topology.addSink(METRICS_SINK, t.modelMetrics(), keyOut, valueOut, "training");
         topology.addSink(DEAD_LETTER_SINK, t.deadLetter(), keyOut, valueOut, "training");
+        topology.addSink(MODEL_EVENTS_SINK, t.modelEvents(), keyOut, valueOut, "training");
         topology.addSink(PREDICTIONS_SINK, t.predictions(), keyOut, valueOut, "prediction");
         return topology;
     }

@@ -27,6 +27,14 @@ public interface TrainingMetrics {
     default void refusedStep() {
     }
 
+    /** A drift was detected (a {@code model-events} record). */
+    default void driftDetected() {
+    }
+
+    /** A challenger was promoted (a {@code model-events} record). */
+    default void promoted() {
+    }
+
     /** A record was written to {@code dead-letter}; {@code field} is the field it names (free text). */
     default void deadLetter(String field) {
     }

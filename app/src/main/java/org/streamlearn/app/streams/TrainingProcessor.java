@@ -121,6 +121,14 @@ public final class TrainingProcessor implements Processor<String, byte[], String
             switch (out.kind(i)) {
                 case PARAMETERS -> send(out.key(i), out.value(i), TopologyFactory.PARAMETERS_SINK, now);
                 case METRICS -> send(out.key(i), out.value(i), TopologyFactory.METRICS_SINK, now);
+                case MODEL_EVENT -> {
+                    send(out.key(i), out.value(i), TopologyFactory.MODEL_EVENTS_SINK, now);
+                    if ("drift".equals(out.field(i))) {
+                        metrics.driftDetected();
+                    } else {
+                        metrics.promoted();
+                    }
+                }
                 case DEAD_LETTER -> {
                     send(out.key(i), out.value(i), TopologyFactory.DEAD_LETTER_SINK, now);
                     metrics.deadLetter("snapshot");

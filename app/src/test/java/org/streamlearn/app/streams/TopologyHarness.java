@@ -40,6 +40,7 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, byte[]> metrics;
     final TestOutputTopic<String, byte[]> predictions;
     final TestOutputTopic<String, byte[]> deadLetter;
+    final TestOutputTopic<String, byte[]> modelEvents;
 
     TopologyHarness(Path stateDir) {
         this(stateDir, Map.of(), 1000, 0);
@@ -72,6 +73,7 @@ final class TopologyHarness implements AutoCloseable {
         metrics = driver.createOutputTopic(t.modelMetrics(), kd, vd);
         predictions = driver.createOutputTopic(t.predictions(), kd, vd);
         deadLetter = driver.createOutputTopic(t.deadLetter(), kd, vd);
+        modelEvents = driver.createOutputTopic(t.modelEvents(), kd, vd);
     }
 
     void event(String model, String json) {

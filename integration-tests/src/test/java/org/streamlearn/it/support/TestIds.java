@@ -34,6 +34,7 @@ public final class TestIds {
         m.put("topic.model-metrics", t.modelMetrics());
         m.put("topic.predictions", t.predictions());
         m.put("topic.dead-letter", t.deadLetter());
+        m.put("topic.model-events", t.modelEvents());
         return m;
     }
 }

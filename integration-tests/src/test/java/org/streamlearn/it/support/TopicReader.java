@@ -30,10 +30,18 @@ public final class TopicReader implements AutoCloseable {
 
     /** A reader of {@code topic} (which must exist, or appear within 60 s). */
     public TopicReader(String bootstrap, String topic) {
+        this(bootstrap, topic, true);
+    }
+
+    /**
+     * A reader of {@code topic}; {@code committed} false reads uncommitted records too ({@code read_uncommitted}:
+     * to see what a transaction has written before it commits).
+     */
+    public TopicReader(String bootstrap, String topic, boolean committed) {
         this.topic = topic;
         Map<String, Object> c = new LinkedHashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

@@ -38,11 +38,15 @@ import org.streamlearn.core.model.Task;
  * @param update                per-sample or mini-batch updates
  * @param metrics               rolling-metric settings
  * @param publishEvery          updates between two published snapshots, >= 1
+ * @param drift                 drift detection ({@link DriftSpec}), or {@code null} when none is configured
+ * @param challengers           the challengers ({@link ChallengerSpec}, at most 8), empty when none
+ * @param promotion             the promotion rule, set exactly when there are challengers
  */
 public record ModelSpec(Task task, Integer features, Integer hashBits, Integer classes, List<String> classNames,
                         ArchitectureSpec architecture, String loss, double huberDelta, OptimizerSpec optimizer,
                         ScheduleSpec schedule, Double interceptLearningRate, double l2, double l1, Double clipNorm,
-                        boolean standardize, UpdateSpec update, MetricsSpec metrics, int publishEvery) {
+                        boolean standardize, UpdateSpec update, MetricsSpec metrics, int publishEvery,
+                        DriftSpec drift, List<ChallengerSpec> challengers, PromotionSpec promotion) {
 
     /** Largest dense dimension. */
     public static final int MAX_FEATURES = 1_000_000;
@@ -76,6 +80,40 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         CHECKS.required("update", update);
         CHECKS.required("metrics", metrics);
         CHECKS.atLeast("publishEvery", publishEvery, 1);
+        challengers = SpecRules.checkChallengers(task, features, hashBits, classes, classNames, update, challengers,
+                promotion);
+        if (drift != null && drift.action().equals("promote") && challengers.isEmpty()) {
+            throw CHECKS.fail("drift.action", "'promote' needs challengers");
+        }
+    }
+
+    /** A spec without drift detection. */
+    public ModelSpec(Task task, Integer features, Integer hashBits, Integer classes, List<String> classNames,
+            ArchitectureSpec architecture, String loss, double huberDelta, OptimizerSpec optimizer,
+            ScheduleSpec schedule, Double interceptLearningRate, double l2, double l1, Double clipNorm,
+            boolean standardize, UpdateSpec update, MetricsSpec metrics, int publishEvery) {
+        this(task, features, hashBits, classes, classNames, architecture, loss, huberDelta, optimizer, schedule,
+                interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics, publishEvery, null, List.of(),
+                null);
+    }
+
+    /** This spec with drift detection {@code drift} ({@code null}: none). */
+    public ModelSpec withDrift(DriftSpec drift) {
+        return new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss, huberDelta,
+                optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics,
+                publishEvery, drift, challengers, promotion);
+    }
+
+    /** This spec's learning configuration alone: no drift, no challengers, no promotion. */
+    public ModelSpec learning() {
+        return drift == null && challengers.isEmpty() ? this : withCandidates(null, List.of(), null);
+    }
+
+    /** This spec's learning configuration with {@code drift}, {@code challengers} and {@code promotion}. */
+    public ModelSpec withCandidates(DriftSpec drift, List<ChallengerSpec> challengers, PromotionSpec promotion) {
+        return new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss, huberDelta,
+                optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics,
+                publishEvery, drift, challengers, promotion);
     }
 
     /**

@@ -34,6 +34,14 @@ final class SpecObject {
         return new SpecObject(node, "");
     }
 
+    /** A nested JSON object at {@code path} (an element of an array), which must be an object. */
+    static SpecObject at(JsonNode node, String path) {
+        if (node == null || !node.isObject()) {
+            throw CHECKS.fail(path, "expected an object, got " + describe(node));
+        }
+        return new SpecObject(node, path);
+    }
+
     /** The JSON path of a field of this object. */
     String path(String name) {
         return path.isEmpty() ? name : path + "." + name;

@@ -5,6 +5,9 @@ import static org.streamlearn.store.spec.SpecException.CHECKS;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.streamlearn.core.drift.Adwin;
+import org.streamlearn.core.drift.PageHinkley;
 import org.streamlearn.core.model.Task;
 import org.streamlearn.store.spec.ModelSpec.ArchitectureSpec;
 import org.streamlearn.store.spec.ModelSpec.MetricsSpec;
@@ -22,12 +25,17 @@ final class SpecReader {
 
     private static final List<String> TOP_LEVEL = List.of("task", "features", "hashBits", "classes", "classNames",
             "architecture", "loss", "huberDelta", "optimizer", "schedule", "interceptLearningRate", "l2", "l1",
-            "clipNorm", "standardize", "update", "metrics", "publishEvery");
+            "clipNorm", "standardize", "update", "metrics", "publishEvery", "drift", "challengers", "promotion");
+    private static final List<String> CHALLENGER = List.of("name", "spec");
+    private static final List<String> PROMOTION = List.of("minEvents", "margin", "checkEvery");
     private static final List<String> ARCHITECTURE = List.of("type", "hidden", "activation", "init", "seed");
     private static final List<String> UPDATE = List.of("mode", "batchSize", "maxDelayMs");
     private static final List<String> METRICS = List.of("window", "ewmaAlpha");
     private static final List<String> OPTIMIZER = withType(OptimizerTypes.FIELDS);
     private static final List<String> SCHEDULE = withType(ScheduleTypes.FIELDS);
+    private static final List<String> DRIFT = List.of("detector", "delta", "clock", "maxBuckets", "gracePeriod",
+            "minInstances", "threshold", "alpha", "signal", "action");
+
 
     private SpecReader() {
     }
@@ -58,9 +66,84 @@ final class SpecReader {
         UpdateSpec update = update(o.object("update"));
         MetricsSpec metrics = metrics(o.object("metrics"));
         int publishEvery = o.integer("publishEvery", ModelSpec.DEFAULT_PUBLISH_EVERY);
-        return new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss, huberDelta,
-                optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics,
-                publishEvery);
+        DriftSpec drift = drift(o.object("drift"));
+        ModelSpec champion = new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss,
+                huberDelta, optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update,
+                metrics, publishEvery);
+        List<ChallengerSpec> challengers = challengers(tree, champion);
+        PromotionSpec promotion = promotion(o.object("promotion"), !challengers.isEmpty());
+        return champion.withCandidates(drift, challengers, promotion);
+    }
+
+    /**
+     * The {@code challengers} array: each {@code {"name", "spec": {overrides}}}, the overrides applied to the
+     * champion's written spec field by field, then read as a spec; errors name {@code challengers[i].spec.…}.
+     */
+    private static List<ChallengerSpec> challengers(JsonNode tree, ModelSpec champion) {
+        JsonNode array = tree.get("challengers");
+        if (array == null) {
+            return List.of();
+        }
+        if (!array.isArray()) {
+            throw CHECKS.fail("challengers", "expected an array of {\"name\", \"spec\"} objects");
+        }
+        if (array.size() > ChallengerSpec.MAX) {
+            throw CHECKS.fail("challengers", "at most " + ChallengerSpec.MAX + " challengers, got " + array.size());
+        }
+        ObjectNode base = SpecWriter.write(champion);
+        List<ChallengerSpec> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            String path = "challengers[" + i + "]";
+            SpecObject c = SpecObject.at(array.get(i), path);
+            c.checkKnown(CHALLENGER);
+            String name = c.string("name", null);
+            if (name == null) {
+                throw CHECKS.fail(path + ".name", "required");
+            }
+            JsonNode overrides = array.get(i).get("spec");
+            if (overrides == null || !overrides.isObject()) {
+                throw CHECKS.fail(path + ".spec", "required: an object of overrides of the champion's spec");
+            }
+            ObjectNode merged = base.deepCopy();
+            for (var f : overrides.properties()) {
+                String field = f.getKey();
+                if (ChallengerSpec.CHAMPION_ONLY.contains(field)) {
+                    throw CHECKS.fail(path + ".spec." + field, "a challenger has no " + field + " of its own");
+                }
+                if (ChallengerSpec.INPUT.contains(field) && !f.getValue().equals(base.get(field))) {
+                    throw CHECKS.fail(path + ".spec." + field, "a challenger learns the champion's events: "
+                            + field + " must be the champion's");
+                }
+                merged.set(field, f.getValue());
+            }
+            ModelSpec spec;
+            try {
+                spec = read(merged);
+            } catch (SpecException e) {
+                String field = e.field().isEmpty() ? path + ".spec" : path + ".spec." + e.field();
+                throw new SpecException(field, path + ".spec." + e.getMessage());
+            }
+            try {
+                out.add(new ChallengerSpec(name, spec));
+            } catch (SpecException e) {
+                throw new SpecException(path + "." + e.field(), path + "." + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The {@code promotion} section: defaults when absent with challengers; an error without them. */
+    private static PromotionSpec promotion(SpecObject o, boolean challengers) {
+        if (o == null) {
+            return challengers ? PromotionSpec.DEFAULT : null;
+        }
+        if (!challengers) {
+            throw CHECKS.fail("promotion", "only allowed with challengers");
+        }
+        o.checkKnown(PROMOTION);
+        return new PromotionSpec(o.whole("minEvents", PromotionSpec.DEFAULT.minEvents()),
+                o.number("margin", PromotionSpec.DEFAULT.margin()),
+                o.whole("checkEvery", PromotionSpec.DEFAULT.checkEvery()));
     }
 
     /** The task of a JSON name: {@code regression}, {@code binary} or {@code multiclass}, exactly. */
@@ -129,6 +212,32 @@ final class SpecReader {
             return UpdateSpec.sample();
         }
         return UpdateSpec.minibatch(o.integer("batchSize", UpdateSpec.DEFAULT_BATCH_SIZE), o.whole("maxDelayMs", 0));
+    }
+
+    /** The {@code drift} section; {@code null} when absent (no detection). */
+    private static DriftSpec drift(SpecObject o) {
+        if (o == null) {
+            return null;
+        }
+        String detector = o.discriminator("detector", null, DriftSpec.DETECTORS, DRIFT,
+                SpecReader::driftFieldsOf);
+        Adwin a = Adwin.defaults();
+        PageHinkley ph = PageHinkley.defaults();
+        boolean adwin = detector.equals("adwin");
+        var config = DriftSpec.config(detector, o.number("delta", adwin ? a.delta() : ph.delta()),
+                adwin ? o.integer("clock", a.clock()) : 0, adwin ? o.integer("maxBuckets", a.maxBuckets()) : 0,
+                adwin ? o.integer("gracePeriod", a.gracePeriod()) : 0,
+                adwin ? 0 : o.whole("minInstances", ph.minInstances()),
+                adwin ? 0 : o.number("threshold", ph.threshold()), adwin ? 0 : o.number("alpha", ph.alpha()));
+        return new DriftSpec(config, o.string("signal", "error"), o.string("action", "alert"));
+    }
+
+    /** A detector's parameter fields, then {@code signal} and {@code action}. */
+    private static List<String> driftFieldsOf(String detector) {
+        List<String> all = new ArrayList<>(DriftSpec.fieldsOf(detector));
+        all.add("signal");
+        all.add("action");
+        return all;
     }
 
     private static MetricsSpec metrics(SpecObject o) {

@@ -5,6 +5,7 @@ import static org.streamlearn.store.spec.SpecException.CHECKS;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.streamlearn.core.model.Task;
 import org.streamlearn.store.spec.ModelSpec.ArchitectureSpec;
@@ -24,6 +25,53 @@ import org.streamlearn.store.spec.ModelSpec.UpdateSpec;
 final class SpecRules {
 
     private SpecRules() {
+    }
+
+    /**
+     * Checks the challengers of a spec with this input and update mode (checked already): at most
+     * {@link ChallengerSpec#MAX}, unique names other than {@link ChallengerSpec#MAIN}, the champion's input,
+     * no timed mini-batch flush anywhere (a replay could not reproduce it), and a promotion rule exactly when
+     * there are challengers.
+     *
+     * @return an unmodifiable copy, empty for {@code null}
+     */
+    static List<ChallengerSpec> checkChallengers(Task task, Integer features, Integer hashBits, Integer classes,
+            List<String> classNames, UpdateSpec update, List<ChallengerSpec> challengers, PromotionSpec promotion) {
+        List<ChallengerSpec> list = challengers == null ? List.of() : List.copyOf(challengers);
+        if (list.isEmpty()) {
+            if (promotion != null) {
+                throw CHECKS.fail("promotion", "only allowed with challengers");
+            }
+            return list;
+        }
+        if (list.size() > ChallengerSpec.MAX) {
+            throw CHECKS.fail("challengers", "at most " + ChallengerSpec.MAX + " challengers, got " + list.size());
+        }
+        CHECKS.required("promotion", promotion);
+        if (update.maxDelayMs() > 0) {
+            throw CHECKS.fail("update.maxDelayMs", "must be 0 with challengers (a flush by wall-clock time cannot "
+                    + "be replayed, and promotions must be)");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            ChallengerSpec c = list.get(i);
+            String path = "challengers[" + i + "]";
+            if (c.name().equals(ChallengerSpec.MAIN) || !names.add(c.name())) {
+                throw CHECKS.fail(path + ".name", "'" + c.name() + "' is taken (names are unique, and '"
+                        + ChallengerSpec.MAIN + "' names the spec's own configuration)");
+            }
+            ModelSpec s = c.spec();
+            if (s.task() != task || !Objects.equals(s.features(), features) || !Objects.equals(s.hashBits(), hashBits)
+                    || !Objects.equals(s.classes(), classes) || !Objects.equals(s.classNames(), classNames)) {
+                throw CHECKS.fail(path + ".spec", "a challenger learns the champion's events: its task, features, "
+                        + "hashBits, classes and classNames are the champion's");
+            }
+            if (s.update().maxDelayMs() > 0) {
+                throw CHECKS.fail(path + ".spec.update.maxDelayMs", "must be 0 (a flush by wall-clock time cannot "
+                        + "be replayed, and promotions must be)");
+            }
+        }
+        return list;
     }
 
     /**

@@ -3,6 +3,8 @@ package org.streamlearn.store.spec;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.streamlearn.core.drift.Adwin;
+import org.streamlearn.core.drift.PageHinkley;
 import org.streamlearn.store.spec.ModelSpec.ArchitectureSpec;
 import org.streamlearn.store.spec.ModelSpec.OptimizerSpec;
 import org.streamlearn.store.spec.ModelSpec.ScheduleSpec;
@@ -60,6 +62,21 @@ final class SpecWriter {
         m.put("window", spec.metrics().window());
         m.put("ewmaAlpha", spec.metrics().ewmaAlpha());
         o.put("publishEvery", spec.publishEvery());
+        if (spec.drift() != null) {
+            writeDrift(o.putObject("drift"), spec.drift());
+        }
+        if (!spec.challengers().isEmpty()) {
+            ArrayNode cs = o.putArray("challengers");
+            for (ChallengerSpec c : spec.challengers()) {
+                ObjectNode co = cs.addObject();
+                co.put("name", c.name());
+                co.set("spec", write(c.spec()));
+            }
+            ObjectNode promotion = o.putObject("promotion");
+            putWhole(promotion, "minEvents", spec.promotion().minEvents());
+            promotion.put("margin", spec.promotion().margin());
+            putWhole(promotion, "checkEvery", spec.promotion().checkEvery());
+        }
         return o;
     }
 
@@ -72,6 +89,24 @@ final class SpecWriter {
             a.put("init", arch.init());
             putWhole(a, "seed", arch.seed());
         }
+    }
+
+    /** Only when drift detection is configured, so that a spec without it keeps its exact text. */
+    private static void writeDrift(ObjectNode o, DriftSpec drift) {
+        o.put("detector", drift.detector().name());
+        if (drift.detector() instanceof Adwin a) {
+            o.put("delta", a.delta());
+            o.put("clock", a.clock());
+            o.put("maxBuckets", a.maxBuckets());
+            o.put("gracePeriod", a.gracePeriod());
+        } else if (drift.detector() instanceof PageHinkley ph) {
+            putWhole(o, "minInstances", ph.minInstances());
+            o.put("delta", ph.delta());
+            o.put("threshold", ph.threshold());
+            o.put("alpha", ph.alpha());
+        }
+        o.put("signal", drift.signal());
+        o.put("action", drift.action());
     }
 
     private static void writeSchedule(ObjectNode s, ScheduleSpec sched) {

@@ -3,6 +3,7 @@ package org.streamlearn.store.state;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.streamlearn.core.drift.DriftDetector;
 import org.streamlearn.core.feature.Standardizer;
 import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
@@ -20,6 +21,18 @@ import org.streamlearn.store.spec.ModelSpecs;
  * batchStartedAtMs, the spec as UTF-8 JSON, then the learned state as raw IEEE doubles (parameters, optimizer
  * step and slots, standardizer, open batch, metric sums, rolling loss ring, counters, last step). Doubles are
  * stored bit for bit, so a round trip is lossless, NaN payloads included.
+ *
+ * <p>Optional trailing section (still schema 1): when the spec configures drift detection, the detector's
+ * state follows the last step (a tag byte, then its numbers; {@code DriftCodec} has the layout). It is absent
+ * otherwise, so snapshots of models without drift detection, and the golden files, are byte for byte those of
+ * before; a snapshot with drift in its spec but no section restores a fresh detector.
+ *
+ * <p>With challengers in the spec (still schema 1; decided by the spec, so unambiguous): the champion's
+ * candidate index (int), the events since the last change (long) and the metrics of the served predictions
+ * (as a learner's) follow the spec, the learner that follows
+ * is the champion's, and after the drift section (always written then, so that the challengers' learners that
+ * close the snapshot cannot be mistaken for it) come the other candidates' learners, in candidate order, in
+ * the champion's layout.
  */
 public final class BinaryStateCodec {
 
@@ -30,26 +43,57 @@ public final class BinaryStateCodec {
 
     /** Encodes {@code m}. */
     public static byte[] encode(ModelState m) {
-        LearnerState s = m.learned();
         byte[] id = m.modelId().getBytes(StandardCharsets.UTF_8);
         byte[] spec = m.specJsonBytes();
-        int n = s.params().length;
-        double[][] slots = s.optimizer().slots();
-        Standardizer sc = s.scaler();
-        RollingLoss r = s.rolling();
+        boolean candidates = m.candidateCount() > 1;
         int size = 3 + 1 + 4 + id.length + 8 * 3 + 4 + spec.length
-                + 4 + 8 * n
-                + 8 + 4 + 8 * n * slots.length
-                + 1 + (sc == null ? 0 : 4 + 24 * sc.dimension())
-                + 4 + (s.batchCount() > 0 ? 8 * n : 0)
-                + 8 * 8
-                + 8 * 3 + 4 * 3 + 8 * r.filled()
-                + 8 * 3 + 8 * 2;
+                + (candidates ? 4 + 8 + 8 * 8 : 0)
+                + learnerSize(m.learned())
+                + DriftCodec.encodedSize(m.drift());
+        for (int i = 0; candidates && i < m.candidateCount(); i++) {
+            size += i == m.championIndex() ? 0 : learnerSize(m.candidate(i).state());
+        }
         ByteBuffer b = ByteBuffer.allocate(size);
         b.put(MAGIC).put((byte) ModelState.SCHEMA_VERSION);
         b.putInt(id.length).put(id);
         b.putLong(m.version()).putLong(m.updatedAtMs()).putLong(m.batchStartedAtMs());
         b.putInt(spec.length).put(spec);
+        if (candidates) {
+            b.putInt(m.championIndex()).putLong(m.sinceChange());
+            putMetrics(b, m.servedMetrics());
+        }
+        putLearner(b, m.learned());
+        DriftCodec.encode(b, m.drift());
+        for (int i = 0; candidates && i < m.candidateCount(); i++) {
+            if (i != m.championIndex()) {
+                putLearner(b, m.candidate(i).state());
+            }
+        }
+        if (b.hasRemaining()) {
+            throw new IllegalStateException("binary snapshot size miscomputed: " + b.remaining() + " bytes left");
+        }
+        return b.array();
+    }
+
+    /** The size of {@link #putLearner}'s bytes for {@code s}. */
+    private static int learnerSize(LearnerState s) {
+        int n = s.params().length;
+        Standardizer sc = s.scaler();
+        return 4 + 8 * n
+                + 8 + 4 + 8 * n * s.optimizer().slots().length
+                + 1 + (sc == null ? 0 : 4 + 24 * sc.dimension())
+                + 4 + (s.batchCount() > 0 ? 8 * n : 0)
+                + 8 * 8
+                + 8 * 3 + 4 * 3 + 8 * s.rolling().filled()
+                + 8 * 3 + 8 * 2;
+    }
+
+    /** A learner's state: parameters, optimizer, standardizer, open batch, metrics, rolling loss, counters. */
+    private static void putLearner(ByteBuffer b, LearnerState s) {
+        int n = s.params().length;
+        double[][] slots = s.optimizer().slots();
+        Standardizer sc = s.scaler();
+        RollingLoss r = s.rolling();
         b.putInt(n);
         putDoubles(b, s.params(), n);
         b.putLong(s.optimizer().step()).putInt(slots.length);
@@ -70,19 +114,18 @@ public final class BinaryStateCodec {
         if (s.batchCount() > 0) {
             putDoubles(b, s.batchGradient(), n);
         }
-        ProgressiveMetrics pm = s.metrics();
-        b.putLong(pm.count()).putDouble(pm.sumSquaredError()).putDouble(pm.sumAbsoluteError())
-                .putDouble(pm.sumLogLoss()).putLong(pm.correct()).putLong(pm.truePositives())
-                .putLong(pm.falsePositives()).putLong(pm.falseNegatives());
+        putMetrics(b, s.metrics());
         b.putLong(r.count()).putDouble(r.sum()).putDouble(r.ewmaRaw());
         b.putInt(r.window().length).putInt(r.position()).putInt(r.filled());
         putDoubles(b, r.window(), r.filled());
         b.putLong(s.seen()).putLong(s.refused()).putLong(s.timedFlushes());
         b.putDouble(s.lastGradientNorm()).putDouble(s.lastLearningRate());
-        if (b.hasRemaining()) {
-            throw new IllegalStateException("binary snapshot size miscomputed: " + b.remaining() + " bytes left");
-        }
-        return b.array();
+    }
+
+    private static void putMetrics(ByteBuffer b, ProgressiveMetrics pm) {
+        b.putLong(pm.count()).putDouble(pm.sumSquaredError()).putDouble(pm.sumAbsoluteError())
+                .putDouble(pm.sumLogLoss()).putLong(pm.correct()).putLong(pm.truePositives())
+                .putLong(pm.falsePositives()).putLong(pm.falseNegatives());
     }
 
     /**
@@ -91,13 +134,25 @@ public final class BinaryStateCodec {
      * {@code long}, without allocating the model; equal to the size of such a state's encoding.
      */
     public static long maxEncodedSize(String modelId, ModelSpec spec) {
+        long id = modelId.getBytes(StandardCharsets.UTF_8).length;
+        long specLength = ModelSpecs.toJsonString(spec).getBytes(StandardCharsets.UTF_8).length;
+        long size = 3 + 1 + 4 + id + 8 * 3 + 4 + specLength
+                + maxLearnerSize(spec)
+                + DriftCodec.maxEncodedSize(spec.drift() == null ? null : spec.drift().detector());
+        if (!spec.challengers().isEmpty()) {
+            size += 4 + 8 + 8 * 8;
+            for (var c : spec.challengers()) {
+                size += maxLearnerSize(c.spec());
+            }
+        }
+        return size;
+    }
+
+    private static long maxLearnerSize(ModelSpec spec) {
         long n = spec.parameterCount();
         long d = spec.standardize() ? spec.dimension() : 0;
         long slots = LearnerConfigs.optimizer(spec.optimizer()).slotNames().length;
-        long id = modelId.getBytes(StandardCharsets.UTF_8).length;
-        long specLength = ModelSpecs.toJsonString(spec).getBytes(StandardCharsets.UTF_8).length;
-        return 3 + 1 + 4 + id + 8 * 3 + 4 + specLength
-                + 4 + 8 * n
+        return 4 + 8 * n
                 + 8 + 4 + 8 * n * slots
                 + 1 + (spec.standardize() ? 4 + 24 * d : 0)
                 + 4 + (spec.update().mode().equals("minibatch") ? 8 * n : 0)
@@ -126,16 +181,62 @@ public final class BinaryStateCodec {
             long batchStarted = b.getLong();
             field = "spec";
             ModelSpec spec = ModelSpecs.parse(new String(bytes(b), StandardCharsets.UTF_8));
-            LearnerConfig c = LearnerConfigs.of(spec);
-            field = "weights";
+            int candidates = 1 + spec.challengers().size();
+            int champion = 0;
+            long sinceChange = 0;
+            ProgressiveMetrics served = null;
+            if (candidates > 1) {
+                field = "champion";
+                champion = b.getInt();
+                sinceChange = b.getLong();
+                field = "served";
+                served = getMetrics(b);
+                if (champion < 0 || champion >= candidates) {
+                    throw new StateFormatException("champion", "candidate " + champion + " of " + candidates);
+                }
+            }
+            LearnerConfig c = ModelState.candidateConfig(spec, champion);
+            LearnerState learned = getLearner(b, c, "");
+            field = "drift";
+            DriftDetector drift = DriftCodec.decode(b, spec.drift() == null ? null : spec.drift().detector(),
+                    candidates > 1);
+            LearnerState[] others = null;
+            if (candidates > 1) {
+                others = new LearnerState[candidates - 1];
+                for (int i = 0, k = 0; i < candidates; i++) {
+                    if (i != champion) {
+                        others[k++] = getLearner(b, ModelState.candidateConfig(spec, i), "challengers."
+                                + ModelState.candidateName(spec, i) + ".");
+                    }
+                }
+            }
+            if (b.hasRemaining()) {
+                throw new StateFormatException("snapshot", b.remaining() + " unexpected trailing bytes");
+            }
+            field = "snapshot";
+            return ModelState.restore(id, spec, c, learned, drift, champion, sinceChange, others, served, version,
+                    updatedAt, batchStarted);
+        } catch (BufferUnderflowException e) {
+            throw new StateFormatException(field, "truncated binary snapshot (" + bytes.length + " bytes)", e);
+        } catch (StateFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new StateFormatException(field, e.getMessage(), e);
+        }
+    }
+
+    /** Reads {@link #putLearner}'s bytes for a learner of {@code c}; errors name {@code prefix + field}. */
+    private static LearnerState getLearner(ByteBuffer b, LearnerConfig c, String prefix) {
+        String field = "weights";
+        try {
             int n = b.getInt();
             double[] params = doubles(b, n);
             field = "optimizer";
             long step = b.getLong();
             int slotCount = b.getInt();
             if (slotCount != c.optimizer().slotNames().length) {
-                throw new StateFormatException("optimizer.slots", slotCount + " slots, " + c.optimizer().name()
-                        + " keeps " + c.optimizer().slotNames().length);
+                throw new StateFormatException(prefix + "optimizer.slots", slotCount + " slots, "
+                        + c.optimizer().name() + " keeps " + c.optimizer().slotNames().length);
             }
             double[][] slots = new double[slotCount][];
             for (int i = 0; i < slotCount; i++) {
@@ -155,8 +256,7 @@ public final class BinaryStateCodec {
             int batchCount = b.getInt();
             double[] batch = batchCount > 0 ? doubles(b, n) : new double[n];
             field = "metrics";
-            ProgressiveMetrics pm = new ProgressiveMetrics(b.getLong(), b.getDouble(), b.getDouble(), b.getDouble(),
-                    b.getLong(), b.getLong(), b.getLong(), b.getLong());
+            ProgressiveMetrics pm = getMetrics(b);
             field = "rolling";
             long rc = b.getLong();
             double rsum = b.getDouble();
@@ -165,7 +265,7 @@ public final class BinaryStateCodec {
             int position = b.getInt();
             int filled = b.getInt();
             if (windowSize != c.metricsWindow() || filled < 0 || filled > windowSize) {
-                throw new StateFormatException("rolling.window", "size " + windowSize + "/" + filled
+                throw new StateFormatException(prefix + "rolling.window", "size " + windowSize + "/" + filled
                         + " does not fit metrics.window " + c.metricsWindow());
             }
             double[] ring = new double[windowSize];
@@ -177,18 +277,19 @@ public final class BinaryStateCodec {
             LearnerState learned = new LearnerState(params, new OptimizerState(step, slots), scaler, pm, rolling,
                     batch, batchCount, b.getLong(), b.getLong(), b.getLong());
             learned.setLastStep(b.getDouble(), b.getDouble());
-            if (b.hasRemaining()) {
-                throw new StateFormatException("snapshot", b.remaining() + " unexpected trailing bytes");
-            }
-            field = "snapshot";
-            return ModelState.restore(id, spec, c, learned, version, updatedAt, batchStarted);
+            return learned;
         } catch (BufferUnderflowException e) {
-            throw new StateFormatException(field, "truncated binary snapshot (" + bytes.length + " bytes)", e);
+            throw new StateFormatException(prefix + field, "truncated binary snapshot", e);
         } catch (StateFormatException e) {
             throw e;
         } catch (IllegalArgumentException e) {
-            throw new StateFormatException(field, e.getMessage(), e);
+            throw new StateFormatException(prefix + field, e.getMessage(), e);
         }
+    }
+
+    private static ProgressiveMetrics getMetrics(ByteBuffer b) {
+        return new ProgressiveMetrics(b.getLong(), b.getDouble(), b.getDouble(), b.getDouble(), b.getLong(),
+                b.getLong(), b.getLong(), b.getLong());
     }
 
     /** The model version from a snapshot's header, without decoding the rest. */

@@ -21,6 +21,10 @@ import org.streamlearn.store.spec.ModelSpecs;
  *  "scaler": {"count": [..], "mean": [..], "variance": [..]} | null,
  *  "batch": {"count": 3, "gradientSum": [..], "startedAtMs": ..}   (only while a batch is open)
  *  "metrics": {...sums...}, "rolling": {...}, "lastStep": {"gradientNorm", "learningRate"},
+ *  "drift": {"detector": "adwin" | "page_hinkley", ...its state...}   (only with a spec's drift section)
+ *  "champion": "main", "sinceChange": 812, "served": {...sums...},   (only with challengers in the spec:
+ *  "challengers": [{"name", "seen", "updates", "refused", "timedFlushes", ...the learner fields above...}]
+ *                                                 the top-level learner is the champion's, the list the others')
  *  "updatedAtMs": ...}
  * }</pre>
  *
@@ -30,7 +34,9 @@ import org.streamlearn.store.spec.ModelSpecs;
  * gradient are flat vectors in the model's parameter layout (linear: weights row by row, then intercepts; MLP:
  * every layer's weights, then every layer's biases). Non-finite numbers are refused before anything is written;
  * reading checks every field, names the one that is wrong, and refuses unknown fields and unknown schema
- * versions. {@link JsonStateWriter} writes the tree and {@link JsonStateReader} reads it; this class is the
+ * versions. The {@code drift} section (schema 1 still) is written only when the spec configures drift
+ * detection ({@code DriftCodec} lists its fields), so every other snapshot is unchanged; read without one, a
+ * spec with drift starts a fresh detector. {@link JsonStateWriter} writes the tree and {@link JsonStateReader} reads it; this class is the
  * public entry point and owns the text and byte forms.
  */
 public final class JsonStateCodec {
@@ -51,15 +57,25 @@ public final class JsonStateCodec {
      * {@code long}: every number at its longest text, the id at its longest escaping.
      */
     public static long maxEncodedSize(String modelId, ModelSpec spec) {
+        long specLength = ModelSpecs.toJsonString(spec).getBytes(StandardCharsets.UTF_8).length;
+        long id = 6L * modelId.getBytes(StandardCharsets.UTF_8).length;
+        long size = FIXED_CHARS + id + specLength + maxLearnerChars(spec)
+                + DriftCodec.maxJsonSize(spec.drift() == null ? null : spec.drift().detector());
+        for (var c : spec.challengers()) {
+            size += FIXED_CHARS + maxLearnerChars(c.spec());
+        }
+        return size;
+    }
+
+    /** An upper bound of the text of one learner's numbers under {@code spec}. */
+    private static long maxLearnerChars(ModelSpec spec) {
         long n = spec.parameterCount();
         long d = spec.standardize() ? spec.dimension() : 0;
         long slots = LearnerConfigs.optimizer(spec.optimizer()).slotNames().length;
         long doubles = n * (1 + slots + (spec.update().mode().equals("minibatch") ? 1 : 0)) + 2 * d
                 + spec.metrics().window();
-        long specLength = ModelSpecs.toJsonString(spec).getBytes(StandardCharsets.UTF_8).length;
-        long id = 6L * modelId.getBytes(StandardCharsets.UTF_8).length;
         long rowBrackets = 3 * n; // "[...]," around each row of a weight matrix: at most one row per parameter
-        return FIXED_CHARS + id + specLength + DOUBLE_CHARS * doubles + LONG_CHARS * d + rowBrackets;
+        return DOUBLE_CHARS * doubles + LONG_CHARS * d + rowBrackets;
     }
 
     /** The snapshot as a JSON tree. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.streamlearn.core.drift.DriftDetector;
 import org.streamlearn.core.feature.Standardizer;
 import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
@@ -28,7 +29,10 @@ final class JsonStateReader {
 
     private static final Set<String> FIELDS = Set.of("schemaVersion", "model", "version", "seen", "updates",
             "refused", "timedFlushes", "spec", "weights", "intercept", "layers", "optimizer", "scaler", "batch",
-            "metrics", "rolling", "lastStep", "updatedAtMs");
+            "metrics", "rolling", "lastStep", "drift", "champion", "sinceChange", "served", "challengers", "updatedAtMs");
+    private static final Set<String> CHALLENGER_FIELDS = Set.of("name", "seen", "updates", "refused",
+            "timedFlushes", "weights", "intercept", "layers", "optimizer", "scaler", "batch", "metrics", "rolling",
+            "lastStep");
 
     private JsonStateReader() {
     }
@@ -53,7 +57,86 @@ final class JsonStateReader {
         } catch (SpecException e) {
             throw new StateFormatException("spec." + e.field(), e.getMessage(), e);
         }
-        LearnerConfig c = LearnerConfigs.of(spec);
+        int candidates = 1 + spec.challengers().size();
+        int champion = 0;
+        long sinceChange = 0;
+        ProgressiveMetrics served = null;
+        if (candidates > 1) {
+            champion = candidateIndex(spec, text(o, "champion"), "champion");
+            sinceChange = longField(o, "sinceChange");
+            served = readMetrics(req(o, "served"), "served");
+        } else {
+            for (String f : List.of("champion", "sinceChange", "served", "challengers")) {
+                if (o.has(f)) {
+                    throw new StateFormatException(f, "present, but the spec has no challengers");
+                }
+            }
+        }
+        LearnerConfig c = ModelState.candidateConfig(spec, champion);
+        JsonNode b = o.get("batch");
+        long batchStarted = b != null && !b.isNull() ? longField(b, "startedAtMs") : 0;
+        LearnerState learned = readLearner(o, c);
+        DriftDetector drift = DriftCodec.read(o.get("drift"), spec.drift() == null ? null : spec.drift().detector());
+        LearnerState[] others = null;
+        if (candidates > 1) {
+            JsonNode list = req(o, "challengers");
+            if (!list.isArray() || list.size() != candidates - 1) {
+                throw new StateFormatException("challengers", "expected " + (candidates - 1) + " challengers");
+            }
+            others = new LearnerState[candidates - 1];
+            for (int i = 0, k = 0; i < candidates; i++) {
+                if (i == champion) {
+                    continue;
+                }
+                String path = "challengers[" + k + "]";
+                JsonNode co = list.get(k);
+                String name = ModelState.candidateName(spec, i);
+                if (!co.isObject() || !name.equals(co.path("name").asText())) {
+                    throw new StateFormatException(path + ".name", "expected '" + name + "'");
+                }
+                for (Iterator<String> it = co.fieldNames(); it.hasNext();) {
+                    String f = it.next();
+                    if (!CHALLENGER_FIELDS.contains(f)) {
+                        throw new StateFormatException(path + "." + f, "unknown field");
+                    }
+                }
+                try {
+                    others[k] = readLearner(co, ModelState.candidateConfig(spec, i));
+                } catch (StateFormatException e) {
+                    throw new StateFormatException(path + "." + e.field(), e.getMessage().substring(
+                            e.field().length() + 2), e);
+                }
+                k++;
+            }
+        }
+        try {
+            return ModelState.restore(id, spec, c, learned, drift, champion, sinceChange, others, served,
+                    longField(o, "version"), longField(o, "updatedAtMs"), batchStarted);
+        } catch (IllegalArgumentException e) {
+            throw new StateFormatException("snapshot", e.getMessage(), e);
+        }
+    }
+
+    private static ProgressiveMetrics readMetrics(JsonNode mo, String path) {
+        return new ProgressiveMetrics(longField(mo, "count"),
+                metric(req(mo, "sumSquaredError"), path + ".sumSquaredError"),
+                metric(req(mo, "sumAbsoluteError"), path + ".sumAbsoluteError"),
+                metric(req(mo, "sumLogLoss"), path + ".sumLogLoss"), longField(mo, "correct"),
+                longField(mo, "truePositives"), longField(mo, "falsePositives"), longField(mo, "falseNegatives"));
+    }
+
+    /** The index of the candidate named {@code name} ({@code main} or a challenger). */
+    private static int candidateIndex(ModelSpec spec, String name, String field) {
+        for (int i = 0; i <= spec.challengers().size(); i++) {
+            if (ModelState.candidateName(spec, i).equals(name)) {
+                return i;
+            }
+        }
+        throw new StateFormatException(field, "no candidate named '" + name + "'");
+    }
+
+    /** A learner's state from the fields of {@code o} (the snapshot, or one of its challengers). */
+    private static LearnerState readLearner(JsonNode o, LearnerConfig c) {
         int d = c.features();
         int k = c.outputs();
         Model model = c.architecture().create(d, k);
@@ -104,19 +187,12 @@ final class JsonStateReader {
         }
         double[] batch = new double[n];
         int batchCount = 0;
-        long batchStarted = 0;
-        JsonNode b = o.get("batch");
-        if (b != null && !b.isNull()) {
-            batchCount = (int) longField(b, "count");
-            read(req(b, "gradientSum"), "batch.gradientSum", batch, 0, n);
-            batchStarted = longField(b, "startedAtMs");
+        JsonNode bo = o.get("batch");
+        if (bo != null && !bo.isNull()) {
+            batchCount = (int) longField(bo, "count");
+            read(req(bo, "gradientSum"), "batch.gradientSum", batch, 0, n);
         }
-        JsonNode mo = req(o, "metrics");
-        ProgressiveMetrics pm = new ProgressiveMetrics(longField(mo, "count"),
-                metric(req(mo, "sumSquaredError"), "metrics.sumSquaredError"),
-                metric(req(mo, "sumAbsoluteError"), "metrics.sumAbsoluteError"),
-                metric(req(mo, "sumLogLoss"), "metrics.sumLogLoss"), longField(mo, "correct"),
-                longField(mo, "truePositives"), longField(mo, "falsePositives"), longField(mo, "falseNegatives"));
+        ProgressiveMetrics pm = readMetrics(req(o, "metrics"), "metrics");
         JsonNode ro = req(o, "rolling");
         JsonNode win = req(ro, "window");
         int size = c.metricsWindow();
@@ -148,12 +224,7 @@ final class JsonStateReader {
         if (last != null && !last.isNull()) {
             learned.setLastStep(nullable(last, "gradientNorm"), nullable(last, "learningRate"));
         }
-        try {
-            return ModelState.restore(id, spec, c, learned, longField(o, "version"), longField(o, "updatedAtMs"),
-                    batchStarted);
-        } catch (IllegalArgumentException e) {
-            throw new StateFormatException("snapshot", e.getMessage(), e);
-        }
+        return learned;
     }
 
     /** Reads a linear model's {@code weights} and {@code intercept}; {@code layers} must be absent. */

@@ -11,6 +11,7 @@ import org.streamlearn.core.model.LearnerConfig;
 import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.core.model.MlpModel;
 import org.streamlearn.core.model.Model;
+import org.streamlearn.core.model.OnlineLearner;
 import org.streamlearn.core.optim.Optimizer;
 import org.streamlearn.core.optim.OptimizerState;
 import org.streamlearn.store.spec.ModelSpecs;
@@ -26,7 +27,6 @@ final class JsonStateWriter {
     /** The snapshot as a JSON tree, its fields in the documented order. */
     static ObjectNode toJson(ModelState m) {
         LearnerState s = m.learned();
-        LearnerConfig c = m.learner().config();
         ObjectNode o = F.objectNode();
         o.put("schemaVersion", ModelState.SCHEMA_VERSION);
         o.put("model", m.modelId());
@@ -36,22 +36,55 @@ final class JsonStateWriter {
         o.put("refused", s.refused());
         o.put("timedFlushes", s.timedFlushes());
         o.set("spec", ModelSpecs.toJson(m.spec()));
-        writeParameters(o, m.learner().model(), c, s.params());
+        writeLearner(o, m.learner(), m.batchStartedAtMs());
+        if (m.drift() != null) {
+            DriftCodec.write(o, m.drift());
+        }
+        if (m.candidateCount() > 1) {
+            o.put("champion", m.championName());
+            o.put("sinceChange", m.sinceChange());
+            writeMetrics(o.putObject("served"), m.servedMetrics());
+            ArrayNode challengers = o.putArray("challengers");
+            for (int i = 0; i < m.candidateCount(); i++) {
+                if (i != m.championIndex()) {
+                    LearnerState cs = m.candidate(i).state();
+                    ObjectNode co = challengers.addObject();
+                    co.put("name", ModelState.candidateName(m.spec(), i));
+                    co.put("seen", cs.seen());
+                    co.put("updates", cs.steps());
+                    co.put("refused", cs.refused());
+                    co.put("timedFlushes", cs.timedFlushes());
+                    writeLearner(co, m.candidate(i), -1);
+                }
+            }
+        }
+        o.put("updatedAtMs", m.updatedAtMs());
+        return o;
+    }
+
+    /**
+     * A learner's parameters, optimizer, scaler, open batch ({@code startedAtMs} when {@code batchStartedAtMs}
+     * is not negative), metrics, rolling loss and last step.
+     */
+    private static void writeLearner(ObjectNode o, OnlineLearner learner, long batchStartedAtMs) {
+        LearnerState s = learner.state();
+        LearnerConfig c = learner.config();
+        writeParameters(o, learner.model(), c, s.params());
         writeOptimizer(o.putObject("optimizer"), c.optimizer(), s.optimizer());
         writeScaler(o, s.scaler());
         if (s.batchCount() > 0) {
             ObjectNode b = o.putObject("batch");
             b.put("count", s.batchCount());
             b.set("gradientSum", array("batch.gradientSum", s.batchGradient(), 0, s.params().length));
-            b.put("startedAtMs", m.batchStartedAtMs());
+            if (batchStartedAtMs >= 0) {
+                b.put("startedAtMs", batchStartedAtMs);
+            }
         }
         writeMetrics(o.putObject("metrics"), s.metrics());
         writeRolling(o.putObject("rolling"), s.rolling());
         ObjectNode last = o.putObject("lastStep");
         putNullable(last, "gradientNorm", s.lastGradientNorm());
         putNullable(last, "learningRate", s.lastLearningRate());
-        o.put("updatedAtMs", m.updatedAtMs());
-        return o;
     }
 
     /** An MLP's {@code layers}, or a linear model's {@code weights} and {@code intercept}. */

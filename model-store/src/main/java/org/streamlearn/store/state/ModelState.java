@@ -2,11 +2,16 @@ package org.streamlearn.store.state;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.streamlearn.core.drift.DriftDetector;
 import org.streamlearn.core.feature.Standardizer;
+import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerConfig;
 import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.core.model.OnlineLearner;
+import org.streamlearn.core.model.Outcome;
+import org.streamlearn.core.model.Task;
+import org.streamlearn.store.spec.ChallengerSpec;
 import org.streamlearn.store.spec.LearnerConfigs;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
@@ -15,6 +20,12 @@ import org.streamlearn.store.spec.ModelSpecs;
  * One model: its id, spec, a live {@link OnlineLearner} over its learned state, and the bookkeeping a service
  * needs: a version that grows by one with every change (event learned, spec changed, reset), the time of the
  * last change, and when the open mini-batch received its first event (for {@code maxDelayMs}).
+ *
+ * <p>With a {@code drift} section in its spec, the model also carries its live drift detector, saved with it
+ * (both codecs) and restored bit for bit. With {@code challengers}, it holds one live learner per candidate (the
+ * spec's own configuration, named {@code main}, then each challenger): {@link #learner()} is the champion's, the
+ * one that serves and is published; the others learn beside it ({@link #candidate}); {@link #promote} changes the
+ * champion.
  *
  * <p>Mutable and not thread-safe, like the learner it wraps; {@link #copy()} makes an independent snapshot.
  */
@@ -25,17 +36,29 @@ public final class ModelState {
 
     private final String modelId;
     private final ModelSpec spec;
-    private final OnlineLearner learner;
+    /** The candidates: [0] the spec's own configuration ("main"), [i] challenger i − 1; one without challengers. */
+    private final OnlineLearner[] candidates;
+    private final DriftDetector drift;
+    private int champion;
+    private OnlineLearner learner;
+    private long sinceChange;
+    /** The metrics of the predictions the model served (the champion's at each event); with challengers only. */
+    private final ProgressiveMetrics served;
     private long version;
     private long updatedAtMs;
     private long batchStartedAtMs;
     private byte[] specJson;
 
-    private ModelState(String modelId, ModelSpec spec, OnlineLearner learner, long version, long updatedAtMs,
-            long batchStartedAtMs) {
+    private ModelState(String modelId, ModelSpec spec, OnlineLearner[] candidates, int champion, long sinceChange,
+            ProgressiveMetrics served, DriftDetector drift, long version, long updatedAtMs, long batchStartedAtMs) {
         this.modelId = Objects.requireNonNull(modelId, "modelId");
         this.spec = Objects.requireNonNull(spec, "spec");
-        this.learner = learner;
+        this.candidates = candidates;
+        this.champion = champion;
+        this.learner = candidates[champion];
+        this.sinceChange = sinceChange;
+        this.served = candidates.length > 1 ? Objects.requireNonNull(served, "served") : null;
+        this.drift = drift;
         this.version = version;
         this.updatedAtMs = updatedAtMs;
         this.batchStartedAtMs = batchStartedAtMs;
@@ -43,7 +66,11 @@ public final class ModelState {
 
     /** A fresh model at version 0. */
     public static ModelState create(String modelId, ModelSpec spec, long nowMs) {
-        return new ModelState(modelId, spec, OnlineLearner.create(LearnerConfigs.of(spec)), 0, nowMs, 0);
+        OnlineLearner[] c = new OnlineLearner[1 + spec.challengers().size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = OnlineLearner.create(candidateConfig(spec, i));
+        }
+        return new ModelState(modelId, spec, c, 0, 0, new ProgressiveMetrics(), freshDetector(spec), 0, nowMs, 0);
     }
 
     /**
@@ -69,25 +96,101 @@ public final class ModelState {
      */
     static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
             long version, long updatedAtMs, long batchStartedAtMs) {
-        return new ModelState(modelId, spec, OnlineLearner.restore(config, learned), version, updatedAtMs,
+        return restore(modelId, spec, config, learned, freshDetector(spec), 0, 0, null, null, version, updatedAtMs,
                 batchStartedAtMs);
     }
 
     /**
+     * As above, for a codec: the champion's {@code config} and {@code learned} state, the drift detector
+     * ({@code null} exactly when the spec has none), the champion's index among the candidates, the events since
+     * the last change of champion, the other candidates' states in candidate order ({@code null}: fresh) and
+     * the metrics of the served predictions ({@code null}: fresh).
+     */
+    static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
+            DriftDetector drift, int champion, long sinceChange, LearnerState[] others, ProgressiveMetrics served,
+            long version, long updatedAtMs, long batchStartedAtMs) {
+        if ((drift == null) != (spec.drift() == null)) {
+            throw new IllegalArgumentException("drift: a detector must be saved exactly when the spec has one");
+        }
+        int n = 1 + spec.challengers().size();
+        if (champion < 0 || champion >= n || sinceChange < 0) {
+            throw new IllegalArgumentException("champion: candidate " + champion + " of " + n + ", " + sinceChange
+                    + " events since the last change");
+        }
+        if (others != null && others.length != n - 1) {
+            throw new IllegalArgumentException("challengers: " + others.length + " saved, the spec has " + (n - 1));
+        }
+        OnlineLearner[] c = new OnlineLearner[n];
+        for (int i = 0, k = 0; i < n; i++) {
+            if (i == champion) {
+                c[i] = OnlineLearner.restore(config, learned);
+            } else {
+                LearnerConfig ci = candidateConfig(spec, i);
+                c[i] = others == null ? OnlineLearner.create(ci) : OnlineLearner.restore(ci, others[k++]);
+            }
+        }
+        return new ModelState(modelId, spec, c, champion, sinceChange, served == null ? new ProgressiveMetrics()
+                : served, drift, version, updatedAtMs, batchStartedAtMs);
+    }
+
+    /** The learner configuration of candidate {@code i} of {@code spec} (0: the spec's own). */
+    static LearnerConfig candidateConfig(ModelSpec spec, int i) {
+        return LearnerConfigs.of(i == 0 ? spec : spec.challengers().get(i - 1).spec());
+    }
+
+    /** The index of the candidate named {@code name} in {@code spec}, or −1. */
+    private static int candidateIndex(ModelSpec spec, String name) {
+        for (int i = 0; i <= spec.challengers().size(); i++) {
+            if (candidateName(spec, i).equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The name of candidate {@code i} of {@code spec}: {@code main} for 0, else the challenger's. */
+    public static String candidateName(ModelSpec spec, int i) {
+        return i == 0 ? ChallengerSpec.MAIN : spec.challengers().get(i - 1).name();
+    }
+
+    private static DriftDetector freshDetector(ModelSpec spec) {
+        return spec.drift() == null ? null : spec.drift().detector().newDetector();
+    }
+
+    /**
      * This model under a new spec: a change of task, dimension or architecture starts afresh (version kept
-     * growing); any other change keeps everything learned.
+     * growing); any other change keeps everything the spec's own configuration learned. Challengers whose name
+     * and learner configuration are unchanged keep their state; the others start fresh; the champion stays when it is kept, else
+     * the spec's own configuration is champion again.
      */
     public ModelState withSpec(ModelSpec newSpec, long nowMs) {
         ModelState next;
         if (ModelSpecs.requiresRestart(spec, newSpec)) {
             next = create(modelId, newSpec, nowMs);
         } else {
+            OnlineLearner main = candidates[0];
             LearnerConfig config = LearnerConfigs.of(newSpec);
-            if (learner.state().batchCount() >= config.batchSize()) {
-                learner.flush();
+            if (main.state().batchCount() >= config.batchSize()) {
+                main.flush();
             }
-            next = new ModelState(modelId, newSpec, OnlineLearner.restore(config, carryOver(config)), version,
-                    nowMs, learner.state().batchCount() > 0 ? batchStartedAtMs : 0);
+            OnlineLearner[] c = new OnlineLearner[1 + newSpec.challengers().size()];
+            c[0] = OnlineLearner.restore(config, carryOver(main, config));
+            int newChampion = champion == 0 ? 0 : -1;
+            for (int i = 1; i < c.length; i++) {
+                LearnerConfig ci = candidateConfig(newSpec, i);
+                int old = candidateIndex(spec, candidateName(newSpec, i));
+                if (old > 0 && !candidates[old].config().equals(ci)) {
+                    old = -1;
+                }
+                c[i] = old > 0 ? candidates[old] : OnlineLearner.create(ci);
+                if (old > 0 && old == champion) {
+                    newChampion = i;
+                }
+            }
+            ProgressiveMetrics servedSoFar = served != null ? served.copy() : main.state().metrics().copy();
+            next = new ModelState(modelId, newSpec, c, Math.max(newChampion, 0), newChampion >= 0 ? sinceChange : 0,
+                    servedSoFar, carryDetector(newSpec), version, nowMs,
+                    main.state().batchCount() > 0 ? batchStartedAtMs : 0);
         }
         next.version = version + 1;
         next.updatedAtMs = nowMs;
@@ -99,7 +202,7 @@ public final class ModelState {
      * kept; optimizer slots kept when the optimizer type is unchanged, else fresh; the standardizer kept,
      * created or dropped with {@code standardize}; the rolling loss kept when its settings are unchanged.
      */
-    private LearnerState carryOver(LearnerConfig config) {
+    private static LearnerState carryOver(OnlineLearner learner, LearnerConfig config) {
         LearnerState old = learner.state().copy();
         LearnerConfig oldConfig = learner.config();
         var optimizerState = oldConfig.optimizer().name().equals(config.optimizer().name())
@@ -118,11 +221,172 @@ public final class ModelState {
         return next;
     }
 
-    /** This model restarted from zero with its spec, at the next version. */
+    /** The detector under a new spec: kept (a copy) when its configuration is unchanged, else fresh or none. */
+    private DriftDetector carryDetector(ModelSpec newSpec) {
+        if (newSpec.drift() == null) {
+            return null;
+        }
+        return drift != null && drift.config().equals(newSpec.drift().detector())
+                ? drift.config().restore(drift.state()) : freshDetector(newSpec);
+    }
+
+    /** This model restarted from zero with its spec, at the next version (the drift detector too). */
     public ModelState reset(long nowMs) {
         ModelState next = create(modelId, spec, nowMs);
         next.version = version + 1;
         return next;
+    }
+
+    /**
+     * The {@code reset} action of a drift: this model's learning restarted from zero with its spec (parameters,
+     * optimizer slots, standardizer, open mini-batch), at the next version, while its evaluation continues: the
+     * progressive metrics, the rolling loss, the event counters and the drift detector are kept, so the model's
+     * loss history and whole-stream metrics stay continuous across the restart (a {@code reset} command, by
+     * contrast, restarts everything). This state is consumed: use the returned one.
+     */
+    public ModelState resetAfterDrift(long nowMs) {
+        LearnerConfig config = learner.config();
+        LearnerState fresh = OnlineLearner.create(config).state();
+        LearnerState old = learner.state();
+        LearnerState next = new LearnerState(fresh.params(), fresh.optimizer(), fresh.scaler(), old.metrics(),
+                old.rolling(), fresh.batchGradient(), 0, old.seen(), old.refused(), old.timedFlushes());
+        OnlineLearner[] c = candidates.clone();
+        c[champion] = OnlineLearner.restore(config, next);
+        return new ModelState(modelId, spec, c, champion, 0, served, drift, version + 1, nowMs, 0);
+    }
+
+    // --- challengers
+
+    /** The number of candidates: 1 + the spec's challengers. */
+    public int candidateCount() {
+        return candidates.length;
+    }
+
+    /** Candidate {@code i}'s live learner (0: the spec's own configuration; i: challenger i − 1). */
+    public OnlineLearner candidate(int i) {
+        return candidates[i];
+    }
+
+    /** The index of the champion among the candidates (0 until a promotion). */
+    public int championIndex() {
+        return champion;
+    }
+
+    /** The champion's name ({@code main} until a promotion). */
+    public String championName() {
+        return candidateName(spec, champion);
+    }
+
+    /** Events since the last change of champion (creation, reset, drift reset, promotion, spec change). */
+    public long sinceChange() {
+        return sinceChange;
+    }
+
+    /**
+     * The metrics of the predictions this model served: the champion's at each event (DESIGN.md
+     * "Challengers"); without challengers, the learner's own progressive metrics.
+     */
+    public ProgressiveMetrics servedMetrics() {
+        return served != null ? served : learner.state().metrics();
+    }
+
+    /**
+     * Adds the champion's scored event to {@link #servedMetrics()}, exactly as the learner records its own
+     * (nothing to do without challengers, where they are the same). Allocates nothing.
+     */
+    public void recordServed(Outcome o, double y) {
+        if (served == null) {
+            return;
+        }
+        switch (spec.task()) {
+            case REGRESSION -> served.addRegression(y, o.prediction());
+            case BINARY -> served.addBinary((int) y, o.label(), o.loss());
+            default -> served.addMulticlass((int) y, o.label(), o.loss());
+        }
+    }
+
+    /** Counts one scored event of the model (every candidate has learned it). */
+    public void countEvent() {
+        sinceChange++;
+    }
+
+    /**
+     * The challenger (a candidate other than the champion) with the lowest window loss (the rolling loss's
+     * window mean; ties: the first), or −1 when there is none with a finite loss.
+     */
+    public int bestChallenger() {
+        int best = -1;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < candidates.length; i++) {
+            double loss = candidates[i].state().rolling().windowMean();
+            if (i != champion && Double.isFinite(loss) && (best < 0 || loss < bestLoss)) {
+                best = i;
+                bestLoss = loss;
+            }
+        }
+        return best;
+    }
+
+    /** Candidate {@code i}'s window loss (the rolling loss's window mean; NaN before any event). */
+    public double windowLoss(int i) {
+        return candidates[i].state().rolling().windowMean();
+    }
+
+    /**
+     * The promotion rule (DESIGN.md "Challengers", {@link org.streamlearn.store.spec.PromotionSpec}): at every
+     * {@code checkEvery}-th event since the last change, once {@code minEvents} have passed, the best challenger
+     * if its window loss is below the champion's by {@code margin} (relative).
+     *
+     * @return the candidate to promote, or −1
+     */
+    public int promotionDue() {
+        var p = spec.promotion();
+        if (p == null || sinceChange < p.minEvents() || sinceChange % p.checkEvery() != 0) {
+            return -1;
+        }
+        int best = bestChallenger();
+        return best >= 0 && windowLoss(best) < windowLoss(champion) * (1 - p.margin()) ? best : -1;
+    }
+
+    /** Makes candidate {@code i} the champion (the old one becomes a challenger): a change, at the next version. */
+    public void promote(int i, long nowMs) {
+        if (i < 0 || i >= candidates.length || i == champion) {
+            throw new IllegalArgumentException("promote: no challenger " + i);
+        }
+        champion = i;
+        learner = candidates[i];
+        sinceChange = 0;
+        touch(nowMs);
+    }
+
+    /**
+     * Gives the drift detector the signal of one scored event (DESIGN.md "Drift detection"): with signal
+     * {@code error}, {@code |y − ŷ|} for regression and, for classification, 1 when the predicted class is not
+     * {@code y}, else 0; with signal {@code loss}, the event's loss. A non-finite signal (a diverged model's loss)
+     * is not given to the detector. Allocates nothing.
+     *
+     * @param o the event's outcome, as {@link OnlineLearner#learn} returned it
+     * @param y the event's label as the learner saw it
+     * @return whether a drift is detected at this event; false when the spec has no drift detection
+     */
+    public boolean observeDrift(Outcome o, double y) {
+        if (drift == null) {
+            return false;
+        }
+        double v;
+        if (spec.drift().lossSignal()) {
+            v = o.loss();
+        } else if (spec.task() == Task.REGRESSION) {
+            v = Math.abs(y - o.prediction());
+        } else {
+            v = o.label() == (int) y ? 0.0 : 1.0;
+        }
+        return Double.isFinite(v) && drift.update(v);
+    }
+
+    /** The drift detector, live; {@code null} when the spec configures none. */
+    public DriftDetector drift() {
+        return drift;
     }
 
     /** Records a change: the version grows by one. */
@@ -150,7 +414,7 @@ public final class ModelState {
         return specJson;
     }
 
-    /** The live learner. */
+    /** The champion's live learner (the only one without challengers). */
     public OnlineLearner learner() {
         return learner;
     }
@@ -182,7 +446,15 @@ public final class ModelState {
 
     /** An independent deep copy. */
     public ModelState copy() {
-        return restore(modelId, spec, learner.state().copy(), version, updatedAtMs, batchStartedAtMs);
+        LearnerState[] others = new LearnerState[candidates.length - 1];
+        for (int i = 0, k = 0; i < candidates.length; i++) {
+            if (i != champion) {
+                others[k++] = candidates[i].state().copy();
+            }
+        }
+        return restore(modelId, spec, learner.config(), learner.state().copy(),
+                drift == null ? null : drift.config().restore(drift.state()), champion, sinceChange, others,
+                served == null ? null : served.copy(), version, updatedAtMs, batchStartedAtMs);
     }
 
     /** Equality of everything saved (learned state bitwise). */
@@ -190,7 +462,22 @@ public final class ModelState {
     public boolean equals(Object o) {
         return o instanceof ModelState m && modelId.equals(m.modelId) && spec.equals(m.spec)
                 && version == m.version && updatedAtMs == m.updatedAtMs && batchStartedAtMs == m.batchStartedAtMs
-                && learner.state().equals(m.learner.state());
+                && learner.state().equals(m.learner.state())
+                && (drift == null ? m.drift == null : m.drift != null && drift.state().equals(m.drift.state()))
+                && champion == m.champion && sinceChange == m.sinceChange && Objects.equals(served, m.served)
+                && candidatesEqual(m);
+    }
+
+    private boolean candidatesEqual(ModelState m) {
+        if (candidates.length != m.candidates.length) {
+            return false;
+        }
+        for (int i = 0; i < candidates.length; i++) {
+            if (!candidates[i].state().equals(m.candidates[i].state())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -61,6 +61,15 @@ public record StateLimits(long maxParameters, int maxMessageBytes) {
                     + " parameters (" + shape(spec) + "), more than the " + maxParameters
                     + " allowed by model.max.parameters");
         }
+        for (int i = 0; i < spec.challengers().size(); i++) {
+            ModelSpec c = spec.challengers().get(i).spec();
+            long n = c.parameterCount();
+            if (n > maxParameters) {
+                String field = "challengers[" + i + "].spec." + c.sizeField();
+                throw new SpecException(field, field + ": the challenger would have " + n + " parameters ("
+                        + shape(c) + "), more than the " + maxParameters + " allowed by model.max.parameters");
+            }
+        }
         long binary = BinaryStateCodec.maxEncodedSize(modelId, spec);
         long json = JsonStateCodec.maxEncodedSize(modelId, spec);
         long largest = Math.max(binary, json);
