@@ -60,6 +60,16 @@ final class SpecWriter {
         m.put("window", spec.metrics().window());
         m.put("ewmaAlpha", spec.metrics().ewmaAlpha());
         o.put("publishEvery", spec.publishEvery());
+        if (spec.feedback() != null) {
+            ObjectNode f = o.putObject("feedback");
+            putWhole(f, "ttlMs", spec.feedback().ttlMs());
+            if (spec.feedback().dropOnExpiry()) {
+                f.put("onExpiry", "drop");
+            } else {
+                f.putObject("onExpiry").put("label", spec.feedback().expiryLabel().doubleValue());
+            }
+            putWhole(f, "maxPending", spec.feedback().maxPending());
+        }
         return o;
     }
 
