@@ -2,36 +2,84 @@ package org.streamlearn.app.backtest;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
 import org.streamlearn.app.events.ExampleEncoder;
+import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
+import org.streamlearn.core.model.InvalidExampleException;
 import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 import org.streamlearn.store.state.JsonStateCodec;
 import org.streamlearn.store.state.ModelState;
 
-/** One spec's run in a backtest: a fresh model learning every event in order. */
+/**
+ * One spec's run in a backtest: a fresh model learning every event in order.
+ *
+ * <p>With a label delay N > 0 (DESIGN.md "Delayed labels", the backtest convention): for each event t, predict
+ * it and remember the prediction; then reveal the label of event t − N, if any: score its remembered
+ * prediction, then learn it with the current parameters ({@code OnlineLearner.learnServed}); at the end the
+ * remaining labels are revealed in order. N = 0 is ordinary progressive validation.
+ */
 public final class BacktestRun {
 
     private final String name;
     private final ModelSpec spec;
     private final ModelState model;
     private final ExampleEncoder encoder;
+    private final int labelDelay;
+    private final ArrayDeque<Served> waiting = new ArrayDeque<>();
     private long skipped;
+
+    /** A prediction waiting for its label: a copy of its features, its label and weight, the served scores. */
+    private record Served(double[] x, double y, double weight, double[] scores) {
+    }
 
     /** A fresh run of {@code spec} named {@code name}. */
     public BacktestRun(String name, ModelSpec spec) {
+        this(name, spec, 0);
+    }
+
+    /** A fresh run of {@code spec} named {@code name} whose labels arrive {@code labelDelay} events late. */
+    public BacktestRun(String name, ModelSpec spec, int labelDelay) {
+        if (labelDelay < 0) {
+            throw new IllegalArgumentException("labelDelay: must be >= 0, got " + labelDelay);
+        }
         this.name = name;
         this.spec = spec;
         this.model = ModelState.create(name, spec, 0);
         this.encoder = new ExampleEncoder(spec);
+        this.labelDelay = labelDelay;
     }
 
-    /** Learns one event (progressive validation first); throws InvalidEventException, model untouched. */
+    /**
+     * Learns one event (progressive validation first), or with a label delay predicts it and reveals the label
+     * of the event {@code labelDelay} events earlier; throws InvalidEventException, model untouched.
+     */
     public void learn(ParsedEvent e, long atMs) {
-        encoder.learn(model.learner(), e);
+        if (labelDelay == 0) {
+            encoder.learn(model.learner(), e);
+            model.touch(atMs);
+            return;
+        }
+        double[] x = encoder.features(e).clone();
+        double y = encoder.label(e);
+        try {
+            model.learner().validate(x, y, e.weight());
+        } catch (InvalidExampleException ex) {
+            throw new InvalidEventException(ex.field(), ex.getMessage().substring(ex.field().length() + 2));
+        }
+        waiting.addLast(new Served(x, y, e.weight(), model.learner().predict(x).scores()));
+        if (waiting.size() > labelDelay) {
+            reveal(atMs);
+        }
+    }
+
+    private void reveal(long atMs) {
+        Served s = waiting.removeFirst();
+        model.learner().learnServed(s.x(), s.y(), s.weight(), s.scores());
         model.touch(atMs);
     }
 
@@ -42,6 +90,9 @@ public final class BacktestRun {
 
     /** Applies the final partial mini-batch, as at the end of a stream. */
     public void finish(long atMs) {
+        while (!waiting.isEmpty()) {
+            reveal(atMs);
+        }
         if (model.learner().flush()) {
             model.touch(atMs);
         }
@@ -115,6 +166,9 @@ public final class BacktestRun {
         o.put("seen", model.learned().seen());
         o.put("steps", model.learned().steps());
         o.put("skipped", skipped);
+        if (labelDelay > 0) {
+            o.put("labelDelay", labelDelay);
+        }
         o.put("refused", model.learned().refused());
         metricsInto(o.putObject("metrics"));
         o.set("model", JsonStateCodec.toJson(model));
