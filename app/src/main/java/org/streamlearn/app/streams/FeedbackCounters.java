@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * A model's delayed-label counters, kept in the pending store beside its predictions (so they are restored
  * with them): predictions {@code pending} now, labels {@code matched}, predictions {@code expired}, labels
- * {@code rejected} (unknown, expired or repeated id, wrong label), predictions {@code notRemembered} because
+ * {@code rejected} (unknown, expired or repeated id, wrong label; {@code unknown} counts the first), predictions {@code notRemembered} because
  * the model had {@code maxPending} already, and the sum of label delays (label timestamp − prediction
  * timestamp) for their mean.
  */
@@ -15,6 +15,7 @@ public final class FeedbackCounters {
     long matched;
     long expired;
     long rejected;
+    long unknown;
     long notRemembered;
     long delaySumMs;
 
@@ -38,6 +39,11 @@ public final class FeedbackCounters {
         return rejected;
     }
 
+    /** Labels refused because their id was not remembered (among {@link #rejected}). */
+    public long unknown() {
+        return unknown;
+    }
+
     /** Predictions served but not remembered (the model had {@code maxPending}). */
     public long notRemembered() {
         return notRemembered;
@@ -49,8 +55,8 @@ public final class FeedbackCounters {
     }
 
     byte[] encode() {
-        return ByteBuffer.allocate(48).putLong(pending).putLong(matched).putLong(expired).putLong(rejected)
-                .putLong(notRemembered).putLong(delaySumMs).array();
+        return ByteBuffer.allocate(56).putLong(pending).putLong(matched).putLong(expired).putLong(rejected)
+                .putLong(notRemembered).putLong(delaySumMs).putLong(unknown).array();
     }
 
     static FeedbackCounters decode(byte[] bytes) {
@@ -63,6 +69,7 @@ public final class FeedbackCounters {
             c.rejected = b.getLong();
             c.notRemembered = b.getLong();
             c.delaySumMs = b.getLong();
+            c.unknown = b.getLong();
         }
         return c;
     }

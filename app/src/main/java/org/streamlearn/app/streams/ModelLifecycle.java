@@ -61,6 +61,7 @@ public final class ModelLifecycle {
     private final Emissions out = new Emissions();
     private final List<String> dueKeys = new ArrayList<>();
     private final List<Long> dueTimes = new ArrayList<>();
+    private int lastExpired;
 
     /** A lifecycle over {@code models}, with the creation policy and cadence of {@code settings}; no feedback. */
     public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models) {
@@ -404,6 +405,7 @@ public final class ModelLifecycle {
         String problem = null;
         PendingPrediction p = null;
         if (b == null) {
+            c.unknown++;
             problem = "id: unknown id '" + label.id() + "': no prediction of model '" + key
                     + "' with this id is remembered (never served with it, the model has no feedback, or long gone)";
         } else {
@@ -474,11 +476,17 @@ public final class ModelLifecycle {
         }
         dueKeys.clear();
         dueTimes.clear();
+        lastExpired = 0;
         pending.pollDue(streamTimeMs, MAX_DUE_PER_CALL, dueKeys, dueTimes);
         for (int i = 0; i < dueKeys.size(); i++) {
             expire(dueKeys.get(i), dueTimes.get(i), now);
         }
         return out;
+    }
+
+    /** How many remembered predictions the last {@link #onStreamTime} call expired. */
+    public int lastExpired() {
+        return lastExpired;
     }
 
     private void expire(String key, long atMs, long now) {
@@ -503,6 +511,7 @@ public final class ModelLifecycle {
         FeedbackCounters c = counters(model);
         c.pending--;
         c.expired++;
+        lastExpired++;
         saveCounters(model, c);
         if (f == null || f.dropOnExpiry()) {
             return;
@@ -604,6 +613,7 @@ public final class ModelLifecycle {
             f.put("pending", c.pending());
             f.put("matched", c.matched());
             f.put("expired", c.expired());
+            f.put("unknown", c.unknown());
             f.put("rejected", c.rejected());
             f.put("notRemembered", c.notRemembered());
             if (c.matched() > 0) {

@@ -55,8 +55,13 @@ public final class PredictionProcessor implements Processor<String, byte[], Stri
         ModelStore store = context.getStateStore(settings.storeName());
         this.lifecycle = new ModelLifecycle(settings, store, PendingStore.of(context, settings.storeName()));
         context.schedule(EXPIRY_PUNCTUATION, PunctuationType.STREAM_TIME,
-                t -> forward(lifecycle.onStreamTime(context.currentStreamTimeMs(), context.currentSystemTimeMs()), null,
-                        context.currentSystemTimeMs()));
+                t -> {
+                    forward(lifecycle.onStreamTime(context.currentStreamTimeMs(), context.currentSystemTimeMs()),
+                            null, context.currentSystemTimeMs());
+                    if (lifecycle.lastExpired() > 0) {
+                        metrics.predictionsExpired(lifecycle.lastExpired());
+                    }
+                });
     }
 
     @Override
@@ -66,8 +71,15 @@ public final class PredictionProcessor implements Processor<String, byte[], Stri
         try {
             // what is due by the stream time before this record, deterministic whatever the wall clock
             forward(lifecycle.onStreamTime(context.currentStreamTimeMs(), now), null, now);
+            if (lifecycle.lastExpired() > 0) {
+                metrics.predictionsExpired(lifecycle.lastExpired());
+            }
             if (topic.equals(settings.topics().labels())) {
-                forward(label(record, now), record, now);
+                if (forward(label(record, now), record, now)) {
+                    metrics.labelRejected();
+                } else {
+                    metrics.labelMatched();
+                }
             } else if (topic.equals(settings.topics().predictionLog())) {
                 forward(logged(record, now), record, now);
             } else {
@@ -113,7 +125,9 @@ public final class PredictionProcessor implements Processor<String, byte[], Stri
         return lifecycle.onLoggedPrediction(record.key(), p, now, record.timestamp());
     }
 
-    private void forward(Emissions out, Record<String, byte[]> input, long now) {
+    /** Forwards the emissions; returns whether the input was rejected. */
+    private boolean forward(Emissions out, Record<String, byte[]> input, long now) {
+        boolean rejected = false;
         for (int i = 0; i < out.size(); i++) {
             switch (out.kind(i)) {
                 case PREDICTION -> send(out.key(i), out.value(i), TopologyFactory.PREDICTIONS_SINK, now);
@@ -128,11 +142,14 @@ public final class PredictionProcessor implements Processor<String, byte[], Stri
                     metrics.deadLetter(out.field(i));
                     if (ModelLifecycle.REFUSED_FIELD.equals(out.field(i))) {
                         metrics.refusedStep();
+                    } else {
+                        rejected = true;
                     }
                 }
                 default -> throw new IllegalStateException("not an output: " + out.kind(i));
             }
         }
+        return rejected;
     }
 
     private void send(String key, byte[] value, String sink, long now) {

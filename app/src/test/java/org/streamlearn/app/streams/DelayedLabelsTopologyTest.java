@@ -188,6 +188,13 @@ class DelayedLabelsTopologyTest {
             assertThat(r.get(6)).startsWith("id: id: 'b' expired");
             JsonNode snap = last(drain(h.parameters), "m");
             assertThat(snap.get("seen").asLong()).isEqualTo(1);
+            pipe(h, h.commands, "m", "{\"command\":\"publish\"}", 2001);
+            JsonNode f = last(drain(h.metrics), "m").get("feedback");
+            assertThat(f.get("matched").asLong()).isEqualTo(1);
+            assertThat(f.get("unknown").asLong()).isEqualTo(1);
+            assertThat(f.get("rejected").asLong()).isEqualTo(6);
+            assertThat(f.get("expired").asLong()).isEqualTo(1);
+            assertThat(f.get("pending").asLong()).isZero();
         }
     }
 
