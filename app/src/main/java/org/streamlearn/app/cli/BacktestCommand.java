@@ -63,6 +63,11 @@ public final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--skip-invalid", description = "count and skip malformed lines instead of stopping at the first")
     boolean skipInvalid;
 
+    @Option(names = "--label-delay", defaultValue = "0", paramLabel = "N",
+            description = "labels arrive N events late: predict each event, then reveal the label of the event N "
+                    + "before it (score its served prediction, learn it); 0 (default): ordinary progressive validation")
+    int labelDelay;
+
     @Option(names = "--quiet", description = "no progress display")
     boolean quiet;
 
@@ -73,6 +78,9 @@ public final class BacktestCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (traceEvery < 1) {
             throw new CommandLine.ParameterException(command.commandLine(), "--trace-every: must be >= 1");
+        }
+        if (labelDelay < 0) {
+            throw new CommandLine.ParameterException(command.commandLine(), "--label-delay: must be >= 0");
         }
         if ((input == null) == (topic == null)) {
             throw new CommandLine.ParameterException(command.commandLine(), "give either --input FILE or --topic TOPIC"
@@ -116,7 +124,7 @@ public final class BacktestCommand implements Callable<Integer> {
             } catch (SpecException e) {
                 throw new CommandLine.ParameterException(command.commandLine(), "--spec " + p + ": " + e.getMessage());
             }
-            runs.add(new BacktestRun(unique, spec));
+            runs.add(new BacktestRun(unique, spec, labelDelay));
         }
         Backtest.Result r;
         Backtest.Options options = new Backtest.Options(input, out, traceEvery, skipInvalid,

@@ -32,6 +32,8 @@ import org.streamlearn.store.state.StateLimits;
  * <tr><td>bootstrap.servers</td><td>required</td></tr>
  * <tr><td>application.id</td><td>streamlearn</td></tr>
  * <tr><td>topic.training-events … topic.dead-letter, topic.model-events</td><td>DESIGN.md's names</td></tr>
+ * <tr><td>topic.labels / topic.prediction-log</td><td>named beside topic.training-events (its name with
+ *     {@code training-events} replaced)</td></tr>
  * <tr><td>topics.partitions / topics.replication.factor</td><td>4 / 1</td></tr>
  * <tr><td>processing.guarantee</td><td>exactly_once_v2</td></tr>
  * <tr><td>state.dir</td><td>${java.io.tmpdir}/streamlearn-state</td></tr>
@@ -75,6 +77,8 @@ public final class ConfigLoader {
         d.put("topic.predictions", Topics.DEFAULT.predictions());
         d.put("topic.dead-letter", Topics.DEFAULT.deadLetter());
         d.put("topic.model-events", Topics.DEFAULT.modelEvents());
+        d.put("topic.labels", "");
+        d.put("topic.prediction-log", "");
         d.put("topics.partitions", "4");
         d.put("topics.replication.factor", "1");
         d.put("processing.guarantee", "exactly_once_v2");
@@ -185,7 +189,8 @@ public final class ConfigLoader {
     private static ServiceConfig build(Map<String, String> v, Map<String, String> kafka) {
         Topics topics = new Topics(v.get("topic.training-events"), v.get("topic.model-commands"),
                 v.get("topic.prediction-requests"), v.get("topic.model-parameters"), v.get("topic.model-metrics"),
-                v.get("topic.predictions"), v.get("topic.dead-letter"), v.get("topic.model-events"));
+                v.get("topic.predictions"), v.get("topic.dead-letter"), v.get("topic.model-events"),
+                orBeside(v, "topic.labels", "labels"), orBeside(v, "topic.prediction-log", "prediction-log"));
         String specText = v.get("default.spec");
         if (!v.get("default.spec.file").isEmpty()) {
             specText = read(Path.of(v.get("default.spec.file")), "default.spec.file");
@@ -229,6 +234,12 @@ public final class ConfigLoader {
                 new LifecycleSettings(longValue(v, "shutdown.streams.timeout.ms"),
                         longValue(v, "shutdown.http.timeout.ms"), bool(v, "shutdown.leave.group")),
                 integer(v, "dead.letter.max.original.bytes"));
+    }
+
+    /** A topic name, or (empty) the default named beside {@code topic.training-events}. */
+    private static String orBeside(Map<String, String> v, String key, String name) {
+        String value = v.get(key);
+        return value.isEmpty() ? Topics.beside(v.get("topic.training-events"), name) : value;
     }
 
     private static StateLimits modelLimits(Map<String, String> v) {

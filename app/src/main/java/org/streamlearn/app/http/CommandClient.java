@@ -15,8 +15,8 @@ import org.streamlearn.app.kafka.KafkaClientConfig;
 import org.streamlearn.store.json.Json;
 
 /**
- * Sends model commands ({@code upsert}, {@code reset}, {@code delete}) to {@code model-commands}, keyed by
- * model id, with a Kafka producer ({@code acks=all}) created on first use and waited on for each command.
+ * Sends model commands ({@code upsert}, {@code reset}, {@code delete}) to {@code model-commands}, and labels and
+ * logged predictions to their topics ({@link #sendTo}), keyed by model id, with a Kafka producer ({@code acks=all}) created on first use and waited on for each command.
  */
 public final class CommandClient implements AutoCloseable {
 
@@ -40,8 +40,21 @@ public final class CommandClient implements AutoCloseable {
      */
     public void send(String modelId, ObjectNode command) {
         try {
-            producer().send(new ProducerRecord<>(topic, modelId, Json.MAPPER.writeValueAsBytes(command)))
-                    .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            sendTo(topic, modelId, Json.MAPPER.writeValueAsBytes(command));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sends a record keyed by model id to another input topic ({@code labels}, {@code prediction-log}) with the
+     * same producer, and waits until Kafka has it.
+     *
+     * @throws HttpError 503 when it could not be sent
+     */
+    public void sendTo(String toTopic, String modelId, byte[] value) {
+        try {
+            producer().send(new ProducerRecord<>(toTopic, modelId, value)).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw HttpError.unavailable("service", "interrupted");
@@ -49,8 +62,6 @@ public final class CommandClient implements AutoCloseable {
             throw HttpError.unavailable("kafka", "could not send the command: " + e.getCause().getMessage());
         } catch (TimeoutException e) {
             throw HttpError.unavailable("kafka", "could not send the command within " + SEND_TIMEOUT_SECONDS + " s");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -55,7 +55,8 @@ public final class HttpApi implements AutoCloseable {
         HealthHandler health = new HealthHandler(metadata, models);
         ModelsHandler list = new ModelsHandler(models, metadata, CONNECT_TIMEOUT, READ_TIMEOUT);
         ModelHandler model = new ModelHandler(commands, config.modelLimits());
-        PredictHandler predict = new PredictHandler();
+        PredictHandler predict = new PredictHandler(commands, config.topics().predictionLog());
+        FeedbackHandler feedback = new FeedbackHandler(commands, config.topics().labels());
         MetricsHandler prometheus = new MetricsHandler(metrics, models);
         router.guard(new Access(config.http(), config.httpHost()));
         router.route("GET", "/metrics", prometheus::get);
@@ -67,7 +68,8 @@ public final class HttpApi implements AutoCloseable {
                 .route("PUT", "/models/{id}", routes.write(model::upsert))
                 .route("DELETE", "/models/{id}", routes.write(model::delete))
                 .route("POST", "/models/{id}/reset", routes.write(model::reset))
-                .route("POST", "/models/{id}/predict", routes.read(predict::predict));
+                .route("POST", "/models/{id}/predict", routes.read(predict::predict))
+                .route("POST", "/models/{id}/labels", routes.write(feedback::label));
         for (Map.Entry<String, String> a : DashboardHandler.ASSETS.entrySet()) {
             router.route("GET", a.getKey(), new DashboardHandler(a.getValue())::get);
         }

@@ -9,6 +9,7 @@ import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.app.streams.Outputs;
 import org.streamlearn.core.model.InvalidExampleException;
 import org.streamlearn.core.model.Prediction;
+import org.streamlearn.store.json.Json;
 
 /**
  * {@code POST /models/{id}/predict} with {@code {"id"?, "features": …}}: a prediction of the model's last
@@ -17,7 +18,17 @@ import org.streamlearn.core.model.Prediction;
  */
 final class PredictHandler {
 
-    PredictHandler() {
+    private final CommandClient log;
+    private final String logTopic;
+
+    /**
+     * A handler that appends predictions with an id of models with feedback to {@code logTopic}
+     * ({@code prediction-log}), waiting until Kafka has them before answering, so that a label sent after the
+     * answer finds its prediction (DESIGN.md "Delayed labels").
+     */
+    PredictHandler(CommandClient log, String logTopic) {
+        this.log = log;
+        this.logTopic = logTopic;
     }
 
     void predict(Request r, ModelSource source) throws IOException {
@@ -48,6 +59,11 @@ final class PredictHandler {
             }
         }
         ObjectNode o = Outputs.prediction(e.id(), d.state(), p, System.currentTimeMillis());
+        if (log != null && e.id() != null && d.state().spec().feedback() != null) {
+            ObjectNode logged = o.deepCopy();
+            logged.set("features", Json.MAPPER.readTree(r.body()).get("features"));
+            log.sendTo(logTopic, r.id(), Json.MAPPER.writeValueAsBytes(logged));
+        }
         if (served.stale()) {
             o.put("stale", true);
             o.put("lagRecords", served.lagRecords());

@@ -59,6 +59,9 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     private final Counter promotions;
     private final Map<String, Counter> deadLetters;
     private final Counter otherDeadLetters;
+    private final Counter labelsMatched;
+    private final Counter labelsRejected;
+    private final Counter expired;
     private final AtomicLong models = new AtomicLong();
     private final MultiGauge modelLoss;
     private final MultiGauge modelSeen;
@@ -86,6 +89,12 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
         }
         deadLetters = Map.copyOf(dl);
         otherDeadLetters = deadLetters.get("other");
+        labelsMatched = Counter.builder("streamlearn.labels").tag("outcome", "matched")
+                .description("delayed labels by outcome").register(registry);
+        labelsRejected = Counter.builder("streamlearn.labels").tag("outcome", "rejected")
+                .description("delayed labels by outcome").register(registry);
+        expired = Counter.builder("streamlearn.predictions.expired")
+                .description("remembered predictions that expired before their label").register(registry);
         Gauge.builder("streamlearn.models", models, AtomicLong::get)
                 .description("models in this instance's stores (as of the last scrape)").register(registry);
         modelLoss = MultiGauge.builder("streamlearn.model.loss")
@@ -205,6 +214,21 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     @Override
     public void refusedStep() {
         refusedSteps.increment();
+    }
+
+    @Override
+    public void labelMatched() {
+        labelsMatched.increment();
+    }
+
+    @Override
+    public void labelRejected() {
+        labelsRejected.increment();
+    }
+
+    @Override
+    public void predictionsExpired(int n) {
+        expired.increment(n);
     }
 
     @Override

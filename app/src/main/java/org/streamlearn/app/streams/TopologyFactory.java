@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.config.Topics;
 import org.streamlearn.store.spec.ModelSpec;
@@ -21,7 +22,9 @@ import org.streamlearn.store.state.StateLimits;
  * training-events ─┐
  * model-commands ──┴► training ──► model-parameters, model-metrics, dead-letter, model-events
  *                        │ (model store, changelogged)
- * prediction-requests ─► prediction ──► predictions
+ * prediction-requests ─┐
+ * labels ──────────────┼► prediction ──► predictions (and model-parameters, model-metrics, dead-letter)
+ * prediction-log ──────┘     │ (model store; pending predictions and their expiry index, changelogged)
  * </pre>
  */
 public final class TopologyFactory {
@@ -96,16 +99,23 @@ public final class TopologyFactory {
         topology.addSource("prediction-requests-source", keys, values, t.predictionRequests());
         topology.addProcessor("training", () -> new TrainingProcessor(s, metrics), "training-events-source",
                 "model-commands-source");
-        topology.addProcessor("prediction", () -> new PredictionProcessor(s), "prediction-requests-source");
-        topology.addStateStore(new ModelStoreBuilder(s.storeName(), s.maxCachedModels()).withLoggingEnabled(Map.of(
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(s.limits().maxMessageBytes()))),
-                "training", "prediction");
+        topology.addSource("labels-source", keys, values, t.labels());
+        topology.addSource("prediction-log-source", keys, values, t.predictionLog());
+        topology.addProcessor("prediction", () -> new PredictionProcessor(s, metrics), "prediction-requests-source",
+                "labels-source", "prediction-log-source");
+        Map<String, String> logConfig = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(s.limits().maxMessageBytes()));
+        topology.addStateStore(new ModelStoreBuilder(s.storeName(), s.maxCachedModels()).withLoggingEnabled(
+                logConfig), "training", "prediction");
+        for (StoreBuilder<?> b : PendingStore.builders(s.storeName(), logConfig)) {
+            topology.addStateStore(b, "training", "prediction");
+        }
         StringSerializer keyOut = new StringSerializer();
         ByteArraySerializer valueOut = new ByteArraySerializer();
-        topology.addSink(PARAMETERS_SINK, t.modelParameters(), keyOut, valueOut, "training");
-        topology.addSink(METRICS_SINK, t.modelMetrics(), keyOut, valueOut, "training");
-        topology.addSink(DEAD_LETTER_SINK, t.deadLetter(), keyOut, valueOut, "training");
-        topology.addSink(MODEL_EVENTS_SINK, t.modelEvents(), keyOut, valueOut, "training");
+        topology.addSink(PARAMETERS_SINK, t.modelParameters(), keyOut, valueOut, "training", "prediction");
+        topology.addSink(METRICS_SINK, t.modelMetrics(), keyOut, valueOut, "training", "prediction");
+        topology.addSink(DEAD_LETTER_SINK, t.deadLetter(), keyOut, valueOut, "training", "prediction");
+        topology.addSink(MODEL_EVENTS_SINK, t.modelEvents(), keyOut, valueOut, "training", "prediction");
         topology.addSink(PREDICTIONS_SINK, t.predictions(), keyOut, valueOut, "prediction");
         return topology;
     }

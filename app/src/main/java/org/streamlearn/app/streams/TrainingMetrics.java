@@ -38,4 +38,16 @@ public interface TrainingMetrics {
     /** A record was written to {@code dead-letter}; {@code field} is the field it names (free text). */
     default void deadLetter(String field) {
     }
+
+    /** A delayed label was matched to its remembered prediction and learned. */
+    default void labelMatched() {
+    }
+
+    /** A delayed label was refused (unknown, expired or repeated id, wrong label; a dead letter). */
+    default void labelRejected() {
+    }
+
+    /** {@code n} remembered predictions expired before their label. */
+    default void predictionsExpired(int n) {
+    }
 }

@@ -46,7 +46,7 @@ public final class TrainingProcessor implements Processor<String, byte[], String
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         ModelStore store = context.getStateStore(settings.storeName());
-        this.lifecycle = new ModelLifecycle(settings, store);
+        this.lifecycle = new ModelLifecycle(settings, store, PendingStore.of(context, settings.storeName()));
         if (settings.metricsIntervalMs() > 0) {
             context.schedule(Duration.ofMillis(settings.metricsIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
                     now -> forward(lifecycle.onMetricsTimer(now), null, now));

@@ -36,6 +36,8 @@ final class TopologyHarness implements AutoCloseable {
     final TestInputTopic<String, byte[]> events;
     final TestInputTopic<String, byte[]> commands;
     final TestInputTopic<String, byte[]> requests;
+    final TestInputTopic<String, byte[]> labels;
+    final TestInputTopic<String, byte[]> predictionLog;
     final TestOutputTopic<String, byte[]> parameters;
     final TestOutputTopic<String, byte[]> metrics;
     final TestOutputTopic<String, byte[]> predictions;
@@ -67,6 +69,8 @@ final class TopologyHarness implements AutoCloseable {
         events = driver.createInputTopic(t.trainingEvents(), ks, vs, START, java.time.Duration.ofMillis(1));
         commands = driver.createInputTopic(t.modelCommands(), ks, vs, START, java.time.Duration.ofMillis(1));
         requests = driver.createInputTopic(t.predictionRequests(), ks, vs, START, java.time.Duration.ofMillis(1));
+        labels = driver.createInputTopic(t.labels(), ks, vs, START, java.time.Duration.ofMillis(1));
+        predictionLog = driver.createInputTopic(t.predictionLog(), ks, vs, START, java.time.Duration.ofMillis(1));
         StringDeserializer kd = new StringDeserializer();
         ByteArrayDeserializer vd = new ByteArrayDeserializer();
         parameters = driver.createOutputTopic(t.modelParameters(), kd, vd);

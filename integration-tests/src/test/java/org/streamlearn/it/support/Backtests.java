@@ -25,6 +25,11 @@ public final class Backtests {
      * {@code runs[0]} ({@code model} is the final {@code ModelState} JSON, after the final partial mini-batch).
      */
     public static JsonNode run(Path dir, String name, String specJson, List<String> lines) {
+        return run(dir, name, specJson, lines, new String[0]);
+    }
+
+    /** As {@link #run(Path, String, String, List)}, with more options (e.g. {@code --label-delay N}). */
+    public static JsonNode run(Path dir, String name, String specJson, List<String> lines, String... options) {
         try {
             Files.createDirectories(dir);
             Path input = dir.resolve(name + ".jsonl");
@@ -37,8 +42,10 @@ public final class Backtests {
             CommandLine cli = StreamlearnCli.commandLine();
             cli.setOut(new PrintWriter(sout, true));
             cli.setErr(new PrintWriter(serr, true));
-            int code = cli.execute("backtest", "--input", input.toString(), "--spec", name + "=" + spec, "--out",
-                    out.toString(), "--quiet");
+            List<String> args = new java.util.ArrayList<>(List.of("backtest", "--input", input.toString(), "--spec",
+                    name + "=" + spec, "--out", out.toString(), "--quiet"));
+            args.addAll(List.of(options));
+            int code = cli.execute(args.toArray(new String[0]));
             assertThat(code).as("streamlearn backtest exit code; stdout:\n%s\nstderr:\n%s", sout, serr).isZero();
             JsonNode summary = Json.read(out.resolve("summary.json"));
             assertThat(summary.path("invalid").asLong()).as("invalid lines in the backtest input").isZero();

@@ -163,6 +163,30 @@ public final class OnlineLearner {
      * @throws InvalidExampleException when the event is invalid; the model is then untouched
      */
     public Outcome learn(double[] x, double y, double weight) {
+        return learn(x, y, weight, null);
+    }
+
+    /**
+     * A delayed label (DESIGN.md "Delayed labels"): scores the prediction that was served for this event,
+     * {@code servedScores} (the raw scores of {@link #predict}, made earlier, maybe with other parameters),
+     * into the progressive metrics and the rolling loss, then learns {@code x} with label {@code y} exactly as
+     * {@link #learn(double[], double, double)} does, with the parameters and statistics as they are now. When
+     * nothing was learned since the prediction was served, the result is bit for bit that of
+     * {@link #learn(double[], double, double)}.
+     *
+     * @param servedScores the served raw scores, {@link LearnerConfig#outputs()} of them; not kept
+     * @return the outcome (its prediction and loss are those of the served prediction), a reused instance
+     * @throws InvalidExampleException when the event is invalid; the model and its metrics are then untouched
+     */
+    public Outcome learnServed(double[] x, double y, double weight, double[] servedScores) {
+        if (servedScores == null || servedScores.length != k) {
+            throw new IllegalArgumentException("servedScores: expected " + k + " scores, got "
+                    + (servedScores == null ? "none" : servedScores.length));
+        }
+        return learn(x, y, weight, servedScores);
+    }
+
+    private Outcome learn(double[] x, double y, double weight, double[] served) {
         if (x == null || x.length != config.features()) {
             validator.validate(x, y, weight);
         }
@@ -180,7 +204,7 @@ public final class OnlineLearner {
             sumSquares = model.forwardSumSquares(s.params, x, scores);
         }
         fast.checkExample(x, y, weight, sumSquares);
-        recorder.record(y, scores, o);
+        recorder.record(y, served == null ? scores : served, o);
         // 2. learn: statistics including the event, then the gradient at the pre-step (look-ahead) point
         double[] xl = x;
         double xlSquares = sumSquares;

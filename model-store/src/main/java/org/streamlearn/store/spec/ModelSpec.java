@@ -41,12 +41,15 @@ import org.streamlearn.core.model.Task;
  * @param drift                 drift detection ({@link DriftSpec}), or {@code null} when none is configured
  * @param challengers           the challengers ({@link ChallengerSpec}, at most 8), empty when none
  * @param promotion             the promotion rule, set exactly when there are challengers
+ * @param feedback              delayed labels (DESIGN.md "Delayed labels"), or {@code null}: predictions are
+ *                              not remembered
  */
 public record ModelSpec(Task task, Integer features, Integer hashBits, Integer classes, List<String> classNames,
                         ArchitectureSpec architecture, String loss, double huberDelta, OptimizerSpec optimizer,
                         ScheduleSpec schedule, Double interceptLearningRate, double l2, double l1, Double clipNorm,
                         boolean standardize, UpdateSpec update, MetricsSpec metrics, int publishEvery,
-                        DriftSpec drift, List<ChallengerSpec> challengers, PromotionSpec promotion) {
+                        DriftSpec drift, List<ChallengerSpec> challengers, PromotionSpec promotion,
+                        FeedbackSpec feedback) {
 
     /** Largest dense dimension. */
     public static final int MAX_FEATURES = 1_000_000;
@@ -85,35 +88,38 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         if (drift != null && drift.action().equals("promote") && challengers.isEmpty()) {
             throw CHECKS.fail("drift.action", "'promote' needs challengers");
         }
+        if (feedback != null) {
+            feedback.checkLabel(task, classes);
+        }
     }
 
-    /** A spec without drift detection. */
+    /** A spec without drift detection, challengers or feedback. */
     public ModelSpec(Task task, Integer features, Integer hashBits, Integer classes, List<String> classNames,
             ArchitectureSpec architecture, String loss, double huberDelta, OptimizerSpec optimizer,
             ScheduleSpec schedule, Double interceptLearningRate, double l2, double l1, Double clipNorm,
             boolean standardize, UpdateSpec update, MetricsSpec metrics, int publishEvery) {
         this(task, features, hashBits, classes, classNames, architecture, loss, huberDelta, optimizer, schedule,
                 interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics, publishEvery, null, List.of(),
-                null);
+                null, null);
     }
 
     /** This spec with drift detection {@code drift} ({@code null}: none). */
     public ModelSpec withDrift(DriftSpec drift) {
-        return new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss, huberDelta,
-                optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics,
-                publishEvery, drift, challengers, promotion);
-    }
-
-    /** This spec's learning configuration alone: no drift, no challengers, no promotion. */
-    public ModelSpec learning() {
-        return drift == null && challengers.isEmpty() ? this : withCandidates(null, List.of(), null);
+        return withCandidates(drift, challengers, promotion);
     }
 
     /** This spec's learning configuration with {@code drift}, {@code challengers} and {@code promotion}. */
     public ModelSpec withCandidates(DriftSpec drift, List<ChallengerSpec> challengers, PromotionSpec promotion) {
         return new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss, huberDelta,
                 optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics,
-                publishEvery, drift, challengers, promotion);
+                publishEvery, drift, challengers, promotion, feedback);
+    }
+
+    /** This spec with delayed labels {@code feedback} ({@code null}: predictions are not remembered). */
+    public ModelSpec withFeedback(FeedbackSpec feedback) {
+        return new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss, huberDelta,
+                optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics,
+                publishEvery, drift, challengers, promotion, feedback);
     }
 
     /**
@@ -382,6 +388,69 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         public MetricsSpec {
             CHECKS.inRange("metrics.window", window, 1, MAX_WINDOW);
             CHECKS.rate("metrics.ewmaAlpha", ewmaAlpha);
+        }
+    }
+
+    /**
+     * Delayed labels (DESIGN.md "Delayed labels"): every prediction served with a request id is remembered
+     * until its label arrives or stream time passes its timestamp plus {@code ttlMs}; it is then dropped, or
+     * learned with {@code expiryLabel}.
+     *
+     * @param ttlMs       how long a served prediction waits for its label, >= 1 ms, default 3,600,000 (1 h)
+     * @param expiryLabel the label learned when it expires, or {@code null}: {@code "onExpiry": "drop"} (default)
+     * @param maxPending  remembered predictions per model at most, >= 1, default 1,000,000; past it predictions
+     *                    are served but not remembered (and counted)
+     */
+    public record FeedbackSpec(long ttlMs, Double expiryLabel, long maxPending) {
+
+        /** Default {@code ttlMs}: one hour. */
+        public static final long DEFAULT_TTL_MS = 3_600_000L;
+        /** Default {@code maxPending}. */
+        public static final long DEFAULT_MAX_PENDING = 1_000_000L;
+        /** Largest {@code maxPending}. */
+        public static final long MAX_MAX_PENDING = 1_000_000_000L;
+
+        /** Validates {@code ttlMs}, {@code maxPending} and that the expiry label is finite. */
+        public FeedbackSpec {
+            CHECKS.atLeast("feedback.ttlMs", ttlMs, 1);
+            CHECKS.inRange("feedback.maxPending", maxPending, 1, MAX_MAX_PENDING);
+            if (expiryLabel != null) {
+                CHECKS.finite("feedback.onExpiry.label", expiryLabel);
+            }
+        }
+
+        /** Drop expired predictions, with the default TTL and cap. */
+        public static FeedbackSpec drop(long ttlMs) {
+            return new FeedbackSpec(ttlMs, null, DEFAULT_MAX_PENDING);
+        }
+
+        /** Whether an expired prediction is dropped (else learned with {@link #expiryLabel}). */
+        public boolean dropOnExpiry() {
+            return expiryLabel == null;
+        }
+
+        /** The expiry label fits the task: 0 or 1 (binary), a class index (multiclass). */
+        void checkLabel(Task task, Integer classes) {
+            if (expiryLabel == null) {
+                return;
+            }
+            double y = expiryLabel;
+            String path = "feedback.onExpiry.label";
+            switch (task) {
+                case BINARY -> {
+                    if (y != 0 && y != 1) {
+                        throw CHECKS.fail(path, "must be 0 or 1 (or false, true) for task binary, got " + y);
+                    }
+                }
+                case MULTICLASS -> {
+                    if (y != Math.rint(y) || y < 0 || classes == null || y >= classes) {
+                        throw CHECKS.fail(path, "must be a class index 0.." + (classes == null ? "?" : classes - 1)
+                                + " or a class name, got " + y);
+                    }
+                }
+                default -> {
+                }
+            }
         }
     }
 }

@@ -78,6 +78,11 @@ final class SpecObject {
         return kind;
     }
 
+    /** The raw JSON value of a field; {@code null} when absent. */
+    JsonNode raw(String name) {
+        return node.get(name);
+    }
+
     /** A nested object; {@code null} when absent. */
     SpecObject object(String name) {
         return get(name, null, (p, n) -> new SpecObject(expect(p, n, n.isObject(), "an object"), p));

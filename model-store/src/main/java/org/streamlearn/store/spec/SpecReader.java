@@ -10,6 +10,7 @@ import org.streamlearn.core.drift.Adwin;
 import org.streamlearn.core.drift.PageHinkley;
 import org.streamlearn.core.model.Task;
 import org.streamlearn.store.spec.ModelSpec.ArchitectureSpec;
+import org.streamlearn.store.spec.ModelSpec.FeedbackSpec;
 import org.streamlearn.store.spec.ModelSpec.MetricsSpec;
 import org.streamlearn.store.spec.ModelSpec.OptimizerSpec;
 import org.streamlearn.store.spec.ModelSpec.ScheduleSpec;
@@ -25,9 +26,11 @@ final class SpecReader {
 
     private static final List<String> TOP_LEVEL = List.of("task", "features", "hashBits", "classes", "classNames",
             "architecture", "loss", "huberDelta", "optimizer", "schedule", "interceptLearningRate", "l2", "l1",
-            "clipNorm", "standardize", "update", "metrics", "publishEvery", "drift", "challengers", "promotion");
+            "clipNorm", "standardize", "update", "metrics", "publishEvery", "drift", "challengers", "promotion",
+            "feedback");
     private static final List<String> CHALLENGER = List.of("name", "spec");
     private static final List<String> PROMOTION = List.of("minEvents", "margin", "checkEvery");
+    private static final List<String> FEEDBACK = List.of("ttlMs", "onExpiry", "maxPending");
     private static final List<String> ARCHITECTURE = List.of("type", "hidden", "activation", "init", "seed");
     private static final List<String> UPDATE = List.of("mode", "batchSize", "maxDelayMs");
     private static final List<String> METRICS = List.of("window", "ewmaAlpha");
@@ -72,7 +75,8 @@ final class SpecReader {
                 metrics, publishEvery);
         List<ChallengerSpec> challengers = challengers(tree, champion);
         PromotionSpec promotion = promotion(o.object("promotion"), !challengers.isEmpty());
-        return champion.withCandidates(drift, challengers, promotion);
+        FeedbackSpec feedback = feedback(o.object("feedback"), classNames);
+        return champion.withCandidates(drift, challengers, promotion).withFeedback(feedback);
     }
 
     /**
@@ -247,5 +251,49 @@ final class SpecReader {
         o.checkKnown(METRICS);
         return new MetricsSpec(o.integer("window", MetricsSpec.DEFAULT.window()),
                 o.number("ewmaAlpha", MetricsSpec.DEFAULT.ewmaAlpha()));
+    }
+
+    /**
+     * {@code feedback}: {@code ttlMs}, {@code maxPending}, and {@code onExpiry}, either {@code "drop"} or
+     * {@code {"label": number | true | false | class name}}; absent: no feedback.
+     */
+    private static FeedbackSpec feedback(SpecObject o, List<String> classNames) {
+        if (o == null) {
+            return null;
+        }
+        o.checkKnown(FEEDBACK);
+        long ttlMs = o.whole("ttlMs", FeedbackSpec.DEFAULT_TTL_MS);
+        long maxPending = o.whole("maxPending", FeedbackSpec.DEFAULT_MAX_PENDING);
+        Double label = null;
+        JsonNode onExpiry = o.raw("onExpiry");
+        String path = o.path("onExpiry");
+        if (onExpiry != null) {
+            if (onExpiry.isTextual()) {
+                CHECKS.oneOf(path, onExpiry.textValue(), List.of("drop"));
+            } else if (onExpiry.isObject()) {
+                SpecObject e = o.object("onExpiry");
+                e.checkKnown(List.of("label"));
+                JsonNode l = e.raw("label");
+                String lp = e.path("label");
+                if (l == null || l.isNull()) {
+                    throw CHECKS.fail(lp, "required");
+                } else if (l.isBoolean()) {
+                    label = l.booleanValue() ? 1.0 : 0.0;
+                } else if (l.isTextual()) {
+                    int idx = classNames == null ? -1 : classNames.indexOf(l.textValue());
+                    if (idx < 0) {
+                        throw CHECKS.fail(lp, "unknown class '" + l.textValue() + "'"
+                                + (classNames == null ? " (the spec has no classNames)" : ""));
+                    }
+                    label = (double) idx;
+                } else {
+                    label = e.number("label", 0);
+                }
+            } else {
+                throw CHECKS.fail(path, "must be \"drop\" or {\"label\": …}, got " + onExpiry.getNodeType()
+                        .toString().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return new FeedbackSpec(ttlMs, label, maxPending);
     }
 }

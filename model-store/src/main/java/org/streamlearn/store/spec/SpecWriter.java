@@ -77,6 +77,16 @@ final class SpecWriter {
             promotion.put("margin", spec.promotion().margin());
             putWhole(promotion, "checkEvery", spec.promotion().checkEvery());
         }
+        if (spec.feedback() != null) {
+            ObjectNode f = o.putObject("feedback");
+            putWhole(f, "ttlMs", spec.feedback().ttlMs());
+            if (spec.feedback().dropOnExpiry()) {
+                f.put("onExpiry", "drop");
+            } else {
+                f.putObject("onExpiry").put("label", spec.feedback().expiryLabel().doubleValue());
+            }
+            putWhole(f, "maxPending", spec.feedback().maxPending());
+        }
         return o;
     }
 
