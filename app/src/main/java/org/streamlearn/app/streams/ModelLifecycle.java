@@ -4,19 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
-import org.streamlearn.app.events.ExampleEncoder;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.events.ParsedEvent;
-import org.streamlearn.core.model.InvalidExampleException;
 import org.streamlearn.core.model.Outcome;
-import org.streamlearn.core.model.Prediction;
-import org.streamlearn.app.events.ExampleEncoder;
-import org.streamlearn.store.spec.ModelSpec;
-import org.streamlearn.store.spec.ModelSpec.FeedbackSpec;
-import org.streamlearn.store.spec.ModelSpecs;
 import org.streamlearn.store.spec.SpecException;
-import org.streamlearn.store.state.JsonStateCodec;
 import org.streamlearn.store.state.ModelState;
 
 /**
@@ -47,8 +39,9 @@ import org.streamlearn.store.state.ModelState;
  *       model (the periodic snapshot of that event is skipped).</li>
  * </ul>
  *
- * <p>Where the coming rooms go: delayed labels are one more entry point, {@code onLabel(id, label, now)},
- * that scores the remembered prediction and then calls {@code learn}.
+ * <p>The parts are package-private helpers sharing its {@link Emissions}: {@link ModelCreation} (the spec of a
+ * new model), {@link PredictionServing} (requests), {@link FeedbackJoin} (delayed labels: remembered
+ * predictions, labels, expiry, feedback counters) and {@link Publishing} (snapshots and metrics records).
  *
  * <p>Not thread-safe: one instance per stream task, like the store it works on. The returned {@link Emissions}
  * is reused by the next call.
@@ -58,18 +51,15 @@ public final class ModelLifecycle {
     /** The field of the rejection that reports a step refused by the divergence guard. */
     public static final String REFUSED_FIELD = "gradient";
 
-    /** Expired entries handled per {@link #onStreamTime} call at most (the rest on the next). */
-    static final int MAX_DUE_PER_CALL = 10_000;
-
     private final TopologyFactory.Settings settings;
     private final LiveModels models;
-    private final PendingPredictions pending;
     private final Emissions out = new Emissions();
     private final BiConsumer<String, ObjectNode> modelEvents =
             (type, record) -> out.modelEvent(record.get("model").asText(), type, Outputs.bytes(record));
-    private final List<String> dueKeys = new ArrayList<>();
-    private final List<Long> dueTimes = new ArrayList<>();
-    private int lastExpired;
+    private final ModelCreation creation;
+    private final FeedbackJoin feedback;
+    private final Publishing publish;
+    private final PredictionServing serving;
 
     /** A lifecycle over {@code models}, with the creation policy and cadence of {@code settings}; no feedback. */
     public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models) {
@@ -83,7 +73,10 @@ public final class ModelLifecycle {
     public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models, PendingPredictions pending) {
         this.settings = settings;
         this.models = models;
-        this.pending = pending;
+        this.creation = new ModelCreation(settings, out);
+        this.feedback = new FeedbackJoin(models, pending, out, this::afterLearn);
+        this.publish = new Publishing(out, feedback);
+        this.serving = new PredictionServing(models, out, feedback);
     }
 
     // --- training events
@@ -97,77 +90,27 @@ public final class ModelLifecycle {
      */
     public Emissions onEvent(String key, ParsedEvent e, long now) {
         out.clear();
-        if (!acceptKey(key, e.model(), "event")) {
+        if (!RecordKeys.accept(out, key, e.model(), "event")) {
             return out;
         }
         String id = key;
         LiveModel m = models.model(id);
         if (m == null) {
-            ModelState created;
-            try {
-                created = ModelState.create(id, specForNewModel(id, e), now, settings.limits());
-            } catch (InvalidEventException ex) {
-                out.reject(id, ex.field(), ex.getMessage());
-                return out;
-            } catch (SpecException ex) {
-                out.reject(id, "spec." + ex.field(), "spec." + ex.getMessage()
-                        + " (the spec this event's model would be created with)");
-                return out;
-            }
-            ExampleEncoder enc = new ExampleEncoder(created.spec());
-            try {
-                created.learner().validate(enc.features(e), enc.label(e), e.weight());
-            } catch (InvalidEventException ex) {
-                out.reject(id, ex.field(), ex.getMessage());
-                return out;
-            } catch (InvalidExampleException ex) {
-                InvalidEventException named = enc.named(ex, e);
-                out.reject(id, named.field(), named.getMessage());
+            ModelState created = creation.forEvent(id, e, now);
+            if (created == null) {
                 return out;
             }
             m = models.save(created);
-            publishSnapshot(m.state(), now);
+            publish.snapshot(m.state(), now);
         }
         learn(m, e, now);
         return out;
     }
 
-    /**
-     * Checks the record key of an input: a valid model id, and equal to the input's {@code model} field when it
-     * has one. On failure adds the rejection (its key bounded for display) and returns false.
-     */
-    private boolean acceptKey(String key, String modelField, String what) {
-        String problem = keyProblem(key, modelField, what);
-        if (problem == null) {
-            return true;
-        }
-        out.reject(ModelIds.display(key), problem.startsWith("model:") ? "model" : "key", problem);
-        return false;
-    }
-
-    /** What is wrong with the key of an input (see {@link #acceptKey}), or null. */
-    private static String keyProblem(String key, String modelField, String what) {
-        if (key == null) {
-            return "key: null; key the record by its model id" + (what.equals("command") ? ""
-                    : " (the " + what + "'s \"model\" field is honoured only when it equals the record key)")
-                    + (modelField == null ? ""
-                    : "; the " + what + " names model \"" + ModelIds.display(modelField) + "\"");
-        }
-        try {
-            ModelIds.check(key, "key");
-        } catch (InvalidEventException ex) {
-            return ex.getMessage();
-        }
-        if (modelField != null && !modelField.equals(key)) {
-            return "model: \"" + ModelIds.display(modelField) + "\" differs from the record key \"" + key + "\"";
-        }
-        return null;
-    }
-
     /** A training event that could not be parsed (a bad key is reported first). */
     public Emissions onEventRejected(String key, InvalidEventException ex) {
         out.clear();
-        if (acceptKey(key, null, "event")) {
+        if (RecordKeys.accept(out, key, null, "event")) {
             out.reject(key, ex.field(), ex.getMessage());
         }
         return out;
@@ -208,35 +151,15 @@ public final class ModelLifecycle {
                 return;
             }
             if (s.championIndex() != champion) {
-                publishSnapshot(s, now);
+                publish.snapshot(s, now);
                 return;
             }
         }
         if (o.stepped() && s.learned().steps() % s.spec().publishEvery() == 0) {
-            publishSnapshot(s, now);
+            publish.snapshot(s, now);
         }
         if (s.learned().seen() % settings.metricsEveryEvents() == 0) {
-            publishMetrics(m, now);
-        }
-    }
-
-    private ModelSpec specForNewModel(String id, ParsedEvent e) {
-        ModelSpec seeded = settings.seedSpecs().get(id);
-        if (seeded != null) {
-            return seeded;
-        }
-        ObjectNode t = settings.defaultSpec().deepCopy();
-        if (!t.has("features") && !t.has("hashBits")) {
-            if (e.dense() == null) {
-                throw new InvalidEventException("features", "named features need a spec with hashBits: send an "
-                        + "upsert command for model '" + id + "' first, or set hashBits in the default spec");
-            }
-            t.put("features", e.dense().length);
-        }
-        try {
-            return ModelSpecs.fromTree(t);
-        } catch (SpecException ex) {
-            throw new InvalidEventException("default.spec", ex.getMessage());
+            publish.metrics(m, now);
         }
     }
 
@@ -245,7 +168,7 @@ public final class ModelLifecycle {
     /** A model command for the model {@code id} (the record key, which a command must have). */
     public Emissions onCommand(String id, ModelCommand c, long now) {
         out.clear();
-        if (!acceptKey(id, null, "command")) {
+        if (!RecordKeys.accept(out, id, null, "command")) {
             return out;
         }
         LiveModel m = models.model(id);
@@ -265,7 +188,7 @@ public final class ModelLifecycle {
                 } else {
                     return out;
                 }
-                publishSnapshot(m.state(), now);
+                publish.snapshot(m.state(), now);
             }
             case RESET -> {
                 if (m == null) {
@@ -294,8 +217,8 @@ public final class ModelLifecycle {
                     s.touch(now);
                     models.markDirty(m);
                 }
-                publishSnapshot(s, now);
-                publishMetrics(m, now);
+                publish.snapshot(s, now);
+                publish.metrics(m, now);
             }
             default -> throw new IllegalStateException();
         }
@@ -305,7 +228,7 @@ public final class ModelLifecycle {
     /** A model command that could not be parsed (a missing key is reported first). */
     public Emissions onCommandRejected(String id, InvalidEventException ex) {
         out.clear();
-        if (acceptKey(id, null, "command")) {
+        if (RecordKeys.accept(out, id, null, "command")) {
             out.reject(id, ex.field(), ex.getMessage());
         }
         return out;
@@ -320,7 +243,7 @@ public final class ModelLifecycle {
     private void replace(LiveModel m, ModelState restarted, long now) {
         LiveModel r = models.save(restarted);
         r.metricsPublishedAtSeen = 0;
-        publishSnapshot(r.state(), now);
+        publish.snapshot(r.state(), now);
     }
 
     // --- prediction requests
@@ -338,76 +261,15 @@ public final class ModelLifecycle {
      * and a request with an id, remembered until its label comes or it expires (DESIGN.md "Delayed labels").
      */
     public Emissions onRequest(String key, ParsedEvent e, long now, long timestampMs) {
-        out.clear();
-        String problem = keyProblem(key, e.model(), "request");
-        if (problem != null) {
-            return predictionError(e.id(), ModelIds.display(key), problem.startsWith("model:") ? "model" : "key",
-                    problem, now);
-        }
-        String id = key;
-        LiveModel m = models.model(id);
-        if (m == null) {
-            return predictionError(e.id(), id, "model", "model: unknown model '" + id + "'", now);
-        }
-        Prediction p;
-        try {
-            p = m.state().learner().predict(m.encoder().features(e));
-        } catch (InvalidEventException ex) {
-            return predictionError(e.id(), id, ex.field(), ex.getMessage(), now);
-        } catch (InvalidExampleException ex) {
-            InvalidEventException named = m.encoder().named(ex, e);
-            return predictionError(e.id(), id, named.field(), named.getMessage(), now);
-        }
-        out.add(Emissions.Kind.PREDICTION, id, Outputs.bytes(Outputs.prediction(e.id(), m.state(), p, now)));
-        if (pending != null && e.id() != null && m.state().spec().feedback() != null) {
-            remember(m.state(), e, p.scores(), timestampMs, now);
-        }
-        return out;
+        return serving.onRequest(key, e, now, timestampMs);
     }
 
     /** A prediction request that could not be parsed: an error record with no request id. */
     public Emissions onRequestRejected(String key, InvalidEventException ex, long now) {
-        out.clear();
-        String problem = keyProblem(key, null, "request");
-        if (problem != null) {
-            return predictionError(null, ModelIds.display(key), "key", problem, now);
-        }
-        return predictionError(null, key, ex.field(), ex.getMessage(), now);
+        return serving.onRequestRejected(key, ex, now);
     }
 
-    private Emissions predictionError(String requestId, String model, String field, String reason, long now) {
-        out.add(Emissions.Kind.PREDICTION, model,
-                Outputs.bytes(Outputs.predictionError(requestId, model, field, reason, now)));
-        return out;
-    }
-
-    // --- delayed labels (DESIGN.md "Delayed labels")
-
-    private void remember(ModelState s, ParsedEvent e, double[] scores, long timestampMs, long servedAtMs) {
-        String id = s.modelId();
-        FeedbackSpec f = s.spec().feedback();
-        String key = PendingPrediction.key(id, e.id());
-        FeedbackCounters c = counters(id);
-        if (pending.get(key) != null) {
-            c.notRemembered++;
-            saveCounters(id, c);
-            out.reject(id, "id", "id: a prediction with id '" + e.id() + "' is already remembered (or was "
-                    + "labelled or expired recently); this one was served but not remembered");
-            return;
-        }
-        if (c.pending >= f.maxPending()) {
-            c.notRemembered++;
-            saveCounters(id, c);
-            return;
-        }
-        long expiresAt = plus(timestampMs, f.ttlMs());
-        PendingPrediction p = new PendingPrediction(PendingPrediction.PENDING, timestampMs, expiresAt,
-                s.version(), servedAtMs, scores, e.dense(), e.named());
-        pending.put(key, p.encode());
-        pending.expireAt(expiresAt, key);
-        c.pending++;
-        saveCounters(id, c);
-    }
+    // --- delayed labels (DESIGN.md "Delayed labels"), joined by {@link FeedbackJoin}
 
     /**
      * A prediction the HTTP API served, from {@code prediction-log} (key = model id): remembered like the
@@ -415,45 +277,12 @@ public final class ModelLifecycle {
      */
     public Emissions onLoggedPrediction(String key, FeedbackRecords.LoggedPrediction logged, long now,
             long timestampMs) {
-        out.clear();
-        if (key == null) {
-            out.reject(null, "key", "key: a prediction-log record needs the model id as its record key");
-            return out;
-        }
-        LiveModel m = models.model(key);
-        if (m == null) {
-            out.reject(key, "model", "model: unknown model '" + key + "'");
-            return out;
-        }
-        ModelState s = m.state();
-        if (pending == null || s.spec().feedback() == null) {
-            out.reject(key, "model", "model: '" + key + "' has no feedback in its spec; prediction not remembered");
-            return out;
-        }
-        if (logged.scores().length != s.spec().outputs()) {
-            out.reject(key, "scores", "scores: expected " + s.spec().outputs() + ", got " + logged.scores().length);
-            return out;
-        }
-        try {
-            m.encoder().features(logged.request());
-        } catch (InvalidEventException ex) {
-            out.reject(key, ex.field(), ex.getMessage());
-            return out;
-        }
-        remember(s, logged.request(), logged.scores(), timestampMs,
-                logged.servedAtMs() >= 0 ? logged.servedAtMs() : now);
-        return out;
+        return feedback.onLoggedPrediction(key, logged, now, timestampMs);
     }
 
     /** A {@code labels} record that could not be parsed, or a {@code prediction-log} record. */
     public Emissions onFeedbackRejected(String key, InvalidEventException ex) {
-        out.clear().reject(key, ex.field(), ex.getMessage());
-        if (key != null && pending != null && models.model(key) != null) {
-            FeedbackCounters c = counters(key);
-            c.rejected++;
-            saveCounters(key, c);
-        }
-        return out;
+        return feedback.onFeedbackRejected(key, ex);
     }
 
     /**
@@ -463,166 +292,27 @@ public final class ModelLifecycle {
      * the wrong type, is rejected with that reason and changes nothing but the rejected count.
      */
     public Emissions onLabel(String key, ParsedEvent label, long now, long timestampMs) {
-        out.clear();
-        if (key == null) {
-            out.reject(null, "key", "key: a label needs the model id as its record key");
-            return out;
-        }
-        LiveModel m = models.model(key);
-        if (m == null) {
-            out.reject(key, "model", "model: unknown model '" + key + "'");
-            return out;
-        }
-        FeedbackCounters c = counters(key);
-        String pk = PendingPrediction.key(key, label.id());
-        byte[] b = pending == null ? null : pending.get(pk);
-        String problem = null;
-        PendingPrediction p = null;
-        if (b == null) {
-            c.unknown++;
-            problem = "id: unknown id '" + label.id() + "': no prediction of model '" + key
-                    + "' with this id is remembered (never served with it, the model has no feedback, or long gone)";
-        } else {
-            p = PendingPrediction.decode(b);
-            if (p.status() == PendingPrediction.LABELLED) {
-                problem = "id: '" + label.id() + "' is already labelled";
-            } else if (p.status() == PendingPrediction.EXPIRED) {
-                problem = "id: '" + label.id() + "' expired: its prediction waited longer than feedback.ttlMs";
-            }
-        }
-        if (problem != null) {
-            return rejectLabel(key, c, "id", problem);
-        }
-        ModelState s = m.state();
-        ParsedEvent ev = new ParsedEvent(p.dense(), p.named(), label.label(), label.labelText(), true,
-                label.weight(), label.id(), null);
-        Outcome o;
-        try {
-            o = learnServed(m, ev, ev.label(), p, true);
-        } catch (InvalidEventException ex) {
-            return rejectLabel(key, c, ex.field(), ex.getMessage());
-        }
-        FeedbackSpec f = s.spec().feedback();
-        long removeAt = plus(timestampMs, f != null ? f.ttlMs() : Math.max(1, p.expiresAtMs() - p.timestampMs()));
-        pending.put(pk, p.marker(PendingPrediction.LABELLED, removeAt).encode());
-        pending.expireAt(removeAt, pk);
-        c.pending--;
-        c.matched++;
-        c.delaySumMs += Math.max(0, timestampMs - p.timestampMs());
-        saveCounters(key, c);
-        afterLearn(m, ev, o, now);
-        return out;
-    }
-
-    private Emissions rejectLabel(String key, FeedbackCounters c, String field, String reason) {
-        c.rejected++;
-        saveCounters(key, c);
-        out.reject(key, field, reason);
-        return out;
-    }
-
-    /** Encodes and learns a remembered prediction's features with a label; errors as in {@link ExampleEncoder}. */
-    private static Outcome learnServed(LiveModel m, ParsedEvent ev, double numeric, PendingPrediction p,
-            boolean parseLabel) {
-        double[] x = m.encoder().features(ev);
-        double y = parseLabel ? m.encoder().label(ev) : numeric;
-        if (p.scores().length != m.state().spec().outputs()) {
-            throw new InvalidEventException("id", "the model changed shape since this prediction was served ("
-                    + p.scores().length + " outputs then, " + m.state().spec().outputs() + " now)");
-        }
-        try {
-            return m.state().learner().learnServed(x, y, ev.weight(), p.scores());
-        } catch (InvalidExampleException ex) {
-            throw new InvalidEventException(ex.field(), ex.getMessage().substring(ex.field().length() + 2));
-        }
+        return feedback.onLabel(key, label, now, timestampMs);
     }
 
     /**
-     * Stream time advanced to {@code streamTimeMs}: every remembered prediction whose time has passed expires
-     * (dropped, or learned with the spec's expiry label, its served prediction scored), and markers of labelled
-     * or expired ids whose time has passed are removed. Incremental: only due entries of the time-ordered
-     * index are read.
+     * Stream time advanced to {@code streamTimeMs}: remembered predictions and markers whose time has passed
+     * expire (see {@link FeedbackJoin#onStreamTime}).
      */
     public Emissions onStreamTime(long streamTimeMs, long now) {
-        out.clear();
-        if (pending == null) {
-            return out;
-        }
-        dueKeys.clear();
-        dueTimes.clear();
-        lastExpired = 0;
-        pending.pollDue(streamTimeMs, MAX_DUE_PER_CALL, dueKeys, dueTimes);
-        for (int i = 0; i < dueKeys.size(); i++) {
-            expire(dueKeys.get(i), dueTimes.get(i), now);
-        }
-        return out;
+        return feedback.onStreamTime(streamTimeMs, now);
     }
 
     /** How many remembered predictions the last {@link #onStreamTime} call expired. */
     public int lastExpired() {
-        return lastExpired;
-    }
-
-    private void expire(String key, long atMs, long now) {
-        byte[] b = pending.get(key);
-        if (b == null) {
-            return;
-        }
-        PendingPrediction p = PendingPrediction.decode(b);
-        if (p.expiresAtMs() != atMs) {
-            return; // an index entry of an earlier state of this key
-        }
-        if (p.status() != PendingPrediction.PENDING) {
-            pending.put(key, null);
-            return;
-        }
-        String model = modelOf(key);
-        LiveModel m = models.model(model);
-        FeedbackSpec f = m == null ? null : m.state().spec().feedback();
-        long removeAt = plus(atMs, f != null ? f.ttlMs() : Math.max(1, atMs - p.timestampMs()));
-        pending.put(key, p.marker(PendingPrediction.EXPIRED, removeAt).encode());
-        pending.expireAt(removeAt, key);
-        FeedbackCounters c = counters(model);
-        c.pending--;
-        c.expired++;
-        lastExpired++;
-        saveCounters(model, c);
-        if (f == null || f.dropOnExpiry()) {
-            return;
-        }
-        ParsedEvent ev = new ParsedEvent(p.dense(), p.named(), f.expiryLabel(), null, true, 1.0, null, null);
-        Outcome o;
-        try {
-            o = learnServed(m, ev, f.expiryLabel(), p, false);
-        } catch (InvalidEventException ex) {
-            out.add(Emissions.Kind.DEAD_LETTER, model, Outputs.bytes(Outputs.deadLetter(model, "", -1, -1,
-                    ex.field(), "expired prediction not learned with feedback.onExpiry.label: " + ex.getMessage(),
-                    null, now)));
-            return;
-        }
-        afterLearn(m, ev, o, now);
-    }
-
-    /** The model id of a {@link PendingPrediction#key}. */
-    static String modelOf(String key) {
-        int colon = key.indexOf(':');
-        int length = Integer.parseInt(key.substring(0, colon));
-        return key.substring(colon + 1, colon + 1 + length);
+        return feedback.lastExpired();
     }
 
     /** A model's feedback counters (zero when none are stored). */
     public FeedbackCounters counters(String model) {
-        return FeedbackCounters.decode(pending == null ? null : pending.get(PendingPrediction.countersKey(model)));
+        return feedback.counters(model);
     }
 
-    private void saveCounters(String model, FeedbackCounters c) {
-        pending.put(PendingPrediction.countersKey(model), c.encode());
-    }
-
-    private static long plus(long a, long b) {
-        long r = a + b;
-        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
-    }
 
     // --- timers
 
@@ -631,7 +321,7 @@ public final class ModelLifecycle {
         out.clear();
         for (LiveModel m : models.cached()) {
             if (m.state().learned().seen() > m.metricsPublishedAtSeen) {
-                publishMetrics(m, now);
+                publish.metrics(m, now);
             }
         }
         return out;
@@ -656,44 +346,11 @@ public final class ModelLifecycle {
                 models.markDirty(m);
                 done.add(id);
                 if (s.learned().steps() % s.spec().publishEvery() == 0) {
-                    publishSnapshot(s, now);
+                    publish.snapshot(s, now);
                 }
             }
         }
         models.openBatches().removeAll(done);
         return out;
-    }
-
-    // --- publishing
-
-    private void publishSnapshot(ModelState s, long now) {
-        byte[] json;
-        try {
-            json = JsonStateCodec.toBytes(s);
-        } catch (IllegalArgumentException ex) {
-            out.add(Emissions.Kind.DEAD_LETTER, s.modelId(), Outputs.bytes(Outputs.deadLetter(s.modelId(), "", -1,
-                    -1, "snapshot", "snapshot not published: " + ex.getMessage(), null, now)));
-            return;
-        }
-        out.add(Emissions.Kind.PARAMETERS, s.modelId(), json);
-    }
-
-    private void publishMetrics(LiveModel m, long now) {
-        m.metricsPublishedAtSeen = m.state().learned().seen();
-        ObjectNode o = Outputs.metrics(m.state(), now);
-        if (pending != null && m.state().spec().feedback() != null) {
-            FeedbackCounters c = counters(m.state().modelId());
-            ObjectNode f = o.putObject("feedback");
-            f.put("pending", c.pending());
-            f.put("matched", c.matched());
-            f.put("expired", c.expired());
-            f.put("unknown", c.unknown());
-            f.put("rejected", c.rejected());
-            f.put("notRemembered", c.notRemembered());
-            if (c.matched() > 0) {
-                f.put("meanDelayMs", c.meanDelayMs());
-            }
-        }
-        out.add(Emissions.Kind.METRICS, m.state().modelId(), Outputs.bytes(o));
     }
 }

@@ -94,7 +94,7 @@ class FeedbackLifecycleTest extends LifecycleFixture {
         assertThat(pending.index).hasSize(5); // two pending, three markers
         assertThat(l.counters("m").expired()).isEqualTo(3);
         assertThat(l.counters("m").pending()).isEqualTo(2);
-        assertThat(ModelLifecycle.modelOf(PendingPrediction.key("a:b", "c:d"))).isEqualTo("a:b");
+        assertThat(FeedbackJoin.modelOf(PendingPrediction.key("a:b", "c:d"))).isEqualTo("a:b");
     }
 
     @Test

@@ -195,7 +195,7 @@ public final class BinaryStateCodec {
                     throw new StateFormatException("champion", "candidate " + champion + " of " + candidates);
                 }
             }
-            LearnerConfig c = ModelState.candidateConfig(spec, champion);
+            LearnerConfig c = ModelStates.candidateConfig(spec, champion);
             LearnerState learned = getLearner(b, c, "");
             field = "drift";
             DriftDetector drift = DriftCodec.decode(b, spec.drift() == null ? null : spec.drift().detector(),
@@ -205,7 +205,7 @@ public final class BinaryStateCodec {
                 others = new LearnerState[candidates - 1];
                 for (int i = 0, k = 0; i < candidates; i++) {
                     if (i != champion) {
-                        others[k++] = getLearner(b, ModelState.candidateConfig(spec, i), "challengers."
+                        others[k++] = getLearner(b, ModelStates.candidateConfig(spec, i), "challengers."
                                 + ModelState.candidateName(spec, i) + ".");
                     }
                 }
@@ -214,7 +214,7 @@ public final class BinaryStateCodec {
                 throw new StateFormatException("snapshot", b.remaining() + " unexpected trailing bytes");
             }
             field = "snapshot";
-            return ModelState.restore(id, spec, c, learned, drift, champion, sinceChange, others, served, version,
+            return ModelStates.restore(id, spec, c, learned, drift, champion, sinceChange, others, served, version,
                     updatedAt, batchStarted);
         } catch (BufferUnderflowException e) {
             throw new StateFormatException(field, "truncated binary snapshot (" + bytes.length + " bytes)", e);

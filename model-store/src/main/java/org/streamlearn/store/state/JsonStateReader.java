@@ -72,7 +72,7 @@ final class JsonStateReader {
                 }
             }
         }
-        LearnerConfig c = ModelState.candidateConfig(spec, champion);
+        LearnerConfig c = ModelStates.candidateConfig(spec, champion);
         JsonNode b = o.get("batch");
         long batchStarted = b != null && !b.isNull() ? longField(b, "startedAtMs") : 0;
         LearnerState learned = readLearner(o, c);
@@ -101,7 +101,7 @@ final class JsonStateReader {
                     }
                 }
                 try {
-                    others[k] = readLearner(co, ModelState.candidateConfig(spec, i));
+                    others[k] = readLearner(co, ModelStates.candidateConfig(spec, i));
                 } catch (StateFormatException e) {
                     throw new StateFormatException(path + "." + e.field(), e.getMessage().substring(
                             e.field().length() + 2), e);
@@ -110,7 +110,7 @@ final class JsonStateReader {
             }
         }
         try {
-            return ModelState.restore(id, spec, c, learned, drift, champion, sinceChange, others, served,
+            return ModelStates.restore(id, spec, c, learned, drift, champion, sinceChange, others, served,
                     longField(o, "version"), longField(o, "updatedAtMs"), batchStarted);
         } catch (IllegalArgumentException e) {
             throw new StateFormatException("snapshot", e.getMessage(), e);

@@ -3,14 +3,11 @@ package org.streamlearn.store.state;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.streamlearn.core.drift.DriftDetector;
-import org.streamlearn.core.feature.Standardizer;
 import org.streamlearn.core.metric.ProgressiveMetrics;
-import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerConfig;
 import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.core.model.OnlineLearner;
 import org.streamlearn.core.model.Outcome;
-import org.streamlearn.core.model.Task;
 import org.streamlearn.store.spec.ChallengerSpec;
 import org.streamlearn.store.spec.LearnerConfigs;
 import org.streamlearn.store.spec.ModelSpec;
@@ -49,7 +46,7 @@ public final class ModelState {
     private long batchStartedAtMs;
     private byte[] specJson;
 
-    private ModelState(String modelId, ModelSpec spec, OnlineLearner[] candidates, int champion, long sinceChange,
+    ModelState(String modelId, ModelSpec spec, OnlineLearner[] candidates, int champion, long sinceChange,
             ProgressiveMetrics served, DriftDetector drift, long version, long updatedAtMs, long batchStartedAtMs) {
         this.modelId = Objects.requireNonNull(modelId, "modelId");
         this.spec = Objects.requireNonNull(spec, "spec");
@@ -68,9 +65,10 @@ public final class ModelState {
     public static ModelState create(String modelId, ModelSpec spec, long nowMs) {
         OnlineLearner[] c = new OnlineLearner[1 + spec.challengers().size()];
         for (int i = 0; i < c.length; i++) {
-            c[i] = OnlineLearner.create(candidateConfig(spec, i));
+            c[i] = OnlineLearner.create(ModelStates.candidateConfig(spec, i));
         }
-        return new ModelState(modelId, spec, c, 0, 0, new ProgressiveMetrics(), freshDetector(spec), 0, nowMs, 0);
+        return new ModelState(modelId, spec, c, 0, 0, new ProgressiveMetrics(), ModelStates.freshDetector(spec), 0,
+                nowMs, 0);
     }
 
     /**
@@ -96,56 +94,8 @@ public final class ModelState {
      */
     static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
             long version, long updatedAtMs, long batchStartedAtMs) {
-        return restore(modelId, spec, config, learned, freshDetector(spec), 0, 0, null, null, version, updatedAtMs,
-                batchStartedAtMs);
-    }
-
-    /**
-     * As above, for a codec: the champion's {@code config} and {@code learned} state, the drift detector
-     * ({@code null} exactly when the spec has none), the champion's index among the candidates, the events since
-     * the last change of champion, the other candidates' states in candidate order ({@code null}: fresh) and
-     * the metrics of the served predictions ({@code null}: fresh).
-     */
-    static ModelState restore(String modelId, ModelSpec spec, LearnerConfig config, LearnerState learned,
-            DriftDetector drift, int champion, long sinceChange, LearnerState[] others, ProgressiveMetrics served,
-            long version, long updatedAtMs, long batchStartedAtMs) {
-        if ((drift == null) != (spec.drift() == null)) {
-            throw new IllegalArgumentException("drift: a detector must be saved exactly when the spec has one");
-        }
-        int n = 1 + spec.challengers().size();
-        if (champion < 0 || champion >= n || sinceChange < 0) {
-            throw new IllegalArgumentException("champion: candidate " + champion + " of " + n + ", " + sinceChange
-                    + " events since the last change");
-        }
-        if (others != null && others.length != n - 1) {
-            throw new IllegalArgumentException("challengers: " + others.length + " saved, the spec has " + (n - 1));
-        }
-        OnlineLearner[] c = new OnlineLearner[n];
-        for (int i = 0, k = 0; i < n; i++) {
-            if (i == champion) {
-                c[i] = OnlineLearner.restore(config, learned);
-            } else {
-                LearnerConfig ci = candidateConfig(spec, i);
-                c[i] = others == null ? OnlineLearner.create(ci) : OnlineLearner.restore(ci, others[k++]);
-            }
-        }
-        return new ModelState(modelId, spec, c, champion, sinceChange, served == null ? new ProgressiveMetrics()
-                : served, drift, version, updatedAtMs, batchStartedAtMs);
-    }
-
-    /** The learner configuration of candidate {@code i} of {@code spec} (0: the spec's own). */
-    static LearnerConfig candidateConfig(ModelSpec spec, int i) {
-        return LearnerConfigs.of(i == 0 ? spec : spec.challengers().get(i - 1).spec());
-    }
-
-    /** The index of the candidate named {@code name} in {@code spec}, or −1. */
-    private static int candidateIndex(ModelSpec spec, String name) {
-        for (int i = 0; i <= spec.challengers().size(); i++) {
-            if (candidateName(spec, i).equals(name)) {
-                return i;
-            }
-        }
-        return -1;
+        return ModelStates.restore(modelId, spec, config, learned, ModelStates.freshDetector(spec), 0, 0, null, null,
+                version, updatedAtMs, batchStartedAtMs);
     }
 
     /** The name of candidate {@code i} of {@code spec}: {@code main} for 0, else the challenger's. */
@@ -153,81 +103,18 @@ public final class ModelState {
         return i == 0 ? ChallengerSpec.MAIN : spec.challengers().get(i - 1).name();
     }
 
-    private static DriftDetector freshDetector(ModelSpec spec) {
-        return spec.drift() == null ? null : spec.drift().detector().newDetector();
-    }
-
     /**
      * This model under a new spec: a change of task, dimension or architecture starts afresh (version kept
      * growing); any other change keeps everything the spec's own configuration learned. Challengers whose name
-     * and learner configuration are unchanged keep their state; the others start fresh; the champion stays when it is kept, else
-     * the spec's own configuration is champion again.
+     * and learner configuration are unchanged keep their state; the others start fresh; the champion stays when
+     * it is kept, else the spec's own configuration is champion again ({@link ModelStates#carryInto}).
      */
     public ModelState withSpec(ModelSpec newSpec, long nowMs) {
-        ModelState next;
-        if (ModelSpecs.requiresRestart(spec, newSpec)) {
-            next = create(modelId, newSpec, nowMs);
-        } else {
-            OnlineLearner main = candidates[0];
-            LearnerConfig config = LearnerConfigs.of(newSpec);
-            if (main.state().batchCount() >= config.batchSize()) {
-                main.flush();
-            }
-            OnlineLearner[] c = new OnlineLearner[1 + newSpec.challengers().size()];
-            c[0] = OnlineLearner.restore(config, carryOver(main, config));
-            int newChampion = champion == 0 ? 0 : -1;
-            for (int i = 1; i < c.length; i++) {
-                LearnerConfig ci = candidateConfig(newSpec, i);
-                int old = candidateIndex(spec, candidateName(newSpec, i));
-                if (old > 0 && !candidates[old].config().equals(ci)) {
-                    old = -1;
-                }
-                c[i] = old > 0 ? candidates[old] : OnlineLearner.create(ci);
-                if (old > 0 && old == champion) {
-                    newChampion = i;
-                }
-            }
-            ProgressiveMetrics servedSoFar = served != null ? served.copy() : main.state().metrics().copy();
-            next = new ModelState(modelId, newSpec, c, Math.max(newChampion, 0), newChampion >= 0 ? sinceChange : 0,
-                    servedSoFar, carryDetector(newSpec), version, nowMs,
-                    main.state().batchCount() > 0 ? batchStartedAtMs : 0);
-        }
+        ModelState next = ModelSpecs.requiresRestart(spec, newSpec) ? create(modelId, newSpec, nowMs)
+                : ModelStates.carryInto(this, newSpec, nowMs);
         next.version = version + 1;
         next.updatedAtMs = nowMs;
         return next;
-    }
-
-    /**
-     * The learned state carried into a new configuration of the same shape: parameters, metrics and counters
-     * kept; optimizer slots kept when the optimizer type is unchanged, else fresh; the standardizer kept,
-     * created or dropped with {@code standardize}; the rolling loss kept when its settings are unchanged.
-     */
-    private static LearnerState carryOver(OnlineLearner learner, LearnerConfig config) {
-        LearnerState old = learner.state().copy();
-        LearnerConfig oldConfig = learner.config();
-        var optimizerState = oldConfig.optimizer().name().equals(config.optimizer().name())
-                ? old.optimizer() : config.optimizer().newState(old.params().length);
-        var scaler = config.standardize()
-                ? (old.scaler() != null ? old.scaler() : new Standardizer(
-                        config.features()))
-                : null;
-        var rolling = oldConfig.metricsWindow() == config.metricsWindow()
-                && oldConfig.ewmaAlpha() == config.ewmaAlpha()
-                ? old.rolling() : new RollingLoss(config.metricsWindow(),
-                        config.ewmaAlpha());
-        LearnerState next = new LearnerState(old.params(), optimizerState, scaler, old.metrics(), rolling,
-                old.batchGradient(), old.batchCount(), old.seen(), old.refused(), old.timedFlushes());
-        next.setLastStep(old.lastGradientNorm(), old.lastLearningRate());
-        return next;
-    }
-
-    /** The detector under a new spec: kept (a copy) when its configuration is unchanged, else fresh or none. */
-    private DriftDetector carryDetector(ModelSpec newSpec) {
-        if (newSpec.drift() == null) {
-            return null;
-        }
-        return drift != null && drift.config().equals(newSpec.drift().detector())
-                ? drift.config().restore(drift.state()) : freshDetector(newSpec);
     }
 
     /** This model restarted from zero with its spec, at the next version (the drift detector too). */
@@ -315,16 +202,7 @@ public final class ModelState {
      * window mean; ties: the first), or −1 when there is none with a finite loss.
      */
     public int bestChallenger() {
-        int best = -1;
-        double bestLoss = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < candidates.length; i++) {
-            double loss = candidates[i].state().rolling().windowMean();
-            if (i != champion && Double.isFinite(loss) && (best < 0 || loss < bestLoss)) {
-                best = i;
-                bestLoss = loss;
-            }
-        }
-        return best;
+        return CandidateRules.bestChallenger(candidates, champion);
     }
 
     /** Candidate {@code i}'s window loss (the rolling loss's window mean; NaN before any event). */
@@ -340,12 +218,7 @@ public final class ModelState {
      * @return the candidate to promote, or −1
      */
     public int promotionDue() {
-        var p = spec.promotion();
-        if (p == null || sinceChange < p.minEvents() || sinceChange % p.checkEvery() != 0) {
-            return -1;
-        }
-        int best = bestChallenger();
-        return best >= 0 && windowLoss(best) < windowLoss(champion) * (1 - p.margin()) ? best : -1;
+        return CandidateRules.promotionDue(this);
     }
 
     /** Makes candidate {@code i} the champion (the old one becomes a challenger): a change, at the next version. */
@@ -370,18 +243,7 @@ public final class ModelState {
      * @return whether a drift is detected at this event; false when the spec has no drift detection
      */
     public boolean observeDrift(Outcome o, double y) {
-        if (drift == null) {
-            return false;
-        }
-        double v;
-        if (spec.drift().lossSignal()) {
-            v = o.loss();
-        } else if (spec.task() == Task.REGRESSION) {
-            v = Math.abs(y - o.prediction());
-        } else {
-            v = o.label() == (int) y ? 0.0 : 1.0;
-        }
-        return Double.isFinite(v) && drift.update(v);
+        return drift != null && CandidateRules.observe(drift, spec, o, y);
     }
 
     /** The drift detector, live; {@code null} when the spec configures none. */
@@ -452,7 +314,7 @@ public final class ModelState {
                 others[k++] = candidates[i].state().copy();
             }
         }
-        return restore(modelId, spec, learner.config(), learner.state().copy(),
+        return ModelStates.restore(modelId, spec, learner.config(), learner.state().copy(),
                 drift == null ? null : drift.config().restore(drift.state()), champion, sinceChange, others,
                 served == null ? null : served.copy(), version, updatedAtMs, batchStartedAtMs);
     }
