@@ -1,9 +1,7 @@
 package org.streamlearn.app.streams;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
+import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.events.ParsedEvent;
 
 /**
@@ -30,8 +29,6 @@ import org.streamlearn.app.events.ParsedEvent;
 public final class PredictionProcessor implements Processor<String, byte[], String, byte[]> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PredictionProcessor.class);
-    /** Longest reason kept in the dead letter's header. */
-    private static final int MAX_REASON_CHARS = 4096;
     /** Stream-time period of the expiry check when no record of this processor arrives. */
     static final Duration EXPIRY_PUNCTUATION = Duration.ofSeconds(1);
 
@@ -39,6 +36,7 @@ public final class PredictionProcessor implements Processor<String, byte[], Stri
     private final TrainingMetrics metrics;
     private ProcessorContext<String, byte[]> context;
     private ModelLifecycle lifecycle;
+    private EmissionSender sender;
 
     PredictionProcessor(TopologyFactory.Settings settings) {
         this(settings, TrainingMetrics.NONE);
@@ -52,11 +50,12 @@ public final class PredictionProcessor implements Processor<String, byte[], Stri
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
+        this.sender = new EmissionSender(context, settings, metrics, "feedback");
         ModelStore store = context.getStateStore(settings.storeName());
         this.lifecycle = new ModelLifecycle(settings, store, PendingStore.of(context, settings.storeName()));
         context.schedule(EXPIRY_PUNCTUATION, PunctuationType.STREAM_TIME,
                 t -> {
-                    forward(lifecycle.onStreamTime(context.currentStreamTimeMs(), context.currentSystemTimeMs()),
+                    sender.forward(lifecycle.onStreamTime(context.currentStreamTimeMs(), context.currentSystemTimeMs()),
                             null, context.currentSystemTimeMs());
                     if (lifecycle.lastExpired() > 0) {
                         metrics.predictionsExpired(lifecycle.lastExpired());
@@ -70,26 +69,26 @@ public final class PredictionProcessor implements Processor<String, byte[], Stri
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         try {
             // what is due by the stream time before this record, deterministic whatever the wall clock
-            forward(lifecycle.onStreamTime(context.currentStreamTimeMs(), now), null, now);
+            sender.forward(lifecycle.onStreamTime(context.currentStreamTimeMs(), now), null, now);
             if (lifecycle.lastExpired() > 0) {
                 metrics.predictionsExpired(lifecycle.lastExpired());
             }
             if (topic.equals(settings.topics().labels())) {
-                if (forward(label(record, now), record, now)) {
+                if ((sender.forward(label(record, now), record, now) & EmissionSender.REJECTED) != 0) {
                     metrics.labelRejected();
                 } else {
                     metrics.labelMatched();
                 }
             } else if (topic.equals(settings.topics().predictionLog())) {
-                forward(logged(record, now), record, now);
+                sender.forward(logged(record, now), record, now);
             } else {
-                forward(request(record, now), record, now);
+                sender.forward(request(record, now), record, now);
             }
         } catch (KafkaException ex) {
             throw ex;
         } catch (RuntimeException | StackOverflowError ex) {
-            LOG.warn("record of model '{}' failed; sent to the dead-letter topic", record.key(), ex);
-            deadLetter(record.key(), "record", "internal error while processing the record: "
+            LOG.warn("record of model '{}' failed; sent to the dead-letter topic", ModelIds.display(record.key()), ex);
+            sender.deadLetter(record.key(), "record", "internal error while processing the record: "
                     + ex.getClass().getSimpleName() + ": " + ex.getMessage(), record, now);
             metrics.deadLetter("record");
         }
@@ -123,59 +122,5 @@ public final class PredictionProcessor implements Processor<String, byte[], Stri
             return lifecycle.onFeedbackRejected(record.key(), ex);
         }
         return lifecycle.onLoggedPrediction(record.key(), p, now, record.timestamp());
-    }
-
-    /** Forwards the emissions; returns whether the input was rejected. */
-    private boolean forward(Emissions out, Record<String, byte[]> input, long now) {
-        boolean rejected = false;
-        for (int i = 0; i < out.size(); i++) {
-            switch (out.kind(i)) {
-                case PREDICTION -> send(out.key(i), out.value(i), TopologyFactory.PREDICTIONS_SINK, now);
-                case PARAMETERS -> send(out.key(i), out.value(i), TopologyFactory.PARAMETERS_SINK, now);
-                case METRICS -> send(out.key(i), out.value(i), TopologyFactory.METRICS_SINK, now);
-                case DEAD_LETTER -> {
-                    send(out.key(i), out.value(i), TopologyFactory.DEAD_LETTER_SINK, now);
-                    metrics.deadLetter(out.field(i) == null ? "feedback" : out.field(i));
-                }
-                case REJECTED -> {
-                    deadLetter(out.key(i), out.field(i), out.reason(i), input, now);
-                    metrics.deadLetter(out.field(i));
-                    if (ModelLifecycle.REFUSED_FIELD.equals(out.field(i))) {
-                        metrics.refusedStep();
-                    } else {
-                        rejected = true;
-                    }
-                }
-                default -> throw new IllegalStateException("not an output: " + out.kind(i));
-            }
-        }
-        return rejected;
-    }
-
-    private void send(String key, byte[] value, String sink, long now) {
-        if (value != null && value.length > settings.limits().maxValueBytes()) {
-            deadLetter(key, "output", "output not sent: a " + value.length + "-byte record for " + sink
-                    + " exceeds the " + settings.limits().maxValueBytes() + " bytes allowed (model.max.message.bytes)",
-                    null, now);
-            return;
-        }
-        context.forward(new Record<>(key, value, now), sink);
-    }
-
-    private void deadLetter(String model, String field, String reason, Record<String, byte[]> input, long now) {
-        RecordMetadata md = context.recordMetadata().orElse(null);
-        String topic = md == null ? "" : md.topic();
-        int partition = md == null ? -1 : md.partition();
-        long offset = md == null ? -1 : md.offset();
-        String r = reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "…";
-        byte[] value = Outputs.bytes(Outputs.deadLetter(model, topic, partition, offset, field, r,
-                input == null ? null : input.value(), now));
-        if (value.length > settings.limits().maxValueBytes()) {
-            value = Outputs.bytes(Outputs.deadLetter(model, topic, partition, offset, field, r
-                    + " (original not copied: the dead letter would exceed model.max.message.bytes)", null, now));
-        }
-        RecordHeaders h = new RecordHeaders();
-        h.add("streamlearn.reason", r.getBytes(StandardCharsets.UTF_8));
-        context.forward(new Record<>(model, value, now, h), TopologyFactory.DEAD_LETTER_SINK);
     }
 }
