@@ -5,6 +5,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.streamlearn.app.events.ModelIds;
 
 /**
  * Sends what {@link ModelLifecycle} returns, for both processors: every {@link Emissions} kind to its sink,
@@ -14,6 +17,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * {@code streamlearn.reason} header, and the counters of {@link TrainingMetrics}. Allocates only what it sends.
  */
 final class EmissionSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmissionSender.class);
 
     /** {@link #forward}'s result bits: the input was rejected; a step was refused. */
     static final int REJECTED = 1;
@@ -93,5 +98,17 @@ final class EmissionSender {
         RecordHeaders h = new RecordHeaders();
         h.add("streamlearn.reason", Outputs.boundedReason(reason).getBytes(StandardCharsets.UTF_8));
         context.forward(new Record<>(model, value, now, h), TopologyFactory.DEAD_LETTER_SINK);
+    }
+
+    /**
+     * A record whose processing threw (a bug, or an input no rule foresaw): logged, sent to {@code dead-letter}
+     * naming the exception's type and message, counted, so that processing goes on with the next record and the
+     * stream thread is never replaced for a bad record.
+     */
+    void failed(Record<String, byte[]> record, Throwable ex, long now) {
+        LOG.warn("record of model '{}' failed; sent to the dead-letter topic", ModelIds.display(record.key()), ex);
+        deadLetter(record.key(), "record", "internal error while processing the record: "
+                + ex.getClass().getSimpleName() + ": " + ex.getMessage(), record, now);
+        metrics.deadLetter("record");
     }
 }

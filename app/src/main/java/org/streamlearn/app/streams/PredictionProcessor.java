@@ -7,11 +7,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
-import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.events.ParsedEvent;
 
 /**
@@ -28,7 +25,6 @@ import org.streamlearn.app.events.ParsedEvent;
  */
 public final class PredictionProcessor implements Processor<String, byte[], String, byte[]> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PredictionProcessor.class);
     /** Stream-time period of the expiry check when no record of this processor arrives. */
     static final Duration EXPIRY_PUNCTUATION = Duration.ofSeconds(1);
 
@@ -87,10 +83,7 @@ public final class PredictionProcessor implements Processor<String, byte[], Stri
         } catch (KafkaException ex) {
             throw ex;
         } catch (RuntimeException | StackOverflowError ex) {
-            LOG.warn("record of model '{}' failed; sent to the dead-letter topic", ModelIds.display(record.key()), ex);
-            sender.deadLetter(record.key(), "record", "internal error while processing the record: "
-                    + ex.getClass().getSimpleName() + ": " + ex.getMessage(), record, now);
-            metrics.deadLetter("record");
+            sender.failed(record, ex, now);
         }
     }
 

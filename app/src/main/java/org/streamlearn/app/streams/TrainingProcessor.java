@@ -7,11 +7,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
-import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.events.ParsedEvent;
 
 /**
@@ -25,7 +22,6 @@ import org.streamlearn.app.events.ParsedEvent;
  */
 public final class TrainingProcessor implements Processor<String, byte[], String, byte[]> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TrainingProcessor.class);
 
     private final TopologyFactory.Settings settings;
     private final TrainingMetrics metrics;
@@ -69,10 +65,7 @@ public final class TrainingProcessor implements Processor<String, byte[], String
         } catch (KafkaException ex) {
             throw ex;
         } catch (RuntimeException | StackOverflowError ex) {
-            LOG.warn("record of model '{}' failed; sent to the dead-letter topic", ModelIds.display(record.key()), ex);
-            sender.deadLetter(record.key(), "record", "internal error while processing the record: "
-                    + ex.getClass().getSimpleName() + ": " + ex.getMessage(), record, now);
-            metrics.deadLetter("record");
+            sender.failed(record, ex, now);
             if (!command) {
                 metrics.eventRejected();
             }
