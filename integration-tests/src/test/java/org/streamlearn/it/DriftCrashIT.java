@@ -64,8 +64,6 @@ class DriftCrashIT {
         settings.put("processing.guarantee", "exactly_once_v2");
         settings.put("commit.interval.ms", "20000");
         settings.put("kafka.producer.transaction.timeout.ms", "40000"); // Streams: must exceed the commit interval
-        settings.put("kafka.session.timeout.ms", "6000");
-        settings.put("kafka.heartbeat.interval.ms", "1500");
         String appId = prefix + "app";
 
         ServiceProcess first = ServiceProcess.run(bootstrap, appId, work.resolve("state-0"), settings,

@@ -50,8 +50,6 @@ class OpenBatchCrashIT {
         settings.put("processing.guarantee", "exactly_once_v2");
         settings.put("metrics.interval.ms", "200");
         settings.put("batch.check.interval.ms", "100");
-        settings.put("kafka.session.timeout.ms", "6000");
-        settings.put("kafka.heartbeat.interval.ms", "1500");
         String appId = prefix + "app";
 
         ServiceProcess first = ServiceProcess.run(bootstrap, appId, work.resolve("state-0"), settings,
