@@ -18,6 +18,8 @@ import org.streamlearn.app.metrics.ServiceMetrics;
  * <li>{@code GET /models/{id}}: the model's snapshot, as of its last commit; {@code PUT /models/{id}} a spec
  * (an {@code upsert} command, 202); {@code POST /models/{id}/reset}, {@code DELETE /models/{id}}: the other
  * commands ({@link ModelHandler}, {@link CommandClient});</li>
+ * <li>{@code GET /models/{id}/history}: the model's recent loss per candidate and drift/promotion records, kept
+ * in memory by the instance that owns it ({@link HistoryHandler});</li>
  * <li>{@code POST /models/{id}/predict} with {@code {"id"?, "features": …}}: a prediction ({@link PredictHandler});</li>
  * <li>{@code GET /metrics}: Prometheus metrics ({@link MetricsHandler});</li>
  * <li>{@code GET /}: the live dashboard ({@link DashboardHandler}).</li>
@@ -58,6 +60,7 @@ public final class HttpApi implements AutoCloseable {
         PredictHandler predict = new PredictHandler(commands, config.topics().predictionLog());
         FeedbackHandler feedback = new FeedbackHandler(commands, config.topics().labels());
         MetricsHandler prometheus = new MetricsHandler(metrics, models);
+        HistoryHandler history = new HistoryHandler(metrics.history());
         router.guard(new Access(config.http(), config.httpHost()));
         router.route("GET", "/metrics", prometheus::get);
         router.route("GET", "/health", health::ready)
@@ -65,6 +68,7 @@ public final class HttpApi implements AutoCloseable {
                 .route("GET", "/health/live", health::live)
                 .route("GET", "/models", list::list)
                 .route("GET", "/models/{id}", routes.read(model::snapshot))
+                .route("GET", "/models/{id}/history", routes.read(history::get))
                 .route("PUT", "/models/{id}", routes.write(model::upsert))
                 .route("DELETE", "/models/{id}", routes.write(model::delete))
                 .route("POST", "/models/{id}/reset", routes.write(model::reset))

@@ -35,6 +35,8 @@ import org.streamlearn.app.streams.TrainingMetrics;
  * {@code streamlearn_model_loss{model, stat="mean|ewma|window"}}, {@code streamlearn_model_seen{model}} for the
  * at most {@code metrics.models.max} models that have seen the most events, both refreshed on each scrape
  * ({@link #refreshModels});</li>
+ * <li>not a meter: the {@link ModelHistory} of the published {@code model-metrics} and {@code model-events}
+ * records, for the dashboard;</li>
  * <li>{@code streamlearn_http_server_requests_seconds{route, method, status}}: HTTP latency as a histogram;</li>
  * <li>Kafka Streams' metrics ({@code kafka_stream_*}, Micrometer's {@link KafkaStreamsMetrics}), and the JVM's
  * and the process's ({@code jvm_*}, {@code process_*}, {@code system_*}).</li>
@@ -66,6 +68,7 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     private final MultiGauge modelLoss;
     private final MultiGauge modelSeen;
     private final int maxModels;
+    private final ModelHistory history = new ModelHistory();
     private final Map<String, Timer> http = new ConcurrentHashMap<>();
     private KafkaStreamsMetrics streams;
 
@@ -194,6 +197,21 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     @Override
     public void promoted() {
         promotions.increment();
+    }
+
+    @Override
+    public void metricsPublished(String model, byte[] record) {
+        history.metrics(model, record);
+    }
+
+    @Override
+    public void modelEvent(String model, byte[] record) {
+        history.event(model, record);
+    }
+
+    /** The recent loss and drift history of the models this instance published ({@link ModelHistory}). */
+    public ModelHistory history() {
+        return history;
     }
 
     @Override

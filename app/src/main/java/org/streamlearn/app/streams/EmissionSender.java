@@ -48,9 +48,13 @@ final class EmissionSender {
             switch (out.kind(i)) {
                 case PREDICTION -> send(out.key(i), out.value(i), TopologyFactory.PREDICTIONS_SINK, now);
                 case PARAMETERS -> send(out.key(i), out.value(i), TopologyFactory.PARAMETERS_SINK, now);
-                case METRICS -> send(out.key(i), out.value(i), TopologyFactory.METRICS_SINK, now);
+                case METRICS -> {
+                    send(out.key(i), out.value(i), TopologyFactory.METRICS_SINK, now);
+                    metrics.metricsPublished(out.key(i), out.value(i));
+                }
                 case MODEL_EVENT -> {
                     send(out.key(i), out.value(i), TopologyFactory.MODEL_EVENTS_SINK, now);
+                    metrics.modelEvent(out.key(i), out.value(i));
                     if ("drift".equals(out.field(i))) {
                         metrics.driftDetected();
                     } else {

@@ -1,6 +1,7 @@
 package org.streamlearn.app.streams;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
@@ -14,6 +15,7 @@ import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.core.model.Prediction;
+import org.streamlearn.core.model.Task;
 import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.state.ModelState;
@@ -47,28 +49,7 @@ public final class Outputs {
         putNumber(loss, "mean", r.mean());
         putNumber(loss, "ewma", r.ewma());
         putNumber(loss, "window", r.windowMean());
-        ObjectNode metric = o.putObject("metric");
-        ProgressiveMetrics pm = m.servedMetrics();
-        if (pm.count() > 0) {
-            switch (m.spec().task()) {
-                case REGRESSION -> {
-                    putNumber(metric, "mse", pm.mse());
-                    putNumber(metric, "mae", pm.mae());
-                }
-                case BINARY -> {
-                    putNumber(metric, "logLoss", pm.logLoss());
-                    putNumber(metric, "accuracy", pm.accuracy());
-                    putNumber(metric, "precision", pm.precision());
-                    putNumber(metric, "recall", pm.recall());
-                    putNumber(metric, "f1", pm.f1());
-                }
-                case MULTICLASS -> {
-                    putNumber(metric, "logLoss", pm.logLoss());
-                    putNumber(metric, "accuracy", pm.accuracy());
-                }
-                default -> throw new IllegalStateException();
-            }
-        }
+        putMetric(o.putObject("metric"), m.spec().task(), m.servedMetrics());
         putNumber(o, "learningRate", s.lastLearningRate());
         putNumber(o, "gradientNorm", s.lastGradientNorm());
         o.put("refused", s.refused());
@@ -76,9 +57,65 @@ public final class Outputs {
         if (m.drift() != null) {
             o.put("drifts", m.drift().detections());
         }
+        if (m.candidateCount() > 1) {
+            o.put("champion", m.championName());
+            putCandidates(o.putArray("candidates"), m);
+        }
         o.put("modelVersion", m.version());
         o.put("atMs", atMs);
         return o;
+    }
+
+    /**
+     * Every candidate of a model with challengers, the champion first, then the challengers in spec order:
+     * {@code {"name", "champion", "optimizer", "learningRate", "seen", "loss": {"mean", "ewma", "window"},
+     * "metric": {…its own progressive metrics}}}.
+     */
+    private static void putCandidates(ArrayNode out, ModelState m) {
+        for (int k = -1; k < m.candidateCount(); k++) {
+            int i = k < 0 ? m.championIndex() : k;
+            if (k >= 0 && i == m.championIndex()) {
+                continue;
+            }
+            LearnerState s = m.candidate(i).state();
+            ModelSpec spec = i == 0 ? m.spec() : m.spec().challengers().get(i - 1).spec();
+            ObjectNode c = out.addObject();
+            c.put("name", ModelState.candidateName(m.spec(), i));
+            c.put("champion", i == m.championIndex());
+            c.put("optimizer", spec.optimizer().type());
+            putNumber(c, "learningRate", spec.optimizer().learningRate());
+            c.put("seen", s.seen());
+            ObjectNode loss = c.putObject("loss");
+            putNumber(loss, "mean", s.rolling().mean());
+            putNumber(loss, "ewma", s.rolling().ewma());
+            putNumber(loss, "window", s.rolling().windowMean());
+            putMetric(c.putObject("metric"), m.spec().task(), s.metrics());
+        }
+    }
+
+    /** The progressive metrics of a task's predictions, none before the first. */
+    private static void putMetric(ObjectNode metric, Task task, ProgressiveMetrics pm) {
+        if (pm.count() == 0) {
+            return;
+        }
+        switch (task) {
+            case REGRESSION -> {
+                putNumber(metric, "mse", pm.mse());
+                putNumber(metric, "mae", pm.mae());
+            }
+            case BINARY -> {
+                putNumber(metric, "logLoss", pm.logLoss());
+                putNumber(metric, "accuracy", pm.accuracy());
+                putNumber(metric, "precision", pm.precision());
+                putNumber(metric, "recall", pm.recall());
+                putNumber(metric, "f1", pm.f1());
+            }
+            case MULTICLASS -> {
+                putNumber(metric, "logLoss", pm.logLoss());
+                putNumber(metric, "accuracy", pm.accuracy());
+            }
+            default -> throw new IllegalStateException();
+        }
     }
 
     /**

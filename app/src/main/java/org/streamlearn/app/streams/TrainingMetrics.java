@@ -39,6 +39,20 @@ public interface TrainingMetrics {
     default void deadLetter(String field) {
     }
 
+    /**
+     * A {@code model-metrics} record was sent for {@code model} (the publishing cadence; {@code record} is its
+     * JSON value, not to be changed). Called on the stream thread: must return quickly and never throw.
+     */
+    default void metricsPublished(String model, byte[] record) {
+    }
+
+    /**
+     * A {@code model-events} record (a drift or a promotion) was sent for {@code model}; as
+     * {@link #metricsPublished}.
+     */
+    default void modelEvent(String model, byte[] record) {
+    }
+
     /** A delayed label was matched to its remembered prediction and learned. */
     default void labelMatched() {
     }
