@@ -8,8 +8,10 @@ import java.util.Map;
 
 /**
  * The live dashboard's static files ({@code src/main/resources/dashboard/}): {@code GET /} (the page),
- * {@code /dashboard.js} (which polls {@code GET /models} and renders with text nodes only) and
- * {@code /dashboard.css}. Read once at start-up; served with a same-origin content security policy.
+ * {@code /dashboard.js} (which polls {@code GET /models}, and {@code GET /models/{id}/history} and
+ * {@code GET /models/{id}} for the selected model, and renders with text nodes and attributes only),
+ * {@code /charts.js} (its hand-written SVG charts) and {@code /dashboard.css}; nothing from elsewhere. Read
+ * once at start-up; served with a same-origin content security policy.
  */
 final class DashboardHandler {
 
@@ -17,11 +19,13 @@ final class DashboardHandler {
     static final Map<String, String> ASSETS = Map.of(
             "/", "index.html",
             "/dashboard.js", "dashboard.js",
+            "/charts.js", "charts.js",
             "/dashboard.css", "dashboard.css");
 
     private static final Map<String, String> TYPES = Map.of(
             "index.html", "text/html; charset=utf-8",
             "dashboard.js", "text/javascript; charset=utf-8",
+            "charts.js", "text/javascript; charset=utf-8",
             "dashboard.css", "text/css; charset=utf-8");
 
     private final String file;
