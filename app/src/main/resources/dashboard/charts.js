@@ -27,8 +27,8 @@ function tickText(v) {
 }
 
 // The frame of a chart: the SVG, its plot area, scales and both labelled axes.
-function frame(cls, width, height, xLabel, yLabel, xs, ys) {
-  const m = { left: 64, right: 16, top: 12, bottom: 44 };
+function frame(cls, width, height, xLabel, yLabel, xs, ys, right) {
+  const m = { left: 64, right: right || 16, top: 12, bottom: 44 };
   const svg = svgEl("svg", { "class": "chart " + cls, width, height, viewBox: "0 0 " + width + " " + height,
     role: "img" });
   const pw = width - m.left - m.right, ph = height - m.top - m.bottom;
@@ -69,7 +69,7 @@ function lineChart(o) {
   if (y1 === y0) y1 = y0 + 1;
   y1 += (y1 - y0) * 0.05;
   const xs = [x0, x1]; xs.ticks = ticks(x0, x1, 6);
-  const f = frame("loss-chart", o.width, o.height, o.xLabel, o.yLabel, xs, [y0, y1]);
+  const f = frame("loss-chart", o.width, o.height, o.xLabel, o.yLabel, xs, [y0, y1], 120);
   o.series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length];
     const runs = [[]];
@@ -84,16 +84,19 @@ function lineChart(o) {
         : svgEl("polyline", { points: r.join(" "), fill: "none", stroke: color, "stroke-width": 1.5 }));
     }
     f.svg.appendChild(g);
-    const ly = f.m.top + 14 + 16 * i, lx = f.m.left + f.pw - 150;
+    const ly = f.m.top + 14 + 16 * i, lx = f.m.left + f.pw + 10;
     f.svg.appendChild(svgEl("line", { x1: lx, y1: ly - 4, x2: lx + 18, y2: ly - 4, stroke: color, "stroke-width": 3,
       "class": "legend" }));
     f.svg.appendChild(svgEl("text", { x: lx + 24, y: ly, "class": "legend" }, s.name));
   });
+  const placed = [];
   for (const k of o.markers) {
     const g = svgEl("g", { "class": "marker " + k.kind });
     const x = f.fx(k.x);
+    const row = placed.filter(p => Math.abs(p - x) < 60).length; // labels of nearby markers stack downwards
+    placed.push(x);
     g.appendChild(svgEl("line", { x1: x, y1: f.m.top, x2: x, y2: f.m.top + f.ph }));
-    g.appendChild(svgEl("text", { x: x + 3, y: f.m.top + 10 }, k.kind === "drift" ? "drift" : "promotion"));
+    g.appendChild(svgEl("text", { x: x + 3, y: f.m.top + 10 + 12 * row }, k.kind === "drift" ? "drift" : "promotion"));
     g.appendChild(svgEl("title", {}, k.label));
     f.svg.appendChild(g);
   }

@@ -88,7 +88,7 @@ function eventLabel(e) {
 function renderHistory(h) {
   const chart = document.getElementById("loss-chart");
   const series = h.candidates.map((name, i) => ({ name, points: h.points.map(p => [p.seen, p.loss[i]]) }));
-  const svg = lineChart({ width: 760, height: 300, xLabel: "events seen", yLabel: "window loss", series,
+  const svg = lineChart({ width: 880, height: 320, xLabel: "events seen", yLabel: "window loss", series,
     markers: h.events.map(e => ({ x: e.seen, kind: e.type === "drift" ? "drift" : "promotion", label: eventLabel(e) })) });
   chart.replaceChildren(svg || el("p", "no loss published on this instance yet", "note"));
   if (h.stride > 1) chart.appendChild(el("p", "every " + h.stride + "th published record (bounded history)", "note"));

