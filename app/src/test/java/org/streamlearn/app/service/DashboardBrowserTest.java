@@ -71,7 +71,7 @@ class DashboardBrowserTest {
     void theDashboardShowsCandidatesLossChartDriftsWeightsAndFeedback(@TempDir Path state) throws Exception {
         ServiceConfig c = ConfigLoader.load(null, Map.of(), Map.of("bootstrap.servers", broker.bootstrapServers(),
                 "application.id", "dash-app", "state.dir", state.toString(), "http.port", "0",
-                "topics.partitions", "2", "metrics.every.events", "20"));
+                "topics.partitions", "2", "metrics.every.events", "20", "metrics.interval.ms", "0"));
         List<String> events = Files.readAllLines(Reference.folder().resolve("data/drift.jsonl"));
         try (StreamlearnService s = new StreamlearnService(c).start()) {
             s.awaitRunning(Duration.ofSeconds(60));
