@@ -160,10 +160,28 @@ class ClusterIT {
             for (JsonNode other : predictions.subList(1, predictions.size())) {
                 ModelAssertions.assertSameJson(other, predictions.get(0), "predict " + id + " across instances");
             }
+            assertHistoryServedByTheOwnerFromEveryInstance(id);
         }
         assertThat(Json.parse(get(BASES.get(0) + "/models/cm-none").body()).path("error").path("field").asText())
                 .isEqualTo("model");
         assertThat(get(BASES.get(1) + "/models/cm-none").statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * The dashboard's history of a model is kept in memory by its owner only: every instance answers
+     * {@code GET /models/{id}/history} with the same body (forwarded to the owner), whose latest point is the
+     * model's last published record.
+     */
+    private static void assertHistoryServedByTheOwnerFromEveryInstance(String id) {
+        List<String> bodies = new ArrayList<>();
+        for (String b : BASES) {
+            HttpResponse<String> r = get(b + "/models/" + id + "/history");
+            assertThat(r.statusCode()).as("history of %s from %s: %s", id, b, r.body()).isEqualTo(200);
+            JsonNode points = Json.parse(r.body()).path("points");
+            assertThat(points.path(points.size() - 1).path("seen").asLong()).as(r.body()).isEqualTo(EVENTS);
+            bodies.add(r.body());
+        }
+        assertThat(bodies).as("the owner's history, from every instance").containsOnly(bodies.get(0));
     }
 
     @Test
