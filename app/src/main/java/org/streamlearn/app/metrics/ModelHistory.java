@@ -24,7 +24,8 @@ import org.streamlearn.store.json.Json;
  * model at most {@link #POINTS} points and the last {@link #EVENTS} drift and promotion records. When a model's
  * points are full every second one is dropped and from then on only every second record is kept (the stride
  * doubles), so the points always span the model's whole history here at an even resolution; the latest record
- * is always the last point. A point is {@code (seen, atMs, champion, window loss of each candidate)}, a model
+ * is always the last point; a record whose {@code seen} is lower than the last one's (a {@code reset} command, a
+ * model deleted and created again) starts the model's history again. A point is {@code (seen, atMs, champion, window loss of each candidate)}, a model
  * without challengers having the one candidate {@code main}.
  *
  * <p>Thread-safe (stream threads record, HTTP threads read); recording never throws: a record that cannot be
@@ -96,8 +97,9 @@ public final class ModelHistory {
         if (r == null || !r.path("seen").canConvertToLong()) {
             return;
         }
+        long seen = r.path("seen").asLong();
         synchronized (this) {
-            Series s = models.computeIfAbsent(model, k -> new Series());
+            Series s = series(model, seen);
             JsonNode candidates = r.path("candidates");
             boolean several = candidates.isArray() && !candidates.isEmpty();
             if (several) {
@@ -113,9 +115,18 @@ public final class ModelHistory {
             } else {
                 loss[s.index(MAIN)] = number(r.path("loss").path("window"));
             }
-            s.add(new Point(r.path("seen").asLong(), r.path("atMs").asLong(), r.path("champion").asText(MAIN), loss),
-                    r);
+            s.add(new Point(seen, r.path("atMs").asLong(), r.path("champion").asText(MAIN), loss), r);
         }
+    }
+
+    /** The series of {@code model}, a new one when there is none or the model started again below {@code seen}. */
+    private Series series(String model, long seen) {
+        Series s = models.get(model);
+        if (s == null || s.last != null && seen < s.last.seen()) { // a reset command, or deleted and created again
+            s = new Series();
+            models.put(model, s);
+        }
+        return s;
     }
 
     /** Records a {@code model-events} value (a drift or a promotion) of {@code model}. */

@@ -81,6 +81,18 @@ class ModelHistoryTest {
     }
 
     @Test
+    void aModelThatStartsAgainStartsItsHistoryAgain() {
+        ModelHistory h = new ModelHistory();
+        h.metrics("m", plain(10, 1));
+        h.event("m", bytes("{\"type\":\"drift\",\"seen\":7}"));
+        h.metrics("m", plain(20, 1));
+        h.metrics("m", plain(5, 2));
+        JsonNode j = h.toJson("m");
+        assertThat(seen(j)).containsExactly(5L);
+        assertThat(j.path("events")).isEmpty();
+    }
+
+    @Test
     void keepsTheLastEventsAndCountsTheOthers() {
         ModelHistory h = new ModelHistory();
         for (int i = 0; i < ModelHistory.EVENTS + 5; i++) {

@@ -1,0 +1,91 @@
+package org.streamlearn.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.streamlearn.app.events.EventParser;
+import org.streamlearn.app.events.ExampleEncoder;
+import org.streamlearn.app.events.ParsedEvent;
+import org.streamlearn.app.metrics.ModelHistory;
+import org.streamlearn.app.streams.Outputs;
+import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.spec.ModelSpecs;
+import org.streamlearn.store.state.ModelState;
+
+/**
+ * What the dashboard's history adds to a published {@code model-metrics} record (the stream thread notes every
+ * record it sends in {@link ModelHistory}): {@code publish} builds and encodes the record of a d = 20 model with
+ * two challengers, as the service does at its publishing cadence; {@code publishAndNote}
+ * does the same and notes it (a JSON read and a point), in the same run. Sixteen models are cycled.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+public class HistoryBenchmark {
+
+    private static final int MODELS = 16;
+
+    private final ModelState[] models = new ModelState[MODELS];
+    private final ModelHistory history = new ModelHistory();
+    private int cursor;
+    private long now = 1;
+
+    /** Sixteen models that learned 200 events each, so every figure of their records is a number. */
+    @Setup
+    public void setup() {
+        ModelSpec spec = ModelSpecs.parse("{\"task\":\"regression\",\"features\":20,\"optimizer\":{\"type\":\"sgd\","
+                + "\"learningRate\":0.01},\"challengers\":[{\"name\":\"adam\",\"spec\":{\"optimizer\":{\"type\":"
+                + "\"adam\",\"learningRate\":0.01}}},{\"name\":\"slow\",\"spec\":{\"optimizer\":{\"type\":\"sgd\","
+                + "\"learningRate\":0.001}}}]}");
+        ExampleEncoder encoder = new ExampleEncoder(spec);
+        SplittableRandom r = new SplittableRandom(42);
+        for (int m = 0; m < MODELS; m++) {
+            ModelState s = ModelState.create("model-" + m, spec, 0);
+            for (int e = 0; e < 200; e++) {
+                StringBuilder b = new StringBuilder("{\"features\":[");
+                double y = 0;
+                for (int j = 0; j < 20; j++) {
+                    double x = r.nextGaussian();
+                    y += x * (j % 3 - 1);
+                    b.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", x));
+                }
+                ParsedEvent ev = EventParser.parseTraining(b.append("],\"label\":").append(y).append('}').toString()
+                        .getBytes(StandardCharsets.UTF_8));
+                for (int i = 0; i < s.candidateCount(); i++) {
+                    encoder.learn(s.candidate(i), ev);
+                }
+            }
+            models[m] = s;
+        }
+    }
+
+    /** Builds and encodes one model's metrics record. */
+    @Benchmark
+    public byte[] publish() {
+        ModelState s = models[cursor++ & (MODELS - 1)];
+        return Outputs.bytes(Outputs.metrics(s, now++));
+    }
+
+    /** The same, then notes it in the history. */
+    @Benchmark
+    public byte[] publishAndNote() {
+        ModelState s = models[cursor++ & (MODELS - 1)];
+        byte[] record = Outputs.bytes(Outputs.metrics(s, now++));
+        history.metrics(s.modelId(), record);
+        return record;
+    }
+}
