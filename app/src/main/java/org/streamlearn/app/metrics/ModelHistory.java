@@ -29,7 +29,8 @@ import org.streamlearn.store.json.Json;
  * without challengers having the one candidate {@code main}.
  *
  * <p>Thread-safe (stream threads record, HTTP threads read); recording never throws: a record that cannot be
- * read is ignored.
+ * read is ignored. A metrics record is read token by token for its figures and kept as bytes for
+ * {@code latest}; only the rare drift and promotion records are kept as trees.
  */
 public final class ModelHistory {
 
@@ -39,8 +40,6 @@ public final class ModelHistory {
     public static final int POINTS = 256;
     /** Drift and promotion records kept per model. */
     public static final int EVENTS = 32;
-
-    private static final String MAIN = "main";
 
     /** One published record: the window loss of each of the model's candidates ({@link Series#names} order). */
     private record Point(long seen, long atMs, String champion, double[] loss) {
@@ -55,9 +54,9 @@ public final class ModelHistory {
         long skipped;
         long eventsDropped;
         Point last;
-        JsonNode latest;
+        byte[] latest;
 
-        void add(Point p, JsonNode record) {
+        void add(Point p, byte[] record) {
             latest = record;
             last = p;
             if (++skipped < stride) {
@@ -91,31 +90,23 @@ public final class ModelHistory {
         }
     };
 
-    /** Records a {@code model-metrics} value of {@code model}. */
+    /** Records a {@code model-metrics} value of {@code model} (its figures read without building a tree). */
     public void metrics(String model, byte[] record) {
-        JsonNode r = read(model, record);
-        if (r == null || !r.path("seen").canConvertToLong()) {
+        MetricsRecordReader.Figures f = model == null || record == null ? null : MetricsRecordReader.read(record);
+        if (f == null) {
             return;
         }
-        long seen = r.path("seen").asLong();
         synchronized (this) {
-            Series s = series(model, seen);
-            JsonNode candidates = r.path("candidates");
-            boolean several = candidates.isArray() && !candidates.isEmpty();
-            if (several) {
-                candidates.forEach(c -> s.index(c.path("name").asText(MAIN)));
-            } else {
-                s.index(MAIN);
+            Series s = series(model, f.seen());
+            for (String name : f.names()) {
+                s.index(name);
             }
             double[] loss = new double[s.names.size()];
             Arrays.fill(loss, Double.NaN);
-            if (several) {
-                candidates.forEach(c -> loss[s.index(c.path("name").asText(MAIN))] = number(c.path("loss")
-                        .path("window")));
-            } else {
-                loss[s.index(MAIN)] = number(r.path("loss").path("window"));
+            for (int i = 0; i < f.names().size(); i++) {
+                loss[s.index(f.names().get(i))] = f.loss()[i];
             }
-            s.add(new Point(seen, r.path("atMs").asLong(), r.path("champion").asText(MAIN), loss), r);
+            s.add(new Point(f.seen(), f.atMs(), f.champion(), loss), record);
         }
     }
 
@@ -173,7 +164,7 @@ public final class ModelHistory {
         o.put("stride", s.stride);
         s.events.forEach(events::add);
         o.put("eventsDropped", s.eventsDropped);
-        o.set("latest", s.latest);
+        o.set("latest", s.latest == null ? null : read("", s.latest));
         return o;
     }
 
@@ -190,10 +181,6 @@ public final class ModelHistory {
                 loss.addNull();
             }
         }
-    }
-
-    private static double number(JsonNode n) {
-        return n.isNumber() ? n.asDouble() : Double.NaN;
     }
 
     private static JsonNode read(String model, byte[] record) {
