@@ -1,17 +1,19 @@
 package org.streamlearn.app.metrics;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.streamlearn.store.json.Json;
 
 /**
  * Reads what {@link ModelHistory} keeps of a {@code model-metrics} value straight from its tokens, without
  * building a tree (it runs on the stream thread): {@code seen}, {@code atMs}, {@code champion}, and the window
  * loss of each candidate ({@code candidates[].loss.window}, or the model's {@code loss.window} without
- * challengers, as the one candidate {@code main}).
+ * challengers, as the one candidate {@code main}). The records are the service's own ({@code Outputs.metrics}),
+ * so a plain factory reads them: the shared mapper's duplicate-key detection would only add a hash set per object.
  */
 final class MetricsRecordReader {
 
@@ -21,12 +23,15 @@ final class MetricsRecordReader {
 
     static final String MAIN = "main";
 
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
     private MetricsRecordReader() {
     }
 
     /** The figures of {@code record}, or null when it is not a JSON object with an integer {@code seen}. */
     static Figures read(byte[] record) {
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(record)) {
+        try (JsonParser p = FACTORY.createParser(record)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
