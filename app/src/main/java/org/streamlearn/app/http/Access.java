@@ -26,8 +26,7 @@ import org.streamlearn.app.config.HttpSettings;
  */
 final class Access implements Router.Guard {
 
-    private static final Set<String> OPEN = Set.of("/health", "/health/live", "/health/ready", "/metrics", "/",
-            "/dashboard.js", "/charts.js", "/dashboard.css");
+    private static final Set<String> OPEN = open();
     private static final Set<String> READ_POSTS = Set.of("/models/{id}/predict");
     private static final String CHALLENGE = "Bearer realm=\"streamlearn\"";
 
@@ -45,6 +44,13 @@ final class Access implements Router.Guard {
         this.token = settings.authRequired() ? settings.authToken().getBytes(StandardCharsets.UTF_8) : null;
         this.refuseWrites = token == null && !settings.allowUnauthenticatedWrites() && !isLoopback(bindHost);
         this.bind = bindHost;
+    }
+
+    /** The health endpoints, the metrics and the dashboard's static files ({@link DashboardHandler#ASSETS}). */
+    private static Set<String> open() {
+        Set<String> open = new java.util.HashSet<>(Set.of("/health", "/health/live", "/health/ready", "/metrics"));
+        open.addAll(DashboardHandler.ASSETS.keySet());
+        return Set.copyOf(open);
     }
 
     /** Whether {@code host} resolves to a loopback address ({@code 127.0.0.1}, {@code ::1}, {@code localhost}). */
