@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,11 @@ class AccessTest {
         Router router = new Router().guard(new Access(settings, bindHost))
                 .route("GET", "/health", ok).route("GET", "/metrics", ok).route("GET", "/models", ok)
                 .route("GET", "/models/{id}", ok).route("PUT", "/models/{id}", ok).route("DELETE", "/models/{id}", ok)
-                .route("POST", "/models/{id}/reset", ok).route("POST", "/models/{id}/predict", ok);
+                .route("POST", "/models/{id}/reset", ok).route("POST", "/models/{id}/predict", ok)
+                .route("GET", "/models/{id}/history", ok);
+        for (String asset : DashboardHandler.ASSETS.keySet()) {
+            router.route("GET", asset, ok);
+        }
         transport = Transport.bind("127.0.0.1", 0, router);
         transport.start();
         return "http://127.0.0.1:" + transport.port();
@@ -59,7 +64,7 @@ class AccessTest {
 
     @ParameterizedTest
     @CsvSource({"GET,/models", "GET,/models/m", "PUT,/models/m", "DELETE,/models/m", "POST,/models/m/reset",
-        "POST,/models/m/predict"})
+        "POST,/models/m/predict", "GET,/models/m/history"})
     void withATokenEveryDataRouteNeedsIt(String method, String path) throws Exception {
         String base = serve(settings("t0ken", false), "0.0.0.0");
         HttpResponse<String> none = send(base, method, path, null);
@@ -73,10 +78,13 @@ class AccessTest {
     }
 
     @Test
-    void healthAndMetricsAreOpen() throws Exception {
+    void healthMetricsAndTheDashboardsStaticFilesAreOpen() throws Exception {
         String base = serve(settings("t0ken", false), "0.0.0.0");
         assertThat(send(base, "GET", "/health", null).statusCode()).isEqualTo(200);
         assertThat(send(base, "GET", "/metrics", null).statusCode()).isEqualTo(200);
+        for (String asset : List.of("/", "/dashboard.js", "/charts.js", "/dashboard.css")) {
+            assertThat(send(base, "GET", asset, null).statusCode()).as(asset).isEqualTo(200);
+        }
     }
 
     @ParameterizedTest
