@@ -24,9 +24,10 @@ import org.streamlearn.store.json.Json;
  * model at most {@link #POINTS} points and the last {@link #EVENTS} drift and promotion records. When a model's
  * points are full every second one is dropped and from then on only every second record is kept (the stride
  * doubles), so the points always span the model's whole history here at an even resolution; the latest record
- * is always the last point; a record whose {@code seen} is lower than the last one's (a {@code reset} command, a
- * model deleted and created again) starts the model's history again. A point is {@code (seen, atMs, champion, window loss of each candidate)}, a model
- * without challengers having the one candidate {@code main}.
+ * is always the last point. A record whose {@code seen} is lower than the last one's (a {@code reset} command, a
+ * model deleted and created again) starts the model's history again. A point is
+ * {@code (seen, atMs, champion, window loss of each candidate)}, a model without challengers having the one
+ * candidate {@code main}.
  *
  * <p>Thread-safe (stream threads record, HTTP threads read); recording never throws: a record that cannot be
  * read is ignored. A metrics record is read token by token for its figures and kept as bytes for
