@@ -49,18 +49,12 @@ public record StateLimits(long maxParameters, int maxMessageBytes) {
     }
 
     /**
-     * Checks that a model {@code modelId} with {@code spec} fits these limits, and that it has no
-     * {@code replicas} (which only the backtest runs yet: refused here, the one check every way a spec enters the
-     * service passes, the HTTP API, commands, seeded specs and the template).
+     * Checks that a model {@code modelId} with {@code spec} fits these limits.
      *
      * @throws SpecException naming the field that makes the model too large ({@code features}, {@code hashBits},
      *                       {@code architecture.hidden} or {@code metrics.window}), the size and the limit
      */
     public void check(String modelId, ModelSpec spec) {
-        if (spec.replicas() != null) {
-            throw new SpecException("replicas", "replicas: the live service does not run replicated models yet;"
-                    + " streamlearn backtest --replicas R simulates them (docs/operations.md, \"Replicas\")");
-        }
         long params = spec.parameterCount();
         if (params > maxParameters) {
             throw new SpecException(spec.sizeField(), spec.sizeField() + ": the model would have " + params

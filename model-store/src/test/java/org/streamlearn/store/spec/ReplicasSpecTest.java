@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.streamlearn.store.state.StateLimits;
 
 /** The optional {@code replicas} block (DESIGN.md "Replicas"): parse, defaults, write, errors. */
 class ReplicasSpecTest {
@@ -37,15 +36,6 @@ class ReplicasSpecTest {
         assertThat(ModelSpecs.parse(json)).isEqualTo(spec);
         assertThat(spec.withReplicas(null)).isEqualTo(parse("{'task':'regression','features':3,"
                 + "'update':{'mode':'minibatch','batchSize':8}}"));
-    }
-
-    @Test
-    void theLiveServiceRefusesReplicatedModelsForNow() {
-        ModelSpec spec = parse("{'task':'regression','features':3,'replicas':{'count':2}}");
-        assertThatThrownBy(() -> StateLimits.DEFAULT.check("m", spec)).isInstanceOf(SpecException.class)
-                .satisfies(e -> assertThat(((SpecException) e).field()).isEqualTo("replicas"))
-                .hasMessageStartingWith("replicas: the live service does not run replicated models yet");
-        StateLimits.DEFAULT.check("m", spec.withReplicas(null));
     }
 
     @ParameterizedTest
