@@ -1,5 +1,6 @@
 package org.streamlearn.app.streams;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -24,7 +25,7 @@ import org.streamlearn.app.config.Topics;
  * count; every processor shares the {@value ReplicaRecords#STORE} store, so all run in the one sub-topology
  * (a task per partition): a replica key lands on the partition its hash picks, the merge step on the model's.
  */
-final class ReplicaTopology {
+public final class ReplicaTopology {
 
     static final String EVENTS_SINK = "replica-events-sink";
     static final String REPORTS_SINK = "replica-reports-sink";
@@ -48,6 +49,14 @@ final class ReplicaTopology {
     /** {@code replica-merges} beside {@code training-events}. */
     static String merges(Topics t) {
         return Topics.beside(t.trainingEvents(), "replica-merges");
+    }
+
+    /**
+     * The loop's three topics: the service creates them like its inputs (same partition count, bounded
+     * records), since every record on them is keyed like the inputs and carries at most a model.
+     */
+    public static List<String> topics(Topics t) {
+        return List.of(events(t), reports(t), merges(t));
     }
 
     /** Adds the loop's sources, processors, store and sinks; the processor {@code training} must exist. */
