@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
 import java.util.function.BiConsumer;
+import org.streamlearn.app.backtest.replicas.ReplicatedRun;
 import org.streamlearn.app.events.ExampleEncoder;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ParsedEvent;
@@ -38,6 +39,7 @@ public final class BacktestRun {
     private final int labelDelay;
     private final ArrayDeque<Served> waiting = new ArrayDeque<>();
     private long skipped;
+    private final ReplicatedRun replicated;
 
     /** A prediction waiting for its label: a copy of its features, its label and weight, the served scores. */
     private record Served(double[] x, double y, double weight, double[] scores) {
@@ -62,6 +64,7 @@ public final class BacktestRun {
         this.model = ModelState.create(name, spec, 0);
         this.encoder = new ExampleEncoder(spec);
         this.labelDelay = labelDelay;
+        this.replicated = spec.replicas() == null ? null : ReplicatedRun.checked(name, spec, labelDelay);
     }
 
     /**
@@ -72,6 +75,10 @@ public final class BacktestRun {
      * for action {@code reset}, the same promotions.
      */
     public void learn(ParsedEvent e, long atMs) {
+        if (replicated != null) {
+            model = replicated.learn(e, 0, atMs);
+            return;
+        }
         if (labelDelay == 0) {
             Outcome o = encoder.learn(model.learner(), e);
             model.touch(atMs);
@@ -111,6 +118,10 @@ public final class BacktestRun {
 
     /** Applies the final partial mini-batch, as at the end of a stream. */
     public void finish(long atMs) {
+        if (replicated != null) {
+            model = replicated.finish(atMs);
+            return;
+        }
         while (!waiting.isEmpty()) {
             reveal(atMs);
         }

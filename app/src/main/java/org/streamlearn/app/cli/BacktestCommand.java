@@ -16,6 +16,7 @@ import org.streamlearn.app.backtest.TopicSource;
 import org.streamlearn.app.kafka.KafkaClientConfig;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
+import org.streamlearn.store.spec.ReplicasSpec;
 import org.streamlearn.store.spec.SpecException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,6 +68,11 @@ public final class BacktestCommand implements Callable<Integer> {
             description = "labels arrive N events late: predict each event, then reveal the label of the event N "
                     + "before it (score its served prediction, learn it); 0 (default): ordinary progressive validation")
     int labelDelay;
+
+    @Option(names = "--replicas", paramLabel = "R", description = "also run each spec as R replicas with periodic"
+            + " parameter averaging (its replicas.syncEvery, else " + ReplicasSpec.DEFAULT_SYNC_EVERY + "), named"
+            + " NAME-rR, beside the spec without replicas")
+    Integer replicas;
 
     @Option(names = "--quiet", description = "no progress display")
     boolean quiet;
@@ -123,6 +129,10 @@ public final class BacktestCommand implements Callable<Integer> {
                 spec = ModelSpecs.parse(Files.readString(p));
             } catch (SpecException e) {
                 throw new CommandLine.ParameterException(command.commandLine(), "--spec " + p + ": " + e.getMessage());
+            }
+            if (replicas != null) {
+                ReplicaRuns.add(runs, names, unique, spec, replicas, labelDelay, command.commandLine());
+                continue;
             }
             runs.add(new BacktestRun(unique, spec, labelDelay));
         }

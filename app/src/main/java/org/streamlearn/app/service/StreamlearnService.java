@@ -21,6 +21,7 @@ import org.streamlearn.app.http.HttpApi;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
 import org.streamlearn.app.metrics.ServiceMetrics;
+import org.streamlearn.app.streams.ReplicaTopology;
 import org.streamlearn.app.streams.TopologyFactory;
 
 /**
@@ -83,14 +84,16 @@ public final class StreamlearnService implements AutoCloseable {
      */
     public static List<String> prepareTopics(ServiceConfig c, TopicAdmin admin) {
         Topics t = c.topics();
-        Map<String, Integer> existing = admin.partitionCounts(t.all());
+        List<String> all = new ArrayList<>(t.all());
+        all.addAll(ReplicaTopology.topics(t));
+        Map<String, Integer> existing = admin.partitionCounts(all);
         List<TopicSpec> specs = new ArrayList<>();
-        for (String name : t.all()) {
+        for (String name : all) {
             if (existing.containsKey(name)) {
                 continue; // an existing topic is used as it is; only the inputs' co-partitioning is checked
             }
             TopicSpec s = TopicSpec.of(name, c.partitions()).withReplicationFactor(c.replicationFactor());
-            if (t.outputs().contains(name)) {
+            if (t.outputs().contains(name) || ReplicaTopology.topics(t).contains(name)) {
                 // every record the service writes is bounded by model.max.message.bytes (StateLimits)
                 s = s.withConfig(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                         Integer.toString(c.modelLimits().maxMessageBytes()));
@@ -98,7 +101,9 @@ public final class StreamlearnService implements AutoCloseable {
             specs.add(name.equals(t.modelParameters()) ? s.compacted() : s);
         }
         List<String> created = new ArrayList<>(admin.createTopics(specs));
-        Map<String, Integer> counts = new TreeMap<>(admin.partitionCounts(t.inputs()));
+        List<String> inputs = new ArrayList<>(t.inputs());
+        inputs.addAll(ReplicaTopology.topics(t));
+        Map<String, Integer> counts = new TreeMap<>(admin.partitionCounts(inputs));
         if (counts.values().stream().distinct().count() > 1) {
             throw new TopicMismatchException("the input topics must be co-partitioned (one model lives on one "
                     + "partition of each), but their partition counts differ: " + counts.entrySet().stream()

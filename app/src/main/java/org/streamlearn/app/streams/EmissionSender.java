@@ -75,6 +75,8 @@ final class EmissionSender {
                         result |= REJECTED;
                     }
                 }
+                case REPLICA_EVENT -> context.forward(new Record<>(out.key(i), input.value(), now,
+                        new RecordHeaders().add(ReplicaRecords.SPEC_HEADER, out.value(i))), ReplicaTopology.EVENTS_SINK);
                 default -> throw new IllegalStateException("not an output: " + out.kind(i));
             }
         }

@@ -29,7 +29,13 @@ public final class Emissions {
         /** A {@code predictions} value (a prediction or an error carrying the request id). */
         PREDICTION,
         /** A {@code model-events} value; {@link #field} is its type ({@code "drift"}, {@code "promotion"}). */
-        MODEL_EVENT
+        MODEL_EVENT,
+        /**
+         * The training event being handled goes to a replica: the key is the replica's ({@code <model>#r<i>}),
+         * the value the model's spec (JSON), which the adapter sends as a header beside the record's original
+         * bytes on {@code replica-events}.
+         */
+        REPLICA_EVENT
     }
 
     private Kind[] kinds = new Kind[4];

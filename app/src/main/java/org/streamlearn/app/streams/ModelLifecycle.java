@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.ToLongFunction;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.core.model.Outcome;
+import org.streamlearn.core.replica.Spreading;
+import org.streamlearn.store.spec.ReplicasSpec;
 import org.streamlearn.store.spec.SpecException;
 import org.streamlearn.store.state.ModelState;
 
@@ -60,6 +63,7 @@ public final class ModelLifecycle {
     private final FeedbackJoin feedback;
     private final Publishing publish;
     private final PredictionServing serving;
+    private ToLongFunction<String> replicaCounter;
 
     /** A lifecycle over {@code models}, with the creation policy and cadence of {@code settings}; no feedback. */
     public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models) {
@@ -77,6 +81,16 @@ public final class ModelLifecycle {
         this.feedback = new FeedbackJoin(models, pending, out, this::afterLearn);
         this.publish = new Publishing(out, feedback);
         this.serving = new PredictionServing(models, out, feedback);
+    }
+
+    /**
+     * Spreads the events of replicated models (DESIGN.md "Replicas") with {@code counter}, which returns and
+     * advances a model's count of events without an id (its round-robin position); without it such events are
+     * rejected.
+     */
+    public ModelLifecycle withReplicaCounter(ToLongFunction<String> counter) {
+        this.replicaCounter = counter;
+        return this;
     }
 
     // --- training events
@@ -102,6 +116,17 @@ public final class ModelLifecycle {
             }
             m = models.save(created);
             publish.snapshot(m.state(), now);
+        }
+        ReplicasSpec replicas = m.state().spec().replicas();
+        if (replicas != null) {
+            if (replicaCounter == null) {
+                out.reject(id, "replicas", "replicas: this processor does not spread events");
+                return out;
+            }
+            int i = e.id() != null ? Spreading.ofId(e.id(), replicas.count())
+                    : Spreading.ofCounter(replicaCounter.applyAsLong(id), replicas.count());
+            out.add(Emissions.Kind.REPLICA_EVENT, ReplicaRecords.replicaKey(id, i), m.state().specJsonBytes());
+            return out;
         }
         learn(m, e, now);
         return out;

@@ -25,6 +25,8 @@ import org.streamlearn.store.state.StateLimits;
  * prediction-requests ─┐
  * labels ──────────────┼► prediction ──► predictions (and model-parameters, model-metrics, dead-letter)
  * prediction-log ──────┘     │ (model store; pending predictions and their expiry index, changelogged)
+ * replicated models: training ──► replica-events ──► replica ──► replica-reports ──► replica-merge
+ *                    (and back on replica-merges; see ReplicaTopology)
  * </pre>
  */
 public final class TopologyFactory {
@@ -110,11 +112,14 @@ public final class TopologyFactory {
         for (StoreBuilder<?> b : PendingStore.builders(s.storeName(), logConfig)) {
             topology.addStateStore(b, "training", "prediction");
         }
+        ReplicaTopology.add(topology, s, metrics, logConfig);
         StringSerializer keyOut = new StringSerializer();
         ByteArraySerializer valueOut = new ByteArraySerializer();
-        topology.addSink(PARAMETERS_SINK, t.modelParameters(), keyOut, valueOut, "training", "prediction");
+        topology.addSink(PARAMETERS_SINK, t.modelParameters(), keyOut, valueOut, "training", "prediction",
+                "replica-merge");
         topology.addSink(METRICS_SINK, t.modelMetrics(), keyOut, valueOut, "training", "prediction");
-        topology.addSink(DEAD_LETTER_SINK, t.deadLetter(), keyOut, valueOut, "training", "prediction");
+        topology.addSink(DEAD_LETTER_SINK, t.deadLetter(), keyOut, valueOut, "training", "prediction", "replica",
+                "replica-merge");
         topology.addSink(MODEL_EVENTS_SINK, t.modelEvents(), keyOut, valueOut, "training", "prediction");
         topology.addSink(PREDICTIONS_SINK, t.predictions(), keyOut, valueOut, "prediction");
         return topology;

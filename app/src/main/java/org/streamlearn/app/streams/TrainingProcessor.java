@@ -7,6 +7,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ParsedEvent;
@@ -39,7 +40,13 @@ public final class TrainingProcessor implements Processor<String, byte[], String
         this.context = context;
         this.sender = new EmissionSender(context, settings, metrics, "snapshot");
         ModelStore store = context.getStateStore(settings.storeName());
-        this.lifecycle = new ModelLifecycle(settings, store, PendingStore.of(context, settings.storeName()));
+        KeyValueStore<String, byte[]> replicas = context.getStateStore(ReplicaRecords.STORE);
+        this.lifecycle = new ModelLifecycle(settings, store, PendingStore.of(context, settings.storeName()))
+                .withReplicaCounter(model -> {
+                    long k = ReplicaRecords.longOf(replicas.get(ReplicaRecords.counterKey(model)));
+                    replicas.put(ReplicaRecords.counterKey(model), ReplicaRecords.longBytes(k + 1));
+                    return k;
+                });
         if (settings.metricsIntervalMs() > 0) {
             context.schedule(Duration.ofMillis(settings.metricsIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
                     now -> sender.forward(lifecycle.onMetricsTimer(now), null, now));

@@ -24,7 +24,8 @@ public record ChallengerSpec(String name, ModelSpec spec) {
     /** The top-level fields a challenger may not change. */
     static final List<String> INPUT = List.of("task", "features", "hashBits", "classes", "classNames");
     /** The top-level fields a challenger may not have. */
-    static final List<String> CHAMPION_ONLY = List.of("drift", "challengers", "promotion", "feedback");
+    static final List<String> CHAMPION_ONLY = List.of("drift", "challengers", "promotion", "feedback",
+            "replicas");
 
     /** Checks the name and that the spec is a plain one (no drift, no challengers). */
     public ChallengerSpec {

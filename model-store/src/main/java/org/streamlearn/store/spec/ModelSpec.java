@@ -48,13 +48,15 @@ import org.streamlearn.core.model.Task;
  * @param promotion             the promotion rule, set exactly when there are challengers
  * @param feedback              delayed labels (DESIGN.md "Delayed labels"), or {@code null}: predictions are
  *                              not remembered
+ * @param replicas              replicas with periodic parameter averaging ({@link ReplicasSpec}), or {@code null}:
+ *                              the model is one key
  */
 public record ModelSpec(Task task, Integer features, Integer hashBits, Integer classes, List<String> classNames,
                         ArchitectureSpec architecture, String loss, double huberDelta, OptimizerSpec optimizer,
                         ScheduleSpec schedule, Double interceptLearningRate, double l2, double l1, Double clipNorm,
                         boolean standardize, UpdateSpec update, MetricsSpec metrics, int publishEvery,
                         DriftSpec drift, List<ChallengerSpec> challengers, PromotionSpec promotion,
-                        FeedbackSpec feedback) {
+                        FeedbackSpec feedback, ReplicasSpec replicas) {
 
     /** Largest dense dimension. */
     public static final int MAX_FEATURES = 1_000_000;
@@ -96,16 +98,19 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         if (feedback != null) {
             feedback.checkLabel(task, classes);
         }
+        if (replicas != null) {
+            replicas.check(update, drift, !challengers.isEmpty(), feedback != null);
+        }
     }
 
-    /** A spec without drift detection, challengers or feedback. */
+    /** A spec without drift detection, challengers, feedback or replicas. */
     public ModelSpec(Task task, Integer features, Integer hashBits, Integer classes, List<String> classNames,
             ArchitectureSpec architecture, String loss, double huberDelta, OptimizerSpec optimizer,
             ScheduleSpec schedule, Double interceptLearningRate, double l2, double l1, Double clipNorm,
             boolean standardize, UpdateSpec update, MetricsSpec metrics, int publishEvery) {
         this(task, features, hashBits, classes, classNames, architecture, loss, huberDelta, optimizer, schedule,
                 interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics, publishEvery, null, List.of(),
-                null, null);
+                null, null, null);
     }
 
     /** This spec with drift detection {@code drift} ({@code null}: none). */
@@ -117,14 +122,21 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
     public ModelSpec withCandidates(DriftSpec drift, List<ChallengerSpec> challengers, PromotionSpec promotion) {
         return new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss, huberDelta,
                 optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics,
-                publishEvery, drift, challengers, promotion, feedback);
+                publishEvery, drift, challengers, promotion, feedback, replicas);
     }
 
     /** This spec with delayed labels {@code feedback} ({@code null}: predictions are not remembered). */
     public ModelSpec withFeedback(FeedbackSpec feedback) {
         return new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss, huberDelta,
                 optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics,
-                publishEvery, drift, challengers, promotion, feedback);
+                publishEvery, drift, challengers, promotion, feedback, replicas);
+    }
+
+    /** This spec with replicas {@code replicas} ({@code null}: one key). */
+    public ModelSpec withReplicas(ReplicasSpec replicas) {
+        return new ModelSpec(task, features, hashBits, classes, classNames, architecture, loss, huberDelta,
+                optimizer, schedule, interceptLearningRate, l2, l1, clipNorm, standardize, update, metrics,
+                publishEvery, drift, challengers, promotion, feedback, replicas);
     }
 
     /**

@@ -27,10 +27,11 @@ final class SpecReader {
     private static final List<String> TOP_LEVEL = List.of("task", "features", "hashBits", "classes", "classNames",
             "architecture", "loss", "huberDelta", "optimizer", "schedule", "interceptLearningRate", "l2", "l1",
             "clipNorm", "standardize", "update", "metrics", "publishEvery", "drift", "challengers", "promotion",
-            "feedback");
+            "feedback", "replicas");
     private static final List<String> CHALLENGER = List.of("name", "spec");
     private static final List<String> PROMOTION = List.of("minEvents", "margin", "checkEvery");
     private static final List<String> FEEDBACK = List.of("ttlMs", "onExpiry", "maxPending");
+    private static final List<String> REPLICAS = List.of("count", "syncEvery");
     private static final List<String> ARCHITECTURE = List.of("type", "hidden", "activation", "init", "seed");
     private static final List<String> UPDATE = List.of("mode", "batchSize", "maxDelayMs");
     private static final List<String> METRICS = List.of("window", "ewmaAlpha");
@@ -76,7 +77,21 @@ final class SpecReader {
         List<ChallengerSpec> challengers = challengers(tree, champion);
         PromotionSpec promotion = promotion(o.object("promotion"), !challengers.isEmpty());
         FeedbackSpec feedback = feedback(o.object("feedback"), classNames);
-        return champion.withCandidates(drift, challengers, promotion).withFeedback(feedback);
+        ReplicasSpec replicas = replicas(o.object("replicas"));
+        return champion.withCandidates(drift, challengers, promotion).withFeedback(feedback).withReplicas(replicas);
+    }
+
+    /** {@code replicas}: {@code count} (required) and {@code syncEvery}; absent: one key. */
+    private static ReplicasSpec replicas(SpecObject o) {
+        if (o == null) {
+            return null;
+        }
+        o.checkKnown(REPLICAS);
+        Integer count = o.optionalInt("count");
+        if (count == null) {
+            throw CHECKS.fail(o.path("count"), "required");
+        }
+        return new ReplicasSpec(count, o.integer("syncEvery", ReplicasSpec.DEFAULT_SYNC_EVERY));
     }
 
     /**

@@ -87,6 +87,11 @@ final class SpecWriter {
             }
             putWhole(f, "maxPending", spec.feedback().maxPending());
         }
+        if (spec.replicas() != null) {
+            ObjectNode r = o.putObject("replicas");
+            r.put("count", spec.replicas().count());
+            r.put("syncEvery", spec.replicas().syncEvery());
+        }
         return o;
     }
 

@@ -1,0 +1,185 @@
+package org.streamlearn.app.streams;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.streamlearn.app.events.EventParser;
+import org.streamlearn.app.events.ExampleEncoder;
+import org.streamlearn.app.events.InvalidEventException;
+import org.streamlearn.app.events.ParsedEvent;
+import org.streamlearn.core.replica.Replica;
+import org.streamlearn.core.replica.ReplicaReport;
+import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.spec.ModelSpecs;
+import org.streamlearn.store.spec.SpecException;
+import org.streamlearn.store.state.BinaryStateCodec;
+import org.streamlearn.store.state.ModelState;
+
+/**
+ * A replica of a replicated model (DESIGN.md "Replicas"), keyed {@code <model>#r<i>}: it learns the events
+ * spread to it with the ordinary path, reports every round to the merge step ({@code replica-reports}, keyed by
+ * the model), and adopts the merge of round r ({@code replica-merges}) when it begins round r + 2, holding its
+ * events back in the {@value ReplicaRecords#STORE} store until that merge has come. The protocol is
+ * learning-core's {@link Replica}, the same as the backtest's, so the live replicas learn bit for bit what the
+ * backtest's do from the same events in the same order. Everything it keeps (its model, bookkeeping, held events,
+ * merges not yet adopted) is in the changelogged store, so under exactly-once a crash replays it exactly.
+ */
+final class ReplicaProcessor implements Processor<String, byte[], String, byte[]> {
+
+    private final TopologyFactory.Settings settings;
+    private final TrainingMetrics metrics;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, byte[]> store;
+    private EmissionSender sender;
+
+    ReplicaProcessor(TopologyFactory.Settings settings, TrainingMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.store = context.getStateStore(ReplicaRecords.STORE);
+        this.sender = new EmissionSender(context, settings, metrics, "replica");
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        long now = context.currentSystemTimeMs();
+        try {
+            String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+            if (topic.equals(ReplicaTopology.merges(settings.topics()))) {
+                store.put(ReplicaRecords.mergedKey(record.key(), ReplicaRecords.roundOf(record.headers())),
+                        record.value());
+                Loaded r = load(record.key(), null);
+                if (r != null) {
+                    pump(r, now);
+                    save(r);
+                }
+                return;
+            }
+            onEvent(record, now);
+        } catch (KafkaException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            sender.failed(record, ex, now);
+        }
+    }
+
+    /** A replica's live state: its model, its round bookkeeping and its held-events window. */
+    private static final class Loaded {
+        final String key;
+        final ModelState model;
+        final Replica replica;
+        long heldHead;
+        long heldTail;
+
+        Loaded(String key, ModelState model, Replica replica, long heldHead, long heldTail) {
+            this.key = key;
+            this.model = model;
+            this.replica = replica;
+            this.heldHead = heldHead;
+            this.heldTail = heldTail;
+        }
+    }
+
+    private void onEvent(Record<String, byte[]> record, long now) {
+        Header h = record.headers().lastHeader(ReplicaRecords.SPEC_HEADER);
+        Loaded r;
+        try {
+            r = load(record.key(), h == null ? null : ModelSpecs.parse(new String(h.value(), StandardCharsets.UTF_8)));
+        } catch (SpecException ex) {
+            sender.deadLetter(ReplicaRecords.modelOf(record.key()), "spec", ex.getMessage(), record, now);
+            return;
+        }
+        if (r == null) {
+            sender.deadLetter(ReplicaRecords.modelOf(record.key()), "spec", "replica event without its spec", record,
+                    now);
+            return;
+        }
+        if (r.replica.waiting() || r.heldHead < r.heldTail) {
+            if (r.heldTail - r.heldHead >= ReplicaRecords.MAX_HELD) {
+                sender.deadLetter(ReplicaRecords.modelOf(r.key), "replicas", "replica " + r.key + " already holds "
+                        + ReplicaRecords.MAX_HELD + " events back while it waits for merge "
+                        + r.replica.awaitedRound() + "; event not learned", record, now);
+                return;
+            }
+            store.put(ReplicaRecords.heldKey(r.key, r.heldTail++), record.value());
+        } else {
+            learn(r, record, now);
+        }
+        pump(r, now);
+        save(r);
+    }
+
+    /** Adopts the merges that are due and learns held events, until the replica waits for a missing merge. */
+    private void pump(Loaded r, long now) {
+        while (true) {
+            if (r.replica.waiting()) {
+                String mk = ReplicaRecords.mergedKey(r.key, r.replica.awaitedRound());
+                byte[] merged = store.get(mk);
+                if (merged == null) {
+                    return;
+                }
+                r.replica.adopt(r.replica.awaitedRound(), ReplicaRecords.paramsOf(merged), r.model.learned().params());
+                store.delete(mk);
+            }
+            if (r.heldHead == r.heldTail) {
+                return;
+            }
+            String hk = ReplicaRecords.heldKey(r.key, r.heldHead++);
+            byte[] held = store.get(hk);
+            store.delete(hk);
+            learn(r, new Record<>(r.key, held, now), now);
+        }
+    }
+
+    private void learn(Loaded r, Record<String, byte[]> record, long now) {
+        String model = ReplicaRecords.modelOf(r.key);
+        ParsedEvent e;
+        try {
+            e = EventParser.parseTraining(record.value());
+            new ExampleEncoder(r.model.spec()).learn(r.model.learner(), e);
+        } catch (InvalidEventException ex) {
+            sender.deadLetter(model, ex.field(), ex.getMessage(), record, now);
+            return;
+        }
+        r.model.touch(now);
+        ReplicaReport report = r.replica.onLearned(r.model.learned());
+        if (report != null) {
+            ModelState s = ModelState.restore(r.key, r.model.spec(), report.state(), 0, now, 0);
+            context.forward(new Record<>(model, BinaryStateCodec.encode(s), now,
+                    ReplicaRecords.round(report.round())), ReplicaTopology.REPORTS_SINK);
+        }
+    }
+
+    private Loaded load(String key, ModelSpec spec) {
+        byte[] state = store.get(ReplicaRecords.stateKey(key));
+        ModelState model;
+        if (state != null) {
+            model = BinaryStateCodec.decode(state);
+        } else if (spec != null && spec.replicas() != null) {
+            model = ModelState.create(key, spec, context.currentSystemTimeMs());
+        } else {
+            return null;
+        }
+        int syncEvery = model.spec().replicas().syncEvery();
+        byte[] book = store.get(ReplicaRecords.bookKey(key));
+        if (book == null) {
+            return new Loaded(key, model, new Replica(ReplicaRecords.indexOf(key), syncEvery), 0, 0);
+        }
+        ReplicaRecords.Book b = ReplicaRecords.bookOf(book, ReplicaRecords.indexOf(key), syncEvery);
+        return new Loaded(key, model, b.replica(), b.heldHead(), b.heldTail());
+    }
+
+    private void save(Loaded r) {
+        store.put(ReplicaRecords.stateKey(r.key), BinaryStateCodec.encode(r.model));
+        store.put(ReplicaRecords.bookKey(r.key), ReplicaRecords.book(r.replica, r.heldHead, r.heldTail));
+    }
+}

@@ -1,0 +1,98 @@
+package org.streamlearn.app.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.streamlearn.app.backtest.replicas.ReplicatedRun;
+import org.streamlearn.app.events.EventParser;
+import org.streamlearn.app.testing.Reference;
+import org.streamlearn.core.replica.Merged;
+import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.spec.ModelSpecs;
+import org.streamlearn.store.state.JsonStateCodec;
+import org.streamlearn.store.state.ModelState;
+
+/**
+ * The replicas loop on the live topology (DESIGN.md "Replicas"): the merged models it publishes are, bit for
+ * bit, those of {@code backtest --replicas R} on the same events, and one replica is the model without replicas.
+ */
+class ReplicaTopologyTest {
+
+    private static final String SPEC = "{\"task\":\"regression\",\"features\":5,\"optimizer\":{\"type\":\"sgd\","
+            + "\"learningRate\":0.02},\"publishEvery\":5,\"replicas\":{\"count\":%d,\"syncEvery\":5}}";
+
+    private static List<String> lines() throws IOException {
+        return Files.readAllLines(Reference.folder().resolve("data/regression.jsonl"));
+    }
+
+    /** The snapshots published for {@code model}, decoded, after its creation's. */
+    private static List<ModelState> snapshots(TopologyHarness h, String model) {
+        List<ModelState> out = new ArrayList<>();
+        for (TestRecord<String, byte[]> r : h.parameters.readRecordsToList()) {
+            if (r.key().equals(model) && r.value() != null) {
+                out.add(JsonStateCodec.parse(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        return out.subList(1, out.size());
+    }
+
+    @Test
+    void mergedModelsAreTheBacktestsBitForBit(@TempDir Path dir) throws IOException {
+        ModelSpec spec = ModelSpecs.parse(String.format(SPEC, 4));
+        List<Merged> expected = new ArrayList<>();
+        ReplicatedRun sim = new ReplicatedRun("big", spec, expected::add);
+        try (TopologyHarness h = new TopologyHarness(dir)) {
+            h.upsert("big", ModelSpecs.toJson(spec));
+            for (String line : lines()) {
+                h.event("big", line);
+                sim.learn(EventParser.parseTraining(line), 0, 0);
+            }
+            List<ModelState> live = snapshots(h, "big");
+            assertThat(expected).hasSize(400 / 20);
+            assertThat(live).hasSameSizeAs(expected);
+            for (int r = 0; r < expected.size(); r++) {
+                assertThat(live.get(r).learned().params()).as("round %d", r)
+                        .isEqualTo(expected.get(r).state().params());
+                assertThat(live.get(r).learned().seen()).isEqualTo(20L * (r + 1));
+            }
+            assertThat(h.deadLetter.readRecordsToList()).isEmpty();
+            // predictions come from the latest merged model
+            h.request("big", "{\"id\":\"q\",\"features\":[1,2,3,4,5]}");
+            double served = TopologyHarness.drain(h.predictions).get(0).value().get("prediction").asDouble();
+            assertThat(served).isEqualTo(live.get(live.size() - 1).learner().predict(new double[] {1, 2, 3, 4, 5})
+                    .value());
+        }
+    }
+
+    @Test
+    void oneReplicaIsTheModelWithoutReplicas(@TempDir Path dir) throws IOException {
+        ModelSpec one = ModelSpecs.parse(String.format(SPEC, 1));
+        try (TopologyHarness h = new TopologyHarness(dir)) {
+            h.upsert("one", ModelSpecs.toJson(one));
+            h.upsert("plain", ModelSpecs.toJson(one.withReplicas(null)));
+            for (String line : lines()) {
+                h.event("one", line);
+                h.event("plain", line);
+            }
+            List<TestRecord<String, byte[]>> all = h.parameters.readRecordsToList();
+            List<ModelState> replicated = new ArrayList<>();
+            List<ModelState> plain = new ArrayList<>();
+            for (TestRecord<String, byte[]> r : all) {
+                ModelState s = JsonStateCodec.parse(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+                (r.key().equals("one") ? replicated : plain).add(s);
+            }
+            assertThat(replicated).hasSize(81).hasSameSizeAs(plain);
+            for (int i = 1; i < replicated.size(); i++) {
+                assertThat(replicated.get(i).learned().params()).isEqualTo(plain.get(i).learned().params());
+                assertThat(replicated.get(i).learned().seen()).isEqualTo(plain.get(i).learned().seen());
+            }
+        }
+    }
+}
