@@ -40,8 +40,8 @@ import org.streamlearn.store.json.Json;
  */
 final class Jobs {
 
-    /** The output topic of the pass-through. */
-    static final String PASS_OUTPUT = "e2e-pass-output";
+    /** Distinct event values a produced stream cycles through. */
+    static final int DISTINCT_EVENTS = 20_000;
 
     private Jobs() {
     }
@@ -49,7 +49,8 @@ final class Jobs {
     /**
      * Produces {@code events} training events (regression, {@code d} features) to {@code topic}, keyed
      * {@code model-<k>}: round robin over {@code models} keys, or uniformly at random (seeded) when
-     * {@code random}.
+     * {@code random}. The values cycle through {@value #DISTINCT_EVENTS} generated events (generating each one
+     * would make producing the slowest part of a run).
      */
     static void produce(String bootstrap, String topic, int events, int models, int d, boolean random) {
         Properties p = new Properties();
@@ -57,13 +58,17 @@ final class Jobs {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         StreamGenerator gen = new StreamGenerator(StreamGenerator.Task.REGRESSION, d, 1, Long.MAX_VALUE, 0.1, 1);
+        byte[][] values = new byte[Math.min(events, DISTINCT_EVENTS)][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = gen.next().getBytes(StandardCharsets.UTF_8);
+        }
         SplittableRandom keys = new SplittableRandom(7);
         long t0 = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < events; i++) {
                 int k = random ? keys.nextInt(models) : i % models;
-                producer.send(new ProducerRecord<>(topic, "model-" + k, gen.next().getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(topic, "model-" + k, values[i % values.length]));
             }
         }
         System.out.printf("produced %,d events (%,d keys) to %s in %.1f s%n", events, models, topic,
@@ -72,7 +77,7 @@ final class Jobs {
 
     /**
      * Runs a Kafka Streams pass-through over {@code input}: each value is parsed as JSON (the service's shared
-     * mapper) and written unchanged to {@link #PASS_OUTPUT}. Same guarantee and commit interval as the service.
+     * mapper) and written unchanged to {@link #passOutput}. Same guarantee and commit interval as the service.
      *
      * @return events/s (see {@link #awaitCommitted})
      */
@@ -81,7 +86,7 @@ final class Jobs {
         StreamsBuilder b = new StreamsBuilder();
         b.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .mapValues(v -> parse(v) == null ? null : v)
-                .to(PASS_OUTPUT, Produced.with(Serdes.String(), Serdes.ByteArray()));
+                .to(passOutput(input), Produced.with(Serdes.String(), Serdes.ByteArray()));
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -93,6 +98,11 @@ final class Jobs {
             streams.start();
             return awaitCommitted(bootstrap, app, input, events);
         }
+    }
+
+    /** The pass-through's output topic for {@code input}: create it with the input's partition count. */
+    static String passOutput(String input) {
+        return input + "-pass-output";
     }
 
     private static JsonNode parse(byte[] v) {
@@ -119,7 +129,7 @@ final class Jobs {
         o.put("topics.partitions", Integer.toString(partitions));
         o.put("topic.training-events", input);
         for (String t : new String[] {"model-commands", "prediction-requests", "model-parameters", "model-metrics",
-            "predictions", "dead-letter", "model-events"}) {
+            "predictions", "dead-letter", "model-events", "labels", "prediction-log"}) {
             o.put("topic." + t, app + "-" + t);
         }
         o.put("default.spec", "{\"task\":\"regression\",\"optimizer\":{\"type\":\"" + optimizer + "\"},"

@@ -37,7 +37,7 @@ public final class ManyModelsGoal {
         int few = a.integer("baseline");
         int partitions = a.integer("partitions");
         Path work = Files.createTempDirectory("streamlearn-manymodels");
-        Rounds rounds = new Rounds();
+        Rounds rounds = new Rounds("few", "many");
         List<Jobs.Run> many = new ArrayList<>();
         List<Jobs.Run> base = new ArrayList<>();
         try (LocalKafkaBroker broker = LocalKafkaBroker.builder().build().start()) {
@@ -54,14 +54,13 @@ public final class ManyModelsGoal {
                         heap0, base);
                 Rounds.Job subject = () -> run(bootstrap, "many-" + round, "in-many", partitions, a, work, events,
                         heap0, many);
-                rounds.run(r, models + " vs " + few + " models", few + " models ev/s", baseline,
-                        models + " models ev/s", subject);
+                rounds.run(r, models + " vs " + few + " models (ev/s)", baseline, subject);
             }
         }
         double heapPerModel = (median(many, Jobs.Run::heapBytes) - median(base, Jobs.Run::heapBytes))
                 / (double) (models - few);
         double diskPerModel = median(many, Jobs.Run::stateDirBytes) / (double) models;
-        double ratio = rounds.medianRatio();
+        double ratio = rounds.medianRatio(1);
         System.out.printf(Locale.ROOT, "heap in use: %d models %.1f MiB, %d models %.1f MiB (medians); state dir: "
                 + "%d models %.1f MiB%n", models, median(many, Jobs.Run::heapBytes) / 1048576.0, few,
                 median(base, Jobs.Run::heapBytes) / 1048576.0, models,
@@ -69,10 +68,10 @@ public final class ManyModelsGoal {
         System.out.println("load average at the end " + GoalTable.load());
         new GoalTable().row("events learned/s, " + GoalTable.n(models) + " models (uniform keys, d = "
                 + a.get("features") + "), " + partitions + " partitions, " + StreamsConfig.EXACTLY_ONCE_V2,
-                GoalTable.n(rounds.medianSubject()) + " ev/s (median); heap " + GoalTable.n(heapPerModel)
+                GoalTable.n(rounds.median(1)) + " ev/s (median); heap " + GoalTable.n(heapPerModel)
                         + " B/model, state dir " + GoalTable.n(diskPerModel) + " B/model",
-                GoalTable.n(rounds.medianBaseline()) + " ev/s with " + few + " models",
-                GoalTable.r(ratio) + " (rounds " + rounds.ratios() + ")", ">= 0.5", ratio >= 0.5).print();
+                GoalTable.n(rounds.median(0)) + " ev/s with " + few + " models",
+                GoalTable.r(ratio) + " (rounds " + rounds.ratios(1) + ")", ">= 0.5", ratio >= 0.5).print();
     }
 
     private static double run(String bootstrap, String app, String input, int partitions, BenchArgs a, Path work,
