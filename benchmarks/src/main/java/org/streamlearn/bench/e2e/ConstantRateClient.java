@@ -30,7 +30,8 @@ final class ConstantRateClient {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "rate=%d seconds=%d requests=%d errors=%d p50_ms=%.3f p90_ms=%.3f "
-                    + "p99_ms=%.3f p999_ms=%.3f max_ms=%.3f", rate, seconds, requests, errors, p50, p90, p99, p999, max);
+                    + "p99_ms=%.3f p999_ms=%.3f max_ms=%.3f", rate, seconds, requests, errors, p50, p90, p99, p999,
+                    max);
         }
     }
 

@@ -91,7 +91,8 @@ public final class HttpLoadGoal {
                 .mapToInt(ConstantRateClient.Result::rate).max()
                 .orElse(main.p99() <= RAMP_P99_MS && main.errors() == 0 ? main.rate() : 0);
         if (!ramp.isEmpty()) {
-            table.row("highest rate with p99 <= 10 ms (steps " + a.get("ramp") + ", " + a.get("rampSeconds") + " s each)",
+            table.row("highest rate with p99 <= 10 ms (steps " + a.get("ramp") + ", " + a.get("rampSeconds")
+                    + " s each)",
                     highest + " req/s", "-", "-", "report", true);
         }
         if (a.flag("nodelayCheck")) {
