@@ -24,7 +24,8 @@ import org.streamlearn.kafka.local.LocalKafkaBroker;
 /**
  * Issue 13, figure 4: HTTP predict ({@code POST /models/model-0/predict}, d = 20, loopback, keep-alive) under a
  * constant load, latency corrected for coordinated omission ({@link ConstantRateClient}): p99 and errors at
- * {@code rate} requests/s for {@code seconds} s, then the rates of {@code ramp} for {@code rampSeconds} s each
+ * {@code rate} requests/s for {@code seconds} s over {@code connections} keep-alive connections, then the rates of
+ * {@code ramp} for {@code rampSeconds} s each
  * until one has p99 above 10 ms: the highest rate with p99 within 10 ms. The service runs in this JVM, the load
  * generator beside it on the same 2 cores.
  *
@@ -34,7 +35,7 @@ import org.streamlearn.kafka.local.LocalKafkaBroker;
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar:app/target/streamlearn.jar org.streamlearn.bench.e2e.HttpLoadGoal
  *     [rate=1000] [seconds=60] [ramp=2000,4000,6000,8000,10000,12000] [rampSeconds=10] [nodelayCheck=true]
- *     [checkSeconds=15]</pre>
+ *     [checkSeconds=15] [connections=10]</pre>
  */
 public final class HttpLoadGoal {
 
@@ -47,7 +48,7 @@ public final class HttpLoadGoal {
     public static void main(String[] args) throws Exception {
         BenchArgs a = BenchArgs.parse(args, Map.of("rate", "1000", "seconds", "60", "ramp",
                 "2000,4000,6000,8000,10000,12000", "rampSeconds", "10", "nodelayCheck", "true", "checkSeconds", "15",
-                "features", "20", "warmupSeconds", "5"));
+                "features", "20", "warmupSeconds", "5", "connections", "10"));
         String nodelay = System.getProperty("sun.net.httpserver.nodelay", "(unset: streamlearn sets true)");
         System.out.println("http load: " + a + ", sun.net.httpserver.nodelay=" + nodelay + ", load average "
                 + GoalTable.load());
@@ -68,10 +69,12 @@ public final class HttpLoadGoal {
                 Jobs.awaitOffsets(bootstrap, "http", "in-http", 2000, (now, sum) -> { });
                 String base = "http://127.0.0.1:" + s.http().port() + "/models/model-0";
                 awaitModel(URI.create(base));
-                ConstantRateClient client = new ConstantRateClient(URI.create(base + "/predict"), body(d));
+                ConstantRateClient client = new ConstantRateClient("127.0.0.1", s.http().port(),
+                        "/models/model-0/predict", body(d), a.integer("connections"));
                 System.out.println("warm-up: " + client.run(a.integer("rate"), a.integer("warmupSeconds")));
                 main = client.run(a.integer("rate"), a.integer("seconds"));
                 System.out.println("RESULT " + main);
+                System.out.println("errors by kind so far: " + client.errorKinds());
                 for (String r : a.get("ramp").isEmpty() ? new String[0] : a.get("ramp").split(",")) {
                     ConstantRateClient.Result step = client.run(Integer.parseInt(r), a.integer("rampSeconds"));
                     System.out.println("ramp: " + step + ", load average " + GoalTable.load());
@@ -135,7 +138,8 @@ public final class HttpLoadGoal {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Dsun.net.httpserver.nodelay=false", "-cp",
                 System.getProperty("java.class.path"), HttpLoadGoal.class.getName(), "rate=" + a.get("rate"),
-                "seconds=" + a.get("checkSeconds"), "ramp=", "nodelayCheck=false"));
+                "seconds=" + a.get("checkSeconds"), "ramp=", "nodelayCheck=false",
+                "connections=" + a.get("connections")));
         a.service().forEach((k, v) -> cmd.add("svc." + k + "=" + v));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String result = null;
