@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.demo.StreamGenerator;
@@ -106,8 +107,15 @@ public final class RestoreGoal {
         long t0 = System.nanoTime();
         try (StreamlearnService s = new StreamlearnService(c)) {
             s.start();
+            long[] running = {0};
             long end = Jobs.awaitOffsets(c.bootstrapServers(), c.applicationId(), c.topics().trainingEvents(), target,
-                    (now, sum) -> { });
+                    (now, sum) -> {
+                        if (running[0] == 0 && s.streams().state() == KafkaStreams.State.RUNNING) {
+                            running[0] = now;
+                        }
+                    });
+            System.out.printf(Locale.ROOT, "  restart: RUNNING (restored) after %.2f s, first new update committed "
+                    + "after %.2f s%n", running[0] == 0 ? Double.NaN : (running[0] - t0) / 1e9, (end - t0) / 1e9);
             return (end - t0) / 1e9;
         }
     }
