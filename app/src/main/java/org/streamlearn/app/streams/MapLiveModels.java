@@ -3,6 +3,7 @@ package org.streamlearn.app.streams;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.streamlearn.store.state.ModelState;
 
@@ -17,6 +18,13 @@ class MapLiveModels implements LiveModels {
     /** The live models by id, in insertion order, or least recently used first with {@code accessOrder}. */
     final LinkedHashMap<String, LiveModel> live;
     final Set<String> openBatches = new LinkedHashSet<>();
+    /**
+     * The models that became dirty since the list was last cleared, each once: what the write-behind must write
+     * before a commit, so that it visits those, not every cached model (10,000 per task by default, at every
+     * commit: half of a stream thread's time with 100,000 models, docs/benchmarks.md). An entry may have been
+     * written (evicted) or removed since; its {@code dirty} flag says whether it still needs writing.
+     */
+    final List<LiveModel> dirtyModels = new ArrayList<>();
 
     MapLiveModels() {
         this(false);
@@ -48,7 +56,10 @@ class MapLiveModels implements LiveModels {
     /** Records that a live model changed; noted in {@link #openBatches()} when it has an open mini-batch. */
     @Override
     public void markDirty(LiveModel m) {
-        m.dirty = true;
+        if (!m.dirty) {
+            m.dirty = true;
+            dirtyModels.add(m);
+        }
         if (m.state().batchStartedAtMs() > 0) {
             openBatches.add(m.state().modelId());
         }
@@ -56,7 +67,10 @@ class MapLiveModels implements LiveModels {
 
     @Override
     public void remove(String id) {
-        live.remove(id);
+        LiveModel m = live.remove(id);
+        if (m != null) {
+            m.dirty = false; // never written back by the write-behind
+        }
         openBatches.remove(id);
     }
 

@@ -132,17 +132,19 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
 
     @Override
     public void flushCache() {
-        for (LiveModel m : live.values()) {
+        for (LiveModel m : dirtyModels) {
             if (m.dirty) {
                 write(m);
             }
         }
+        dirtyModels.clear();
     }
 
     /** Drops the live models and the open-batch index; both are rebuilt from the store once it is restored. */
     @Override
     public void clearCache() {
         live.clear();
+        dirtyModels.clear();
         openBatches.clear();
         scanned = false;
     }
@@ -162,6 +164,7 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
     @Override
     public void init(StateStoreContext context, StateStore root) {
         live.clear();
+        dirtyModels.clear();
         openBatches.clear();
         scanned = false; // the changelog is restored after init: openBatches() scans on first use
         inner.init(context, root);
@@ -183,6 +186,7 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
     @Override
     public void close() {
         live.clear();
+        dirtyModels.clear();
         inner.close();
     }
 

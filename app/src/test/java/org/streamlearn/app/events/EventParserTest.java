@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,6 +38,33 @@ class EventParserTest {
         assertThat(fast.weight()).isEqualTo(tree.weight());
         assertThat(fast.id()).isEqualTo(tree.id());
         assertThat(fast.model()).isEqualTo(tree.model());
+    }
+
+    /**
+     * The fast path's numbers (Jackson's FastDoubleParser) are {@link Double#parseDouble}'s, bit for bit, in every
+     * form a producer writes: shortest round trip, 17 significant digits, fixed point, exponents, subnormals.
+     */
+    @Test
+    void theFastPathReadsEveryNumberAsDoubleParseDoubleDoes() {
+        SplittableRandom random = new SplittableRandom(13);
+        for (int i = 0; i < 20_000; i++) {
+            double x = switch (i % 4) {
+                case 0 -> random.nextGaussian();
+                case 1 -> Double.longBitsToDouble(random.nextLong() & 0x7fefffffffffffffL); // any finite magnitude
+                case 2 -> random.nextDouble() * Math.pow(10, random.nextInt(-320, 300));
+                default -> random.nextInt(-1_000_000, 1_000_000) / 1000.0;
+            };
+            String[] forms = {Double.toString(x), String.format(Locale.ROOT, "%.17g", x),
+                String.format(Locale.ROOT, "%.6f", x), String.format(Locale.ROOT, "%.12e", x)};
+            for (String form : forms) {
+                byte[] json = ("{\"features\":[" + form + "],\"label\":" + form + "}").getBytes(StandardCharsets.UTF_8);
+                ParsedEvent e = EventParser.fast(json, true);
+                assertThat(e).as(form).isNotNull();
+                long expected = Double.doubleToRawLongBits(Double.parseDouble(form));
+                assertThat(Double.doubleToRawLongBits(e.dense()[0])).as(form).isEqualTo(expected);
+                assertThat(Double.doubleToRawLongBits(e.label())).as(form).isEqualTo(expected);
+            }
+        }
     }
 
     @ParameterizedTest

@@ -266,6 +266,35 @@ class TopologyTest {
         }
     }
 
+    /**
+     * The write-behind visits only the models dirtied since the last commit: each written once, a model deleted
+     * while dirty never written back, a model written at eviction not written again.
+     */
+    @Test
+    void thePreCommitHookWritesTheDirtiedModelsOnlyAndNeverADeletedOne(@TempDir Path dir) {
+        try (TopologyHarness h = new TopologyHarness(dir)) {
+            for (String m : List.of("a", "b", "c")) {
+                h.upsert(m, ModelSpecs.toJson(ModelSpecs.parse(MINIBATCH)));
+                h.event(m, event(0));
+            }
+            ModelStore store = (ModelStore) h.driver.getStateStore(TopologyFactory.STORE);
+            store.flushCache();
+            long before = store.encodes();
+            for (String m : List.of("a", "b")) {
+                LiveModel live = store.model(m);
+                live.encoder().learn(live.state().learner(), EventParser.parseTraining(event(1)));
+                store.markDirty(live);
+                store.markDirty(live);
+            }
+            store.remove("b");
+            store.flushCache();
+            assertThat(store.encodes()).as("a once; b deleted; c clean").isEqualTo(before + 1);
+            assertThat(BinaryStateCodec.decode(store.storedBytes("a")).learned().seen()).isEqualTo(2);
+            assertThat(store.storedBytes("b")).isNull();
+            assertThat(BinaryStateCodec.decode(store.storedBytes("c")).learned().seen()).isEqualTo(1);
+        }
+    }
+
     @Test
     void predictionsUseTheLatestModelAndErrorsCarryTheRequestId(@TempDir Path dir) {
         String spec = "{\"task\":\"regression\",\"features\":2,\"optimizer\":{\"type\":\"sgd\",\"learningRate\":0.05}}";

@@ -1,5 +1,9 @@
 /**
- * The end-to-end throughput driver: the streamlearn service against a Kafka Streams pass-through (read,
- * mapValues, write) on the same local broker, the same events and the same processing guarantee, in one run.
+ * The end-to-end drivers of issue 13's goals, each a {@code main} that starts its own local broker (no Docker),
+ * measures a figure beside its baseline in the same run and prints the goals table with the ratio:
+ * {@link org.streamlearn.bench.e2e.LearnRateGoal} (events learned/s against a Kafka Streams pass-through),
+ * {@link org.streamlearn.bench.e2e.ManyModelsGoal} (100,000 models against 16),
+ * {@link org.streamlearn.bench.e2e.RestoreGoal} (restart on an empty state directory against reading the
+ * changelog) and {@link org.streamlearn.bench.e2e.HttpLoadGoal} (HTTP predict at a constant rate).
  */
 package org.streamlearn.bench.e2e;

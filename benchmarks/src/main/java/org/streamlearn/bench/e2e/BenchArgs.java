@@ -1,0 +1,62 @@
+package org.streamlearn.bench.e2e;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code key=value} arguments of a driver: known keys with their defaults, and service settings given as
+ * {@code svc.<key>=<value>} (passed to every streamlearn service the driver starts, e.g.
+ * {@code svc.kafka.linger.ms=5} or {@code svc.cache.max.models=50000}).
+ */
+final class BenchArgs {
+
+    private final Map<String, String> values;
+    private final Map<String, String> service = new LinkedHashMap<>();
+
+    private BenchArgs(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** Parses {@code args} over {@code defaults}; an unknown key fails with the list of known ones. */
+    static BenchArgs parse(String[] args, Map<String, String> defaults) {
+        BenchArgs a = new BenchArgs(new LinkedHashMap<>(defaults));
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            if (kv.length == 2 && kv[0].startsWith("svc.")) {
+                a.service.put(kv[0].substring(4), kv[1]);
+            } else if (kv.length != 2 || !a.values.containsKey(kv[0])) {
+                throw new IllegalArgumentException("unknown argument '" + arg + "' (known: " + a.values.keySet()
+                        + ", svc.<service setting>)");
+            } else {
+                a.values.put(kv[0], kv[1]);
+            }
+        }
+        return a;
+    }
+
+    String get(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("no argument " + key);
+        }
+        return v;
+    }
+
+    int integer(String key) {
+        return Integer.parseInt(get(key));
+    }
+
+    boolean flag(String key) {
+        return Boolean.parseBoolean(get(key));
+    }
+
+    /** The {@code svc.*} settings, prefix removed. */
+    Map<String, String> service() {
+        return service;
+    }
+
+    @Override
+    public String toString() {
+        return values + (service.isEmpty() ? "" : " svc" + service);
+    }
+}

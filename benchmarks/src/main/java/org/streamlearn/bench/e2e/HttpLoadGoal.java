@@ -1,0 +1,174 @@
+package org.streamlearn.bench.e2e;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.kafka.streams.StreamsConfig;
+import org.streamlearn.app.config.ServiceConfig;
+import org.streamlearn.app.kafka.TopicAdmin;
+import org.streamlearn.app.kafka.TopicSpec;
+import org.streamlearn.app.service.StreamlearnService;
+import org.streamlearn.kafka.local.LocalKafkaBroker;
+
+/**
+ * Issue 13, figure 4: HTTP predict ({@code POST /models/model-0/predict}, d = 20, loopback, keep-alive) under a
+ * constant load, latency corrected for coordinated omission ({@link ConstantRateClient}): p99 and errors at
+ * {@code rate} requests/s for {@code seconds} s over {@code connections} keep-alive connections, then the rates of
+ * {@code ramp} for {@code rampSeconds} s each
+ * until one has p99 above 10 ms: the highest rate with p99 within 10 ms. The service runs in this JVM, the load
+ * generator beside it on the same 2 cores.
+ *
+ * <p>The guard for {@code TCP_NODELAY}: with {@code nodelayCheck=true} the driver then runs itself again in a child
+ * JVM with {@code -Dsun.net.httpserver.nodelay=false} (the server's switch; streamlearn's transport sets it to
+ * true unless it is set) at {@code rate} for {@code checkSeconds} s, and prints both p99s side by side.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar:app/target/streamlearn.jar org.streamlearn.bench.e2e.HttpLoadGoal
+ *     [rate=1000] [seconds=60] [ramp=2000,4000,6000,8000,10000,12000] [rampSeconds=10] [nodelayCheck=true]
+ *     [checkSeconds=15] [connections=10]</pre>
+ */
+public final class HttpLoadGoal {
+
+    private static final double RAMP_P99_MS = 10;
+
+    private HttpLoadGoal() {
+    }
+
+    /** Runs the figure; arguments are {@code key=value}. */
+    public static void main(String[] args) throws Exception {
+        BenchArgs a = BenchArgs.parse(args, Map.of("rate", "1000", "seconds", "60", "ramp",
+                "2000,4000,6000,8000,10000,12000", "rampSeconds", "10", "nodelayCheck", "true", "checkSeconds", "15",
+                "features", "20", "warmupSeconds", "5", "connections", "10"));
+        String nodelay = System.getProperty("sun.net.httpserver.nodelay", "(unset: streamlearn sets true)");
+        System.out.println("http load: " + a + ", sun.net.httpserver.nodelay=" + nodelay + ", load average "
+                + GoalTable.load());
+        int d = a.integer("features");
+        Path work = Files.createTempDirectory("streamlearn-http");
+        ConstantRateClient.Result main;
+        List<ConstantRateClient.Result> ramp = new ArrayList<>();
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder().build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
+                admin.createTopics(List.of(TopicSpec.of("in-http", 4)));
+            }
+            Jobs.produce(bootstrap, "in-http", 2000, 1, d, false);
+            ServiceConfig c = Jobs.serviceConfig(bootstrap, "http", "in-http", 4, StreamsConfig.EXACTLY_ONCE_V2,
+                    "adam", work.resolve("state"), 0, a.service());
+            try (StreamlearnService s = new StreamlearnService(c)) {
+                s.start();
+                Jobs.awaitOffsets(bootstrap, "http", "in-http", 2000, (now, sum) -> { });
+                String base = "http://127.0.0.1:" + s.http().port() + "/models/model-0";
+                awaitModel(URI.create(base));
+                ConstantRateClient client = new ConstantRateClient("127.0.0.1", s.http().port(),
+                        "/models/model-0/predict", body(d), a.integer("connections"));
+                System.out.println("warm-up: " + client.run(a.integer("rate"), a.integer("warmupSeconds")));
+                main = client.run(a.integer("rate"), a.integer("seconds"));
+                System.out.println("RESULT " + main);
+                System.out.println("errors by kind so far: " + client.errorKinds());
+                for (String r : a.get("ramp").isEmpty() ? new String[0] : a.get("ramp").split(",")) {
+                    ConstantRateClient.Result step = client.run(Integer.parseInt(r), a.integer("rampSeconds"));
+                    System.out.println("ramp: " + step + ", load average " + GoalTable.load());
+                    ramp.add(step);
+                    if (step.p99() > RAMP_P99_MS || step.errors() > 0) {
+                        break;
+                    }
+                }
+            }
+        }
+        GoalTable table = new GoalTable();
+        table.row("HTTP predict, " + main.rate() + " req/s for " + main.seconds() + " s, loopback, CO-corrected",
+                String.format(Locale.ROOT, "p99 %.2f ms (p50 %.2f, p99.9 %.2f, max %.2f), %d errors of %,d",
+                        main.p99(), main.p50(), main.p999(), main.max(), main.errors(), main.requests()),
+                "-", "-", "p99 <= 2 ms, no errors", main.p99() <= 2 && main.errors() == 0);
+        int highest = ramp.stream().filter(r -> r.p99() <= RAMP_P99_MS && r.errors() == 0)
+                .mapToInt(ConstantRateClient.Result::rate).max()
+                .orElse(main.p99() <= RAMP_P99_MS && main.errors() == 0 ? main.rate() : 0);
+        if (!ramp.isEmpty()) {
+            table.row("highest rate with p99 <= 10 ms (steps " + a.get("ramp") + ", " + a.get("rampSeconds")
+                    + " s each)",
+                    highest + " req/s", "-", "-", "report", true);
+        }
+        if (a.flag("nodelayCheck")) {
+            ConstantRateClient.Result off = withoutNoDelay(a);
+            table.row("guard: same load with -Dsun.net.httpserver.nodelay=false", String.format(Locale.ROOT,
+                    "p99 %.2f ms (p50 %.2f), %d errors", off.p99(), off.p50(), off.errors()),
+                    String.format(Locale.ROOT, "nodelay on: p99 %.2f ms", main.p99()),
+                    GoalTable.r(off.p99() / main.p99()), "p99 regresses (ratio > 1)", off.p99() > main.p99());
+        }
+        System.out.println("load average at the end " + GoalTable.load());
+        table.print();
+    }
+
+    private static String body(int d) {
+        SplittableRandom random = new SplittableRandom(3);
+        StringBuilder b = new StringBuilder("{\"features\":[");
+        for (int j = 0; j < d; j++) {
+            b.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", random.nextGaussian()));
+        }
+        return b.append("]}").toString();
+    }
+
+    /** Waits until {@code GET uri} answers 200 (the model is in the store and served). */
+    private static void awaitModel(URI uri) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(uri + " not served within 60 s");
+    }
+
+    /** Runs this driver in a child JVM with {@code TCP_NODELAY} off, at the same rate, and returns its result. */
+    private static ConstantRateClient.Result withoutNoDelay(BenchArgs a) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Dsun.net.httpserver.nodelay=false", "-cp",
+                System.getProperty("java.class.path"), HttpLoadGoal.class.getName(), "rate=" + a.get("rate"),
+                "seconds=" + a.get("checkSeconds"), "ramp=", "nodelayCheck=false",
+                "connections=" + a.get("connections")));
+        a.service().forEach((k, v) -> cmd.add("svc." + k + "=" + v));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String result = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.startsWith("RESULT ") || line.startsWith("warm-up") || line.startsWith("http load")) {
+                    System.out.println("[nodelay=false] " + line);
+                }
+                if (line.startsWith("RESULT ")) {
+                    result = line;
+                }
+            }
+        }
+        if (p.waitFor() != 0 || result == null) {
+            throw new IllegalStateException("the child run without TCP_NODELAY failed (exit " + p.exitValue() + ")");
+        }
+        return parse(result);
+    }
+
+    private static ConstantRateClient.Result parse(String line) {
+        Map<String, String> f = new java.util.HashMap<>();
+        for (String kv : line.substring("RESULT ".length()).split(" ")) {
+            String[] p = kv.split("=", 2);
+            f.put(p[0], p[1]);
+        }
+        return new ConstantRateClient.Result(Integer.parseInt(f.get("rate")), Integer.parseInt(f.get("seconds")),
+                Long.parseLong(f.get("requests")), Long.parseLong(f.get("errors")), Double.parseDouble(f.get("p50_ms")),
+                Double.parseDouble(f.get("p90_ms")), Double.parseDouble(f.get("p99_ms")),
+                Double.parseDouble(f.get("p999_ms")), Double.parseDouble(f.get("max_ms")));
+    }
+}

@@ -1,0 +1,88 @@
+package org.streamlearn.bench.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.streamlearn.app.kafka.TopicAdmin;
+import org.streamlearn.app.kafka.TopicSpec;
+import org.streamlearn.kafka.local.LocalKafkaBroker;
+
+/**
+ * Issue 13, figure 2: events learned per second with 100,000 models (keys drawn uniformly at random, d = 20, Adam,
+ * default cache settings) against the same with 16 models, in one run on one broker, rounds alternating which runs
+ * first; with the heap (after a GC, the service holding every model, less the heap before it started) and the
+ * state directory (RocksDB, after a clean stop) per model. Run it with a heap large enough for the models, e.g.
+ * {@code -Xmx2g}.
+ *
+ * <pre>java -Xmx2g -cp benchmarks/target/benchmarks.jar:app/target/streamlearn.jar \
+ *     org.streamlearn.bench.e2e.ManyModelsGoal [events=1000000] [models=100000] [baseline=16] [partitions=4]
+ *     [rounds=3] [svc.key=value ...]</pre>
+ */
+public final class ManyModelsGoal {
+
+    private ManyModelsGoal() {
+    }
+
+    /** Runs the figure; arguments are {@code key=value}. */
+    public static void main(String[] args) throws Exception {
+        BenchArgs a = BenchArgs.parse(args, Map.of("events", "1000000", "models", "100000", "baseline", "16",
+                "partitions", "4", "rounds", "3", "features", "20", "optimizer", "adam"));
+        System.out.println("many models: " + a + ", load average " + GoalTable.load());
+        int events = a.integer("events");
+        int models = a.integer("models");
+        int few = a.integer("baseline");
+        int partitions = a.integer("partitions");
+        Path work = Files.createTempDirectory("streamlearn-manymodels");
+        Rounds rounds = new Rounds("few", "many");
+        List<Jobs.Run> many = new ArrayList<>();
+        List<Jobs.Run> base = new ArrayList<>();
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder().build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
+                admin.createTopics(List.of(TopicSpec.of("in-many", partitions), TopicSpec.of("in-few", partitions)));
+            }
+            Jobs.produce(bootstrap, "in-many", events, models, a.integer("features"), true);
+            Jobs.produce(bootstrap, "in-few", events, few, a.integer("features"), true);
+            long heap0 = Jobs.usedHeapAfterGc();
+            for (int r = 1; r <= a.integer("rounds"); r++) {
+                int round = r;
+                Rounds.Job baseline = () -> run(bootstrap, "few-" + round, "in-few", partitions, a, work, events,
+                        heap0, base);
+                Rounds.Job subject = () -> run(bootstrap, "many-" + round, "in-many", partitions, a, work, events,
+                        heap0, many);
+                rounds.run(r, models + " vs " + few + " models (ev/s)", baseline, subject);
+            }
+        }
+        double heapPerModel = (median(many, Jobs.Run::heapBytes) - median(base, Jobs.Run::heapBytes))
+                / (double) (models - few);
+        double diskPerModel = median(many, Jobs.Run::stateDirBytes) / (double) models;
+        double ratio = rounds.medianRatio(1);
+        System.out.printf(Locale.ROOT, "heap in use: %d models %.1f MiB, %d models %.1f MiB (medians); state dir: "
+                + "%d models %.1f MiB%n", models, median(many, Jobs.Run::heapBytes) / 1048576.0, few,
+                median(base, Jobs.Run::heapBytes) / 1048576.0, models,
+                median(many, Jobs.Run::stateDirBytes) / 1048576.0);
+        System.out.println("load average at the end " + GoalTable.load());
+        new GoalTable().row("events learned/s, " + GoalTable.n(models) + " models (uniform keys, d = "
+                + a.get("features") + "), " + partitions + " partitions, " + StreamsConfig.EXACTLY_ONCE_V2,
+                GoalTable.n(rounds.median(1)) + " ev/s (median); heap " + GoalTable.n(heapPerModel)
+                        + " B/model, state dir " + GoalTable.n(diskPerModel) + " B/model",
+                GoalTable.n(rounds.median(0)) + " ev/s with " + few + " models",
+                GoalTable.r(ratio) + " (rounds " + rounds.ratios(1) + ")", ">= 0.5", ratio >= 0.5).print();
+    }
+
+    private static double run(String bootstrap, String app, String input, int partitions, BenchArgs a, Path work,
+            int events, long heap0, List<Jobs.Run> into) throws Exception {
+        Jobs.Run run = Jobs.learn(Jobs.serviceConfig(bootstrap, app, input, partitions, StreamsConfig.EXACTLY_ONCE_V2,
+                a.get("optimizer"), work.resolve(app), -1, a.service()), events, heap0);
+        into.add(run);
+        return run.eventsPerSecond();
+    }
+
+    private static double median(List<Jobs.Run> runs, java.util.function.ToLongFunction<Jobs.Run> f) {
+        return Rounds.median(runs.stream().mapToDouble(f::applyAsLong).toArray());
+    }
+}
