@@ -55,11 +55,21 @@ public final class KeyedBacktest {
      */
     public static Result run(List<Configuration> configs, Source source, Backtest.Options o,
             TopologyFactory.Settings live, int threads) throws IOException {
+        return run(configs, source, o, live, threads, null);
+    }
+
+    /** As {@link #run(List, Source, Backtest.Options, TopologyFactory.Settings, int)}, from a warm start (or null). */
+    public static Result run(List<Configuration> configs, Source source, Backtest.Options o,
+            TopologyFactory.Settings live, int threads, WarmStart warm) throws IOException {
         Files.createDirectories(o.out());
         List<KeyedReplay> shares = new ArrayList<>();
         for (Configuration c : configs) {
             for (int s = 0; s < threads; s++) {
-                shares.add(new KeyedReplay(c, live, o.traceEvery()));
+                KeyedReplay share = new KeyedReplay(c, live, o.traceEvery());
+                if (warm != null) {
+                    warm.prepare(share, s, threads);
+                }
+                shares.add(share);
             }
         }
         List<BufferedWriter> traces = new ArrayList<>();

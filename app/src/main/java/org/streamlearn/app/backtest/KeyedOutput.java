@@ -71,6 +71,10 @@ final class KeyedOutput {
         o.put("skipped", e.stats().skipped);
         o.put("commands", e.stats().commands);
         o.put("commandsRejected", e.stats().commandsRejected);
+        if (e.stats().warmStart != null) {
+            o.set("warmStart", e.stats().warmStart);
+            o.put("beforeStart", e.stats().beforeStart);
+        }
         if (e.model() == null) {
             o.put("deleted", true);
             return o;

@@ -47,6 +47,9 @@ final class KeyedReplay {
         long skipped;
         long commands;
         long commandsRejected;
+        long beforeStart;
+        long warmUntil = Long.MIN_VALUE;
+        ObjectNode warmStart;
         final ArrayNode modelEvents = JsonNodeFactory.instance.arrayNode();
     }
 
@@ -56,6 +59,7 @@ final class KeyedReplay {
     private final Map<String, KeyStats> keys = new TreeMap<>();
     private final int traceEvery;
     private final List<Trace> traces = new ArrayList<>();
+    private long freshAfter = Long.MIN_VALUE;
 
     KeyedReplay(Configuration config, TopologyFactory.Settings live, int traceEvery) {
         this.config = config;
@@ -78,6 +82,10 @@ final class KeyedReplay {
      */
     String event(String key, ParsedEvent e, long timestamp, long seq) {
         KeyStats k = stats(key);
+        if (timestamp <= k.warmUntil || (k.warmStart == null && timestamp <= freshAfter)) {
+            k.beforeStart++;
+            return null;
+        }
         Emissions out = lifecycle.onEvent(key, e, timestamp);
         String rejected = collect(out, k);
         if (rejected != null) {
@@ -91,6 +99,22 @@ final class KeyedReplay {
         return null;
     }
 
+    /** Events stamped at or before {@code ms} start no model fresh (a warm start's {@code --from}, less 1). */
+    void startFreshAfter(long ms) {
+        this.freshAfter = ms;
+    }
+
+    /**
+     * Starts {@code key} from {@code state} (a live snapshot stamped {@code timestamp}): its records stamped at
+     * or before it are skipped; {@code note} goes to the summary.
+     */
+    void warm(String key, ModelState state, long timestamp, ObjectNode note) {
+        KeyStats k = stats(key);
+        k.warmUntil = timestamp;
+        k.warmStart = note;
+        models.save(state);
+    }
+
     /** Counts an event that could not be parsed. */
     void skip(String key) {
         stats(key).skipped++;
@@ -99,6 +123,10 @@ final class KeyedReplay {
     /** Applies a command (an {@code upsert} is skipped under a fixed spec); a rejected command is counted. */
     void command(String key, ModelCommand c, long timestamp) {
         KeyStats k = stats(key);
+        if (timestamp <= k.warmUntil) {
+            k.beforeStart++;
+            return;
+        }
         k.commands++;
         if (config.spec() != null && c.type() == ModelCommand.Type.UPSERT) {
             return;

@@ -76,11 +76,7 @@ public final class TopicSource implements Source {
      */
     public TopicSource(KafkaClientConfig kafka, String topic, String commandsTopic, Predicate<String> keys,
             Range range) {
-        Map<String, Object> p = kafka.consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_BUFFERED));
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = consumer(kafka);
         this.name = topic + (commandsTopic == null ? "" : " + " + commandsTopic);
         this.keys = keys;
         this.stopAfterEvents = range.to() != null;
@@ -99,6 +95,15 @@ public final class TopicSource implements Source {
         for (Lane l : lanes) {
             consumer.seek(l.tp, l.start);
         }
+    }
+
+    /** A consumer configured from {@code kafka} that reads committed records, in no group, committing nothing. */
+    static KafkaConsumer<String, byte[]> consumer(KafkaClientConfig kafka) {
+        Map<String, Object> p = kafka.consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_BUFFERED));
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private long open(String bootstrap, String topic, boolean command, Range range) {

@@ -19,6 +19,7 @@ import org.streamlearn.app.backtest.KeyedBacktest;
 import org.streamlearn.app.backtest.Range;
 import org.streamlearn.app.backtest.Source;
 import org.streamlearn.app.backtest.TopicSource;
+import org.streamlearn.app.backtest.WarmStart;
 import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.streams.TopologyFactory;
 import picocli.CommandLine;
@@ -77,6 +78,11 @@ public final class BacktestCommand implements Callable<Integer> {
 
     @Option(names = "--to", paramLabel = "WHEN", description = "with --topic: stop there, exclusive (forms as --from)")
     String to;
+
+    @Option(names = "--warm-start", paramLabel = "TOPIC",
+            description = "with --topic: start each key from its snapshot on this topic (e.g. model-parameters): the"
+                    + " latest, or the latest at or before a time --from; replay the key's records after it")
+    String warmStart;
 
     // --- configurations
 
@@ -148,7 +154,8 @@ public final class BacktestCommand implements Callable<Integer> {
             if (specs.isEmpty()) {
                 throw fail("--input needs at least one --spec");
             }
-            for (String o : List.of("--key", "--keys-matching", "--commands-topic", "--from", "--to", "--threads")) {
+            for (String o : List.of("--key", "--keys-matching", "--commands-topic", "--from", "--to", "--threads",
+                    "--warm-start")) {
                 if (command.commandLine().getParseResult().hasMatchedOption(o)) {
                     throw fail(o + " goes with --topic");
                 }
@@ -195,9 +202,16 @@ public final class BacktestCommand implements Callable<Integer> {
         Range range = new Range(from == null ? null : Range.parse("--from", from, now),
                 to == null ? null : Range.parse("--to", to, now));
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        Predicate<String> filter = keyFilter();
+        WarmStart warm = null;
+        if (warmStart != null) {
+            warm = WarmStart.read(service.kafkaClients(), warmStart, filter,
+                    range.from() instanceof Range.Time t ? t.epochMs() : null);
+            range = warm.widen(range);
+        }
         KeyedBacktest.Result r;
-        try (Source source = new TopicSource(service.kafkaClients(), topic, commandsTopic, keyFilter(), range)) {
-            r = KeyedBacktest.run(configs, source, options, TopologyFactory.settings(service), n);
+        try (Source source = new TopicSource(service.kafkaClients(), topic, commandsTopic, filter, range)) {
+            r = KeyedBacktest.run(configs, source, options, TopologyFactory.settings(service), n, warm);
         }
         cl.getOut().printf(Locale.ROOT, "%d records: %d events, %d commands, %d invalid; %d configuration(s)%n",
                 r.records(), r.events(), r.commands(), r.invalid(), configs.size());

@@ -33,12 +33,16 @@ import org.streamlearn.store.json.Json;
  * {@code backtest --topic} per key on a real (local) broker, one topic of six keys over three partitions with
  * known timestamps: each key's model equals the file backtest of that key's events alone; {@code --key} and
  * {@code --keys-matching} narrow it; {@code --threads 1} and {@code 2} write identical summaries; {@code --from}
- * and {@code --to} by time and by offset select exactly the expected events.
+ * and {@code --to} by time and by offset select exactly the expected events; a warm start from a snapshot (the
+ * latest, or the latest at or before {@code --from}) followed by the rest of the events equals the uninterrupted
+ * model.
  */
 class KeyedBacktestTest {
 
     private static final String SPEC = "{\"task\":\"regression\",\"features\":5,\"optimizer\":{\"type\":\"adam\","
             + "\"learningRate\":0.05},\"update\":{\"mode\":\"minibatch\",\"batchSize\":3}}";
+    private static final String ONLINE = "{\"task\":\"regression\",\"features\":5,\"optimizer\":{\"type\":"
+            + "\"adam\",\"learningRate\":0.05}}";
     private static final long BASE = 1_700_000_000_000L;
 
     /** A produced event: its key, line, timestamp, partition and offset. */
@@ -162,6 +166,52 @@ class KeyedBacktestTest {
             assertSameLearning(runs.get(key).get("model"), fileModel(dir.resolve("offset-file"), spec, key,
                     inOffsets));
         }
+    }
+
+    @Test
+    void aWarmStartThenTheRestEqualsTheUninterruptedModel(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("online.json");
+        Files.writeString(spec, ONLINE);
+        List<Sent> k0 = SENT.stream().filter(s -> s.key().equals("k0")).toList();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
+            admin.createTopic(TopicSpec.of("params", 3));
+        }
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int n : new int[] {40, 70}) {
+                Path part = dir.resolve("first" + n);
+                Files.createDirectories(part);
+                Files.write(part.resolve("k0.jsonl"), k0.subList(0, n).stream().map(Sent::line).toList());
+                BacktestCommandTest.Run r = BacktestCommandTest.cli("backtest", "--input",
+                        part.resolve("k0.jsonl").toString(), "--spec", "k0=" + spec, "--out", part.toString(),
+                        "--quiet");
+                assertThat(r.code()).as(r.err()).isZero();
+                byte[] snapshot = Json.MAPPER.writeValueAsBytes(Json.MAPPER.readTree(part.resolve("summary.json")
+                        .toFile()).get("runs").get(0).get("model"));
+                producer.send(new ProducerRecord<>("params", null, k0.get(n - 1).ts(), "k0", snapshot)).get();
+            }
+        }
+        JsonNode whole = byKey(backtest(dir.resolve("whole"), "--spec", spec.toString(), "--key", "k0")).get("k0");
+        JsonNode latest = byKey(backtest(dir.resolve("latest"), "--spec", spec.toString(), "--key", "k0",
+                "--warm-start", "params")).get("k0");
+        assertThat(latest.get("warmStart").get("seen").asLong()).isEqualTo(70);
+        assertThat(latest.get("warmStart").get("optimizer").asText()).isEqualTo("kept");
+        assertThat(latest.get("events").asLong()).isEqualTo(30);
+        assertSameLearning(latest.get("model"), whole.get("model"));
+        JsonNode before = byKey(backtest(dir.resolve("before"), "--spec", spec.toString(), "--key", "k0",
+                "--warm-start", "params", "--from", Long.toString(k0.get(54).ts()))).get("k0");
+        assertThat(before.get("warmStart").get("seen").asLong()).isEqualTo(40);
+        assertThat(before.get("events").asLong()).isEqualTo(60);
+        assertSameLearning(before.get("model"), whole.get("model"));
+
+        Path sgd = dir.resolve("sgd.json");
+        Files.writeString(sgd, ONLINE.replace("adam", "sgd"));
+        JsonNode changed = byKey(backtest(dir.resolve("sgd"), "--spec", sgd.toString(), "--key", "k0",
+                "--warm-start", "params")).get("k0");
+        assertThat(changed.get("warmStart").get("optimizer").asText()).isEqualTo("fresh slots (optimizer adam -> sgd)");
+        assertThat(changed.get("model").get("seen").asLong()).isEqualTo(100);
     }
 
     @Test
