@@ -135,7 +135,8 @@ public final class KeyedBacktest {
             progress.done(events, invalid);
         }
         Result result = new Result(shares, threads, seq, events, commands, invalid);
-        KeyedOutput.write(configs, result, source.name(), o);
+        KeyedOutput.write(configs, action -> KeyedOutput.forEach(result, action),
+                new KeyedOutput.Counts(seq, events, commands, invalid), source.name(), o);
         return result;
     }
 

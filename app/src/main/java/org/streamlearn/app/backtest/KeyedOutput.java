@@ -32,17 +32,26 @@ final class KeyedOutput {
     record Entry(Configuration config, String key, KeyedReplay.KeyStats stats, ModelState model) {
     }
 
+    /** The entries of a backtest, by configuration in order, then by key; may be walked more than once. */
+    interface Entries {
+        void forEach(Consumer<Entry> action);
+    }
+
+    /** The counts of the summary. */
+    record Counts(long records, long events, long commands, long invalid) {
+    }
+
     private KeyedOutput() {
     }
 
-    static void write(List<Configuration> configs, KeyedBacktest.Result r, String input, Backtest.Options o)
+    static void write(List<Configuration> configs, Entries r, Counts counts, String input, Backtest.Options o)
             throws IOException {
-        writeSummary(configs, r, input, o.out().resolve("summary.json"));
+        writeSummary(configs, r, counts, input, o.out().resolve("summary.json"));
         writeCsv(r, o.out().resolve("summary.csv"));
         KeyedReport.write(configs, r, o);
     }
 
-    /** Every entry, by configuration in order, then by key. */
+    /** Every entry of a keyed replay, by configuration in order, then by key. */
     static void forEach(KeyedBacktest.Result r, Consumer<Entry> action) {
         int n = r.threads();
         for (int c = 0; c < r.shares().size(); c += n) {
@@ -71,6 +80,9 @@ final class KeyedOutput {
         o.put("skipped", e.stats().skipped);
         o.put("commands", e.stats().commands);
         o.put("commandsRejected", e.stats().commandsRejected);
+        if (e.stats().holdout != null) {
+            o.set("holdout", e.stats().holdout);
+        }
         if (e.stats().warmStart != null) {
             o.set("warmStart", e.stats().warmStart);
             o.put("beforeStart", e.stats().beforeStart);
@@ -86,17 +98,17 @@ final class KeyedOutput {
         return o;
     }
 
-    private static void writeSummary(List<Configuration> configs, KeyedBacktest.Result r, String input, Path file)
-            throws IOException {
+    private static void writeSummary(List<Configuration> configs, Entries r, Counts counts, String input,
+            Path file) throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
                 JsonGenerator g = Json.MAPPER.getFactory().createGenerator(w)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("input", input);
-            g.writeNumberField("records", r.records());
-            g.writeNumberField("events", r.events());
-            g.writeNumberField("commands", r.commands());
-            g.writeNumberField("invalid", r.invalid());
+            g.writeNumberField("records", counts.records());
+            g.writeNumberField("events", counts.events());
+            g.writeNumberField("commands", counts.commands());
+            g.writeNumberField("invalid", counts.invalid());
             g.writeArrayFieldStart("configurations");
             for (Configuration c : configs) {
                 ObjectNode n = JsonNodeFactory.instance.objectNode();
@@ -112,7 +124,7 @@ final class KeyedOutput {
             g.writeEndArray();
             g.writeArrayFieldStart("runs");
             IOException[] failed = {null};
-            forEach(r, e -> {
+            r.forEach(e -> {
                 ObjectNode n = describe(e);
                 if (!e.stats().modelEvents.isEmpty()) {
                     n.set("modelEvents", e.stats().modelEvents);
@@ -134,27 +146,32 @@ final class KeyedOutput {
         }
     }
 
-    private static void writeCsv(KeyedBacktest.Result r, Path file) throws IOException {
+    private static void writeCsv(Entries r, Path file) throws IOException {
         Set<String> settings = new LinkedHashSet<>();
         Set<String> metrics = new LinkedHashSet<>();
-        forEach(r, e -> {
+        Set<String> holdout = new LinkedHashSet<>();
+        r.forEach(e -> {
             settings.addAll(e.config().settings().keySet());
-            describe(e).path("metrics").fieldNames().forEachRemaining(metrics::add);
+            JsonNode d = describe(e);
+            d.path("metrics").fieldNames().forEachRemaining(metrics::add);
+            d.path("holdout").fieldNames().forEachRemaining(f -> holdout.add("holdout." + f));
         });
         List<String> header = new ArrayList<>(List.of("name", "key"));
         header.addAll(settings);
         header.addAll(List.of("events", "skipped", "commands", "seen", "steps", "refused"));
         header.addAll(metrics);
+        header.addAll(holdout);
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write(String.join(",", header.stream().map(KeyedOutput::csv).toList()));
             w.newLine();
             IOException[] failed = {null};
-            forEach(r, e -> {
+            r.forEach(e -> {
                 JsonNode d = describe(e);
                 List<String> row = new ArrayList<>();
                 for (String h : header) {
                     JsonNode v = settings.contains(h) ? d.path("settings").path(h)
-                            : metrics.contains(h) ? d.path("metrics").path(h) : d.path(h);
+                            : metrics.contains(h) ? d.path("metrics").path(h)
+                            : h.startsWith("holdout.") ? d.path("holdout").path(h.substring(8)) : d.path(h);
                     row.add(v.isMissingNode() ? "" : v.isNumber() && v.isFloatingPointNumber()
                             ? Double.toString(v.asDouble()) : csv(v.asText()));
                 }

@@ -50,6 +50,7 @@ final class KeyedReplay {
         long beforeStart;
         long warmUntil = Long.MIN_VALUE;
         ObjectNode warmStart;
+        ObjectNode holdout;
         final ArrayNode modelEvents = JsonNodeFactory.instance.arrayNode();
     }
 

@@ -20,7 +20,8 @@ import org.streamlearn.store.json.Json;
  * over the keys it scored and how many keys it won; the best configuration of every key, up to
  * {@value #MAX_KEY_ROWS} keys with the most events), and the rolling loss (EWMA) of every configuration for the
  * {@value #PLOTTED_KEYS} keys with the most events. The primary metric is {@code mse} for regression and
- * {@code logLoss} for classification; lower wins, ties go to the configuration given first.
+ * {@code logLoss} for classification, on the held-out tail when there is one; lower wins, ties go to the
+ * configuration given first. With epochs the plots show the training loss per epoch.
  */
 final class KeyedReport {
 
@@ -31,11 +32,16 @@ final class KeyedReport {
     }
 
     /** The primary metric of a summary entry's metrics, NaN when it has none. */
-    static double primary(JsonNode metrics) {
+    static double primary(JsonNode entry) {
+        JsonNode h = entry.path("holdout");
+        return h.has("rows") && h.get("rows").asLong() > 0 ? metric(h) : metric(entry.path("metrics"));
+    }
+
+    private static double metric(JsonNode metrics) {
         return metrics.has("mse") ? metrics.get("mse").asDouble() : metrics.path("logLoss").asDouble(Double.NaN);
     }
 
-    static void write(List<Configuration> configs, KeyedBacktest.Result r, Backtest.Options o) throws IOException {
+    static void write(List<Configuration> configs, KeyedOutput.Entries r, Backtest.Options o) throws IOException {
         Map<String, double[]> best = new LinkedHashMap<>(); // key -> {config index, metric, events}
         double[] sum = new double[configs.size()];
         int[] scored = new int[configs.size()];
@@ -44,9 +50,9 @@ final class KeyedReport {
         for (int i = 0; i < configs.size(); i++) {
             index.put(configs.get(i).name(), i);
         }
-        KeyedOutput.forEach(r, e -> {
+        r.forEach(e -> {
             int c = index.get(e.config().name());
-            double m = primary(KeyedOutput.describe(e).path("metrics"));
+            double m = primary(KeyedOutput.describe(e));
             double[] b = best.computeIfAbsent(e.key(), k -> new double[] {-1, Double.NaN, 0});
             b[2] = Math.max(b[2], e.stats().events);
             if (Double.isFinite(m)) {
@@ -110,7 +116,8 @@ final class KeyedReport {
                 while ((line = in.readLine()) != null) {
                     if (line.startsWith(needle)) {
                         JsonNode t = Json.MAPPER.readTree(line);
-                        points.add(new double[] {t.get("seen").asDouble(), t.path("ewma").asDouble(Double.NaN)});
+                        points.add(t.has("epoch") ? new double[] {t.get("epoch").asDouble(), t.get("loss").asDouble()}
+                                : new double[] {t.get("seen").asDouble(), t.path("ewma").asDouble(Double.NaN)});
                     }
                 }
             }

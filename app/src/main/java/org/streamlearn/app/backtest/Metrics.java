@@ -2,6 +2,7 @@ package org.streamlearn.app.backtest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.streamlearn.core.metric.ProgressiveMetrics;
+import org.streamlearn.core.model.Task;
 import org.streamlearn.store.state.ModelState;
 
 /** A model's whole-stream progressive metrics (those of the predictions it served), by task. */
@@ -12,11 +13,15 @@ final class Metrics {
 
     /** Puts the metrics of {@code model}'s task into {@code o}; nothing before its first scored event. */
     static void into(ModelState model, ObjectNode o) {
-        ProgressiveMetrics m = model.servedMetrics();
+        into(model.spec().task(), model.servedMetrics(), o);
+    }
+
+    /** Puts the metrics {@code m} of a {@code task} into {@code o}; nothing when empty. */
+    static void into(Task task, ProgressiveMetrics m, ObjectNode o) {
         if (m.count() == 0) {
             return;
         }
-        switch (model.spec().task()) {
+        switch (task) {
             case REGRESSION -> {
                 o.put("mse", m.mse());
                 o.put("mae", m.mae());

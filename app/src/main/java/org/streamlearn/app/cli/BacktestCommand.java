@@ -15,6 +15,7 @@ import java.util.regex.PatternSyntaxException;
 import org.streamlearn.app.backtest.Backtest;
 import org.streamlearn.app.backtest.BacktestRun;
 import org.streamlearn.app.backtest.Configuration;
+import org.streamlearn.app.backtest.EpochBacktest;
 import org.streamlearn.app.backtest.KeyedBacktest;
 import org.streamlearn.app.backtest.Range;
 import org.streamlearn.app.backtest.Source;
@@ -96,11 +97,27 @@ public final class BacktestCommand implements Callable<Integer> {
                     + " event N before it (score its served prediction, learn it); 0 (default): progressive validation")
     int labelDelay;
 
+    // --- epochs (events held in memory)
+
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "train in N passes over each key's events (held in memory); with \"update\": {\"mode\":"
+                    + " \"batch\"} one step per pass, with mini-batches one per batch")
+    Integer epochs;
+
+    @Option(names = "--shuffle-seed", paramLabel = "SEED",
+            description = "with epochs: shuffle each pass's order, reproducibly (the same order for every configuration)")
+    Long shuffleSeed;
+
+    @Option(names = "--holdout", paramLabel = "LAST_FRACTION",
+            description = "hold the last fraction (0..1) of each key's events out of training and score every"
+                    + " configuration on them")
+    Double holdout;
+
     // --- execution and output
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "with --topic: threads running configurations and keys (default: the cores); results do not"
-                    + " depend on it")
+            description = "with --topic or epochs: threads running configurations and keys (default: the cores);"
+                    + " results do not depend on it")
     Integer threads;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory (created)")
@@ -127,6 +144,10 @@ public final class BacktestCommand implements Callable<Integer> {
         Backtest.Options options = new Backtest.Options(input, out, traceEvery, skipInvalid,
                 quiet ? null : cl.getErr());
         try {
+            if (epochs != null || shuffleSeed != null || holdout != null || configs.stream()
+                    .anyMatch(c -> c.spec().update().mode().equals("batch"))) {
+                return epochs(configs, options);
+            }
             if (input != null) {
                 return file(configs, options);
             }
@@ -154,7 +175,7 @@ public final class BacktestCommand implements Callable<Integer> {
             if (specs.isEmpty()) {
                 throw fail("--input needs at least one --spec");
             }
-            for (String o : List.of("--key", "--keys-matching", "--commands-topic", "--from", "--to", "--threads",
+            for (String o : List.of("--key", "--keys-matching", "--commands-topic", "--from", "--to",
                     "--warm-start")) {
                 if (command.commandLine().getParseResult().hasMatchedOption(o)) {
                     throw fail(o + " goes with --topic");
@@ -163,6 +184,12 @@ public final class BacktestCommand implements Callable<Integer> {
         } else if (labelDelay > 0) {
             throw fail("--label-delay: only with --input for now (a topic is replayed per key by the live lifecycle)");
         }
+        if (epochs != null && epochs < 1) {
+            throw fail("--epochs: must be >= 1");
+        }
+        if (holdout != null && !(holdout >= 0 && holdout < 1)) {
+            throw fail("--holdout: a fraction in [0, 1), got " + holdout);
+        }
         if (threads != null && threads < 1) {
             throw fail("--threads: must be >= 1");
         }
@@ -170,6 +197,37 @@ public final class BacktestCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException fail(String message) {
         return new CommandLine.ParameterException(command.commandLine(), message);
+    }
+
+    private int epochs(List<Configuration> configs, Backtest.Options options) throws IOException {
+        if (configs.isEmpty()) {
+            throw fail("--epochs, --holdout and batch mode need --spec");
+        }
+        for (String o : List.of("--commands-topic", "--warm-start", "--label-delay")) {
+            if (command.commandLine().getParseResult().hasMatchedOption(o)) {
+                throw fail(o + ": not with --epochs, --holdout or batch mode");
+            }
+        }
+        EpochBacktest.Plan plan = new EpochBacktest.Plan(epochs == null ? 1 : epochs, shuffleSeed,
+                holdout == null ? 0 : holdout);
+        try (Source source = input != null ? Source.file(input) : topicSource(null)) {
+            EpochBacktest.run(configs, source, options, plan, threadCount());
+        }
+        command.commandLine().getOut().println("summary: " + out.resolve("summary.json"));
+        return 0;
+    }
+
+    private int threadCount() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    private Source topicSource(WarmStart warm) {
+        ServiceConfig service = kafkaOptions.service(command.commandLine(), bootstrapServers);
+        long now = System.currentTimeMillis();
+        Range range = new Range(from == null ? null : Range.parse("--from", from, now),
+                to == null ? null : Range.parse("--to", to, now));
+        return new TopicSource(service.kafkaClients(), topic, commandsTopic, keyFilter(),
+                warm == null ? range : warm.widen(range));
     }
 
     private int file(List<Configuration> configs, Backtest.Options options) throws IOException {
@@ -198,20 +256,15 @@ public final class BacktestCommand implements Callable<Integer> {
     private int topic(List<Configuration> configs, Backtest.Options options) throws IOException {
         CommandLine cl = command.commandLine();
         ServiceConfig service = kafkaOptions.service(cl, bootstrapServers);
-        long now = System.currentTimeMillis();
-        Range range = new Range(from == null ? null : Range.parse("--from", from, now),
-                to == null ? null : Range.parse("--to", to, now));
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        Predicate<String> filter = keyFilter();
         WarmStart warm = null;
         if (warmStart != null) {
-            warm = WarmStart.read(service.kafkaClients(), warmStart, filter,
-                    range.from() instanceof Range.Time t ? t.epochMs() : null);
-            range = warm.widen(range);
+            Range.Bound start = from == null ? null : Range.parse("--from", from, System.currentTimeMillis());
+            warm = WarmStart.read(service.kafkaClients(), warmStart, keyFilter(),
+                    start instanceof Range.Time t ? t.epochMs() : null);
         }
         KeyedBacktest.Result r;
-        try (Source source = new TopicSource(service.kafkaClients(), topic, commandsTopic, filter, range)) {
-            r = KeyedBacktest.run(configs, source, options, TopologyFactory.settings(service), n, warm);
+        try (Source source = topicSource(warm)) {
+            r = KeyedBacktest.run(configs, source, options, TopologyFactory.settings(service), threadCount(), warm);
         }
         cl.getOut().printf(Locale.ROOT, "%d records: %d events, %d commands, %d invalid; %d configuration(s)%n",
                 r.records(), r.events(), r.commands(), r.invalid(), configs.size());
