@@ -16,6 +16,7 @@ import org.streamlearn.app.backtest.Backtest;
 import org.streamlearn.app.backtest.BacktestRun;
 import org.streamlearn.app.backtest.Configuration;
 import org.streamlearn.app.backtest.EpochBacktest;
+import org.streamlearn.app.backtest.Grid;
 import org.streamlearn.app.backtest.KeyedBacktest;
 import org.streamlearn.app.backtest.Range;
 import org.streamlearn.app.backtest.Source;
@@ -92,6 +93,11 @@ public final class BacktestCommand implements Callable<Integer> {
                     + " required with --input; with --topic and none: each key's live spec")
     List<String> specs = new ArrayList<>();
 
+    @Option(names = "--grid", paramLabel = "PATH=V1,V2,…",
+            description = "run every combination of these spec settings over each --spec (repeatable), e.g."
+                    + " --grid optimizer.learningRate=0.001,0.01 --grid optimizer.type=sgd,adam")
+    List<String> grids = new ArrayList<>();
+
     @Option(names = "--label-delay", defaultValue = "0", paramLabel = "N",
             description = "with --input: labels arrive N events late: predict each event, then reveal the label of the"
                     + " event N before it (score its served prediction, learn it); 0 (default): progressive validation")
@@ -141,6 +147,16 @@ public final class BacktestCommand implements Callable<Integer> {
         CommandLine cl = command.commandLine();
         check();
         List<Configuration> configs = BacktestSpecs.parse(cl, specs);
+        if (!grids.isEmpty()) {
+            if (configs.isEmpty()) {
+                throw fail("--grid needs --spec");
+            }
+            try {
+                configs = Grid.expand(configs, grids.stream().map(Grid::parse).toList());
+            } catch (IllegalArgumentException e) {
+                throw fail(e.getMessage());
+            }
+        }
         Backtest.Options options = new Backtest.Options(input, out, traceEvery, skipInvalid,
                 quiet ? null : cl.getErr());
         try {
