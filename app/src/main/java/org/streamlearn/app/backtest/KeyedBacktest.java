@@ -201,7 +201,9 @@ public final class KeyedBacktest {
             if (it.command() != null) {
                 s.command(key, it.command(), it.r().timestamp());
             } else if (it.bad() != null) {
-                if (!it.r().command()) {
+                if (it.r().command()) {
+                    s.commandRejected(key);
+                } else {
                     s.skip(key);
                 }
             } else {

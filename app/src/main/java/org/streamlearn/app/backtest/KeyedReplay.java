@@ -116,6 +116,13 @@ final class KeyedReplay {
         models.save(state);
     }
 
+    /** Counts a command that could not be parsed. */
+    void commandRejected(String key) {
+        KeyStats k = stats(key);
+        k.commands++;
+        k.commandsRejected++;
+    }
+
     /** Counts an event that could not be parsed. */
     void skip(String key) {
         stats(key).skipped++;
