@@ -89,6 +89,7 @@ class BacktestReplayIT {
             awaitSeen(bootstrap, topics, Map.of("alpha", data.size(), "beta", data.size(), "gamma",
                     data.size() - half));
             live = ModelCommands.flushAndReadFinals(bootstrap, producer, topics, specs.keySet(), WAIT);
+            assertThat(service.isAlive()).as("the service is still running").isTrue();
         }
 
         Path out = work.resolve("backtest");

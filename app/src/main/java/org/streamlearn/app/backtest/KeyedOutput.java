@@ -118,7 +118,10 @@ final class KeyedOutput {
                 } else {
                     n.set("spec", ModelSpecs.toJson(c.spec()));
                 }
-                c.settings().forEach((k, v) -> n.with("settings").put(k, v));
+                if (!c.settings().isEmpty()) {
+                    ObjectNode settings = n.putObject("settings");
+                    c.settings().forEach(settings::put);
+                }
                 g.writeTree(n);
             }
             g.writeEndArray();
