@@ -41,8 +41,13 @@ public final class Backtest {
         private final String where;
 
         LineException(String where, String run, InvalidEventException cause) {
-            super(where + ": " + (run == null ? "" : "[" + run + "] ") + cause.getMessage()
-                    + " (use --skip-invalid to count and skip such lines)", cause);
+            this(where, run, cause.getMessage());
+            initCause(cause);
+        }
+
+        LineException(String where, String run, String reason) {
+            super(where + ": " + (run == null ? "" : "[" + run + "] ") + reason
+                    + " (use --skip-invalid to count and skip such lines)");
             this.where = where;
         }
 
@@ -79,15 +84,15 @@ public final class Backtest {
                 traces.add(Files.newBufferedWriter(o.out().resolve("trace-" + r.name() + ".jsonl"),
                         StandardCharsets.UTF_8));
             }
-            String line;
+            SourceRecord line;
             while ((line = source.next()) != null) {
                 lines++;
                 ParsedEvent e;
                 try {
-                    e = EventParser.parseTraining(line);
+                    e = EventParser.parseTraining(line.value());
                 } catch (InvalidEventException ex) {
                     if (!o.skipInvalid()) {
-                        throw new LineException(source.where(), null, ex);
+                        throw new LineException(line.where(), null, ex);
                     }
                     invalid++;
                     for (BacktestRun r : runs) {
@@ -102,7 +107,7 @@ public final class Backtest {
                         r.learn(e, events);
                     } catch (InvalidEventException ex) {
                         if (!o.skipInvalid()) {
-                            throw new LineException(source.where(), runs.size() > 1 ? r.name() : null, ex);
+                            throw new LineException(line.where(), runs.size() > 1 ? r.name() : null, ex);
                         }
                         r.skip();
                         bad = true;
@@ -117,7 +122,10 @@ public final class Backtest {
                         traces.get(i).newLine();
                     }
                 }
-                progress.update(events, source.progress(), runs.get(0));
+                BacktestRun first = runs.get(0);
+                progress.update(events, source.progress(), () -> String.format(Locale.ROOT,
+                        "[%s] loss %.6g ewma %.6g", first.name(), first.model().learned().rolling().mean(),
+                        first.model().learned().rolling().ewma()));
             }
             for (int i = 0; i < runs.size(); i++) {
                 BacktestRun r = runs.get(i);
@@ -201,42 +209,5 @@ public final class Backtest {
         table.append("</table>");
         Report.write(o.out().resolve("report.html"), "streamlearn backtest: " + o.title(), ewma,
                 window, table.toString());
-    }
-
-    /** A one-line progress display on a terminal, at most four updates a second. */
-    private static final class Progress {
-        private final PrintWriter out;
-        private final long start = System.nanoTime();
-        private long last;
-
-        Progress(PrintWriter out) {
-            this.out = out;
-        }
-
-        void update(long events, double fraction, BacktestRun first) {
-            if (out == null || (events & 1023) != 0) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (now - last < 250_000_000L) {
-                return;
-            }
-            last = now;
-            double secs = (now - start) / 1e9;
-            out.printf(Locale.ROOT, "\r%,d events  %3.0f%%  %,.0f events/s  [%s] loss %.6g ewma %.6g   ", events,
-                    100.0 * fraction, events / Math.max(secs, 1e-9), first.name(),
-                    first.model().learned().rolling().mean(), first.model().learned().rolling().ewma());
-            out.flush();
-        }
-
-        void done(long events, long invalid) {
-            if (out == null) {
-                return;
-            }
-            double secs = (System.nanoTime() - start) / 1e9;
-            out.printf(Locale.ROOT, "\r%,d events in %.2f s (%,.0f events/s)%s%n", events, secs,
-                    events / Math.max(secs, 1e-9), invalid > 0 ? ", " + invalid + " invalid lines skipped" : "");
-            out.flush();
-        }
     }
 }

@@ -10,7 +10,6 @@ import org.streamlearn.app.events.ExampleEncoder;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.app.streams.CandidateStep;
-import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.InvalidExampleException;
 import org.streamlearn.core.model.LearnerState;
@@ -181,28 +180,7 @@ public final class BacktestRun {
 
     /** The whole-stream progressive means, by task. */
     public void metricsInto(ObjectNode o) {
-        ProgressiveMetrics m = model.servedMetrics();
-        if (m.count() == 0) {
-            return;
-        }
-        switch (spec.task()) {
-            case REGRESSION -> {
-                o.put("mse", m.mse());
-                o.put("mae", m.mae());
-            }
-            case BINARY -> {
-                o.put("logLoss", m.logLoss());
-                o.put("accuracy", m.accuracy());
-                o.put("precision", m.precision());
-                o.put("recall", m.recall());
-                o.put("f1", m.f1());
-            }
-            case MULTICLASS -> {
-                o.put("logLoss", m.logLoss());
-                o.put("accuracy", m.accuracy());
-            }
-            default -> throw new IllegalStateException();
-        }
+        Metrics.into(model, o);
     }
 
     /** The summary entry: name, spec, seen, metrics, final model. */

@@ -27,6 +27,18 @@ final class Report {
 
     static void write(Path file, String title, List<Series> ewma, List<Series> window, String summaryTable)
             throws IOException {
+        page(file, title, List.of(
+                new Section("Whole-stream progressive metrics", summaryTable),
+                new Section("Rolling loss (EWMA) against events seen", chart(ewma)),
+                new Section("Rolling loss (window mean) against events seen", chart(window))));
+    }
+
+    /** A heading and its HTML. */
+    record Section(String heading, String html) {
+    }
+
+    /** Writes a page of sections. */
+    static void page(Path file, String title, List<Section> sections) throws IOException {
         StringBuilder h = new StringBuilder();
         h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(escape(title))
                 .append("</title><style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
@@ -34,14 +46,14 @@ final class Report {
                         + "th:first-child,td:first-child{text-align:left}svg{background:#fafafa;border:1px solid #ddd}"
                         + "</style></head><body>");
         h.append("<h1>").append(escape(title)).append("</h1>");
-        h.append("<h2>Whole-stream progressive metrics</h2>").append(summaryTable);
-        h.append("<h2>Rolling loss (EWMA) against events seen</h2>").append(chart(ewma));
-        h.append("<h2>Rolling loss (window mean) against events seen</h2>").append(chart(window));
+        for (Section s : sections) {
+            h.append("<h2>").append(escape(s.heading())).append("</h2>").append(s.html());
+        }
         h.append("</body></html>\n");
         Files.writeString(file, h.toString(), StandardCharsets.UTF_8);
     }
 
-    private static String chart(List<Series> series) {
+    static String chart(List<Series> series) {
         int w = 900;
         int hgt = 360;
         int pad = 50;

@@ -9,11 +9,8 @@ import java.nio.file.Path;
 /** Where a backtest's events come from, in order: a JSON Lines file or a Kafka topic range. */
 public interface Source extends AutoCloseable {
 
-    /** The next event's JSON, or null at the end. */
-    String next() throws IOException;
-
-    /** Where the last event came from, for messages: {@code events.jsonl:17} or {@code topic-2@1234}. */
-    String where();
+    /** The next record, or null at the end. */
+    SourceRecord next() throws IOException;
 
     /** Fraction consumed so far, 0..1. */
     double progress();
@@ -33,21 +30,17 @@ public interface Source extends AutoCloseable {
             private long bytes;
 
             @Override
-            public String next() throws IOException {
+            public SourceRecord next() throws IOException {
                 String l;
                 while ((l = in.readLine()) != null) {
                     line++;
                     bytes += l.length() + 1;
                     if (!l.isBlank()) {
-                        return l;
+                        return new SourceRecord(null, line, false, l.getBytes(StandardCharsets.UTF_8),
+                                path.getFileName() + ":" + line);
                     }
                 }
                 return null;
-            }
-
-            @Override
-            public String where() {
-                return path.getFileName() + ":" + line;
             }
 
             @Override

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.streamlearn.app.config.ConfigException;
 import org.streamlearn.app.config.ConfigLoader;
+import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.kafka.KafkaClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -33,12 +34,20 @@ final class KafkaClientOptions {
      * @throws CommandLine.ParameterException naming the setting that is missing or wrong
      */
     KafkaClientConfig load(CommandLine commandLine, String bootstrapServers) {
+        return service(commandLine, bootstrapServers).kafkaClients();
+    }
+
+    /**
+     * The whole service configuration, as {@link #load} reads it: {@code backtest} takes the live service's
+     * default and seeded specs and model limits from it.
+     */
+    ServiceConfig service(CommandLine commandLine, String bootstrapServers) {
         Map<String, String> o = new LinkedHashMap<>(settings);
         if (bootstrapServers != null && !bootstrapServers.isBlank()) {
             o.put("bootstrap.servers", bootstrapServers);
         }
         try {
-            return ConfigLoader.load(configFile, System.getenv(), o).kafkaClients();
+            return ConfigLoader.load(configFile, System.getenv(), o);
         } catch (ConfigException e) {
             if ("bootstrap.servers".equals(e.setting())) {
                 throw new CommandLine.ParameterException(commandLine, "--bootstrap-servers: " + e.getMessage()

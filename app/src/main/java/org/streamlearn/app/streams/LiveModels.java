@@ -26,4 +26,9 @@ public interface LiveModels {
 
     /** Ids of models that may have an open mini-batch; the batch timer removes those it has dealt with. */
     Set<String> openBatches();
+
+    /** Live models in a plain map, nothing behind it (a backtest's models, a lifecycle's unit tests). */
+    static LiveModels inMemory() {
+        return new MapLiveModels();
+    }
 }

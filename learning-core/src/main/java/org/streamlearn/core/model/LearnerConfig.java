@@ -27,7 +27,8 @@ import org.streamlearn.core.schedule.LearningRateSchedule;
  * @param l1                    proximal L1 step on weights after each step (not with FTRL)
  * @param clipNorm              NaN: no clipping; else the whole gradient is scaled to this norm when larger
  * @param standardize           online standardization of the features
- * @param batchSize             1: a step per event; else one mean-gradient step per {@code batchSize} events
+ * @param batchSize             1: a step per event; else one mean-gradient step per {@code batchSize} events;
+ *                              {@link #FULL_BATCH}: a step only on {@code flush()} (batch gradient descent)
  * @param metricsWindow         size of the rolling loss window
  * @param ewmaAlpha             weight of the rolling loss EWMA
  * @param maxAbsValue           largest accepted magnitude of a feature, label or weight; larger ones are rejected
@@ -36,6 +37,13 @@ public record LearnerConfig(Task task, int features, int classes, Architecture a
         Optimizer optimizer, LearningRateSchedule schedule, double interceptLearningRate, double l2, double l1,
         double clipNorm, boolean standardize, int batchSize, int metricsWindow, double ewmaAlpha,
         double maxAbsValue) {
+
+    /**
+     * The {@code batchSize} of full-batch gradient descent: the batch never fills, one mean-gradient step is
+     * taken when the caller flushes it (at the end of each pass over the data).
+     */
+    public static final int FULL_BATCH = Integer.MAX_VALUE;
+
 
     /** Default bound on feature and label magnitudes: {@value}. */
     public static final double DEFAULT_MAX_ABS_VALUE = 1e18;

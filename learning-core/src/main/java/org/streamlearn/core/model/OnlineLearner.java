@@ -294,6 +294,35 @@ public final class OnlineLearner {
         }
     }
 
+    /**
+     * Scores a held-out example with the current model into {@code into} (not the model's own metrics); learns
+     * nothing and changes no statistic. Allocates (its prediction).
+     *
+     * @return the example's loss (unweighted)
+     * @throws InvalidExampleException when the example is invalid
+     */
+    public double evaluate(double[] x, double y, ProgressiveMetrics into) {
+        validator.validate(x, y, 1.0);
+        Prediction p = predict(x);
+        double[] sc = p.scores();
+        switch (config.task()) {
+            case REGRESSION -> {
+                into.addRegression(y, p.value());
+                return loss.value(y, sc[0]);
+            }
+            case BINARY -> {
+                double l = loss.value(y, sc[0]);
+                into.addBinary((int) y, (int) p.value(), l);
+                return l;
+            }
+            default -> {
+                double l = CrossEntropyLoss.INSTANCE.value((int) y, sc, k);
+                into.addMulticlass((int) y, (int) p.value(), l);
+                return l;
+            }
+        }
+    }
+
     /** Starts afresh with the same configuration: zero parameters and optimizer state, no statistics. */
     public static LearnerState freshState(LearnerConfig config) {
         return create(config).state();

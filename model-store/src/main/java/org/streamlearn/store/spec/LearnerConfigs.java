@@ -50,7 +50,11 @@ public final class LearnerConfigs {
         b.l1(spec.l1());
         b.clipNorm(spec.clipNorm() == null ? Double.NaN : spec.clipNorm());
         b.standardize(spec.standardize());
-        b.batchSize(spec.update().mode().equals("minibatch") ? spec.update().batchSize() : 1);
+        b.batchSize(switch (spec.update().mode()) {
+            case "minibatch" -> spec.update().batchSize();
+            case "batch" -> LearnerConfig.FULL_BATCH;
+            default -> 1;
+        });
         b.metricsWindow(spec.metrics().window());
         b.ewmaAlpha(spec.metrics().ewmaAlpha());
         return b.build();

@@ -368,7 +368,7 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
     public record UpdateSpec(String mode, int batchSize, long maxDelayMs) {
 
         /** Update modes. */
-        public static final List<String> MODES = List.of("sample", "minibatch");
+        public static final List<String> MODES = List.of("sample", "minibatch", "batch");
         /** Default mini-batch size. */
         public static final int DEFAULT_BATCH_SIZE = 32;
 
@@ -380,6 +380,11 @@ public record ModelSpec(Task task, Integer features, Integer hashBits, Integer c
         /** One step per event. */
         public static UpdateSpec sample() {
             return new UpdateSpec("sample", 0, 0);
+        }
+
+        /** One averaged step per pass over the data (a backtest's epoch), taken when the batch is flushed. */
+        public static UpdateSpec batch() {
+            return new UpdateSpec("batch", 0, 0);
         }
 
         /** One averaged step per batch. */

@@ -226,9 +226,12 @@ final class SpecReader {
 
     private static UpdateSpec update(SpecObject o) {
         String mode = o == null ? "sample" : o.discriminator("mode", "sample", UpdateSpec.MODES, UPDATE,
-                m -> m.equals("sample") ? List.of() : UPDATE);
+                m -> m.equals("minibatch") ? UPDATE : List.of());
         if (mode.equals("sample")) {
             return UpdateSpec.sample();
+        }
+        if (mode.equals("batch")) {
+            return UpdateSpec.batch();
         }
         return UpdateSpec.minibatch(o.integer("batchSize", UpdateSpec.DEFAULT_BATCH_SIZE), o.whole("maxDelayMs", 0));
     }

@@ -238,8 +238,8 @@ final class SpecRules {
             CHECKS.atLeast("update.batchSize", batchSize, 1);
             CHECKS.atLeast("update.maxDelayMs", maxDelayMs, 0);
         } else {
-            CHECKS.absent("update.batchSize", batchSize, "update mode sample");
-            CHECKS.absent("update.maxDelayMs", (double) maxDelayMs, "update mode sample");
+            CHECKS.absent("update.batchSize", batchSize, "update mode " + mode);
+            CHECKS.absent("update.maxDelayMs", (double) maxDelayMs, "update mode " + mode);
         }
     }
 

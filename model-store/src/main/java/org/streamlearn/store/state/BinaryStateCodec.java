@@ -155,7 +155,7 @@ public final class BinaryStateCodec {
         return 4 + 8 * n
                 + 8 + 4 + 8 * n * slots
                 + 1 + (spec.standardize() ? 4 + 24 * d : 0)
-                + 4 + (spec.update().mode().equals("minibatch") ? 8 * n : 0)
+                + 4 + (spec.update().mode().equals("sample") ? 0 : 8 * n)
                 + 8 * 8
                 + 8 * 3 + 4 * 3 + 8L * spec.metrics().window()
                 + 8 * 3 + 8 * 2;

@@ -72,7 +72,7 @@ public final class JsonStateCodec {
         long n = spec.parameterCount();
         long d = spec.standardize() ? spec.dimension() : 0;
         long slots = LearnerConfigs.optimizer(spec.optimizer()).slotNames().length;
-        long doubles = n * (1 + slots + (spec.update().mode().equals("minibatch") ? 1 : 0)) + 2 * d
+        long doubles = n * (1 + slots + (spec.update().mode().equals("sample") ? 0 : 1)) + 2 * d
                 + spec.metrics().window();
         long rowBrackets = 3 * n; // "[...]," around each row of a weight matrix: at most one row per parameter
         return DOUBLE_CHARS * doubles + LONG_CHARS * d + rowBrackets;

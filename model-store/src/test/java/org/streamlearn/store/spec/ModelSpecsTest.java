@@ -84,6 +84,7 @@ class ModelSpecsTest {
                 Arguments.of("{'schedule':{'type':'inverse'}}", ScheduleSpec.inverse(0.5)),
                 Arguments.of("{'update':{}}", UpdateSpec.sample()),
                 Arguments.of("{'update':{'mode':'minibatch'}}", UpdateSpec.minibatch(32, 0)),
+                Arguments.of("{'update':{'mode':'batch'}}", UpdateSpec.batch()),
                 Arguments.of("{'architecture':{}}", ArchitectureSpec.linear()),
                 Arguments.of("{'architecture':{'type':'mlp','hidden':[16,8]}}",
                         new ArchitectureSpec("mlp", List.of(16, 8), "relu", "he", 42)),
