@@ -65,6 +65,38 @@ class AdwinGoldenTest {
     }
 
     @Test
+    void thePreFilterNeverRulesOutASignificantCut() {
+        SplittableRandom r = new SplittableRandom(11);
+        int ruledOut = 0;
+        int nearMisses = 0;
+        for (int t = 0; t < 2_000_000; t++) {
+            long n0 = 5 + r.nextLong(1L << r.nextInt(1, 30));
+            long n1 = 5 + r.nextLong(1L << r.nextInt(1, 30));
+            double sigma2 = Math.pow(10, r.nextDouble(-12, 12));
+            double deltaPrime = Math.log(2 * Math.log(n0 + n1) / 0.002);
+            double mu1 = (r.nextBoolean() ? 1 : -1) * Math.pow(10, r.nextDouble(-6, 8));
+            // a difference of means around the threshold, within ±1e-6 relative for half of the cuts
+            double m = 1.0 / (n0 - 4) + 1.0 / (n1 - 4);
+            double eps = Math.sqrt(2 * m * sigma2 * deltaPrime) + 2.0 / 3.0 * deltaPrime * m;
+            double f = t % 2 == 0 ? 1 + r.nextDouble(-1e-6, 1e-6) : r.nextDouble(0, 3);
+            double mu0 = mu1 + (r.nextBoolean() ? f : -f) * eps;
+            double u0 = mu0 * n0;
+            double u1 = mu1 * n1;
+            double k = 2 * sigma2 * deltaPrime * (n0 + n1) * (1 - 1e-6);
+            if (AdwinDetector.surelyNot(n0, n1, u0, u1, k)) {
+                ruledOut++;
+                assertThat(AdwinDetector.significant(n0, n1, u0, u1, sigma2, deltaPrime))
+                        .as("n0=%d n1=%d u0=%s u1=%s σ²=%s", n0, n1, u0, u1, sigma2).isFalse();
+                if (f > 0.999) {
+                    nearMisses++;
+                }
+            }
+        }
+        assertThat(ruledOut).as("the pre-filter decides many cuts").isGreaterThan(100_000);
+        assertThat(nearMisses).as("and some within a few parts per million of the threshold").isPositive();
+    }
+
+    @Test
     void detectionsAndFinalStatesAreThoseRecorded() {
         long[] got = {
             fingerprint(Adwin.defaults(), stationaryErrors(1, 300_000)),
