@@ -95,7 +95,7 @@ public final class PendingFootprint {
     }
 
     /** Heap used after a full GC, and the resident set of the process (bytes; -1 where unknown). */
-    private static long[] memory() throws IOException {
+    static long[] memory() throws IOException {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
