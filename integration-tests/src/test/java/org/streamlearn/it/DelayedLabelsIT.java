@@ -33,6 +33,7 @@ import org.streamlearn.it.support.KafkaClients;
 import org.streamlearn.it.support.KafkaCluster;
 import org.streamlearn.it.support.KafkaFixture;
 import org.streamlearn.it.support.ModelAssertions;
+import org.streamlearn.it.support.Prometheus;
 import org.streamlearn.it.support.ServiceProcess;
 import org.streamlearn.it.support.TestIds;
 import org.streamlearn.it.support.TopicReader;
@@ -137,6 +138,20 @@ class DelayedLabelsIT {
                         "--label-delay", String.valueOf(HTTP_EVENTS)).get("model");
                 ModelAssertions.assertSameModel(live, expected, "labels over kcat and HTTP vs backtest");
             }
+            // the feedback figures over HTTP: the model's JSON, and Prometheus' own parser on /metrics
+            JsonNode f = await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(
+                    () -> Json.parse(send("GET", base + "/models/" + web, null).body()).path("feedback"),
+                    v -> v.path("matched").asLong() == HTTP_EVENTS);
+            assertThat(f.get("servedScored").asLong()).isEqualTo(HTTP_EVENTS);
+            assertThat(f.get("servedLoss").asDouble()).isPositive();
+            assertThat(f.get("delayP50Ms").asDouble()).isPositive().isLessThanOrEqualTo(
+                    f.get("delayP99Ms").asDouble());
+            List<JsonNode> samples = Prometheus.parse(send("GET", base + "/metrics", null).body());
+            assertThat(Prometheus.value(samples, "streamlearn_model_served_loss", Map.of("model", web)))
+                    .isCloseTo(f.get("servedLoss").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-9));
+            assertThat(Prometheus.value(samples, "streamlearn_model_label_delay_ms",
+                    Map.of("model", web, "quantile", "0.99"))).isCloseTo(f.get("delayP99Ms").asDouble(),
+                    org.assertj.core.data.Percentage.withPercentage(1e-9));
 
             // 2. PENDING predictions with ids through prediction-requests; kill -9 while pending, and again
             // while the labels are being learned

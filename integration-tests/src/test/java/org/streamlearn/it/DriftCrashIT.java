@@ -30,12 +30,14 @@ import org.streamlearn.it.support.TestIds;
 import org.streamlearn.it.support.TopicReader;
 
 /**
- * {@code kill -9} between a drift detection and the next commit (exactly-once, a 20 s commit interval): the
- * service learns the reference drift stream with a Page-Hinkley {@code reset} detector; as soon as its
- * transaction has written the drift record (seen with {@code read_uncommitted}) the process is killed. Nothing
- * of it may be committed; a new process on a fresh state directory (the store restored from the changelog)
- * relearns the uncommitted events, and in the end {@code model-events} holds each detection exactly once, the
- * same as {@code streamlearn backtest}'s, and the model equals the backtest's bit for bit.
+ * {@code kill -9} between a drift detection, and a promotion, and the next commit (exactly-once, a 20 s commit
+ * interval): the service learns the reference drift stream for two models on one partition (so one
+ * transaction), one with a Page-Hinkley {@code reset} detector, one with two challengers and a promotion rule;
+ * as soon as its transaction has written both the drift record and the promotion record (seen with
+ * {@code read_uncommitted}) the process is killed. Nothing of it may be committed; a new process on a fresh
+ * state directory (the stores restored from the changelog) relearns the uncommitted events, and in the end
+ * {@code model-events} holds each detection and each promotion exactly once, the same as
+ * {@code streamlearn backtest}'s, and each model (champion and challengers) equals the backtest's bit for bit.
  */
 @ExtendWith(KafkaFixture.class)
 class DriftCrashIT {
@@ -44,17 +46,25 @@ class DriftCrashIT {
     private static final String SPEC = "{\"task\":\"regression\",\"features\":3,\"optimizer\":{\"type\":\"sgd\","
             + "\"learningRate\":0.02},\"publishEvery\":100000,\"drift\":{\"detector\":\"page_hinkley\","
             + "\"signal\":\"loss\",\"action\":\"reset\"}}";
+    /** DriftTopologyTest's "challengers": slow SGD, promoted away from at the first check past minEvents. */
+    private static final String PROMOTE = "promote-crash";
+    private static final String PROMOTE_SPEC = "{\"task\":\"regression\",\"features\":3,\"optimizer\":{\"type\":"
+            + "\"sgd\",\"learningRate\":0.001},\"publishEvery\":100000,\"metrics\":{\"window\":50,\"ewmaAlpha\":0.05},"
+            + "\"challengers\":[{\"name\":\"adam\",\"spec\":{\"optimizer\":{\"type\":\"adam\",\"learningRate\":0.1}}},"
+            + "{\"name\":\"tiny\",\"spec\":{\"optimizer\":{\"type\":\"sgd\",\"learningRate\":0.0001}}}],"
+            + "\"promotion\":{\"minEvents\":100,\"margin\":0.02,\"checkEvery\":50}}";
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
 
     @Test
     @Timeout(value = 480, unit = TimeUnit.SECONDS)
-    void aKillBetweenADetectionAndItsCommitLeavesExactlyOneRecord(KafkaCluster kafka) throws Exception {
+    void aKillBetweenADetectionOrPromotionAndItsCommitLeavesExactlyOneRecord(KafkaCluster kafka) throws Exception {
         Path work = ItEnv.workDir("drift-crash");
         List<String> lines = Files.readAllLines(ItEnv.reference().resolve("data/drift.jsonl"));
-        JsonNode backtest = Backtests.run(work, MODEL, SPEC, lines);
-        List<JsonNode> expected = new ArrayList<>();
-        backtest.get("modelEvents").forEach(expected::add);
-        assertThat(expected).as("the backtest detects the drift").isNotEmpty();
+        Map<String, JsonNode> backtests = Map.of(MODEL, Backtests.run(work, MODEL, SPEC, lines),
+                PROMOTE, Backtests.run(work, PROMOTE, PROMOTE_SPEC, lines));
+        assertThat(backtests.get(MODEL).get("modelEvents")).as("the backtest detects the drift").isNotEmpty();
+        assertThat(backtests.get(PROMOTE).get("modelEvents").findValuesAsText("type")).as("and promotes")
+                .contains("promotion");
 
         String bootstrap = kafka.bootstrapServers();
         String prefix = TestIds.prefix("driftcrash");
@@ -75,11 +85,19 @@ class DriftCrashIT {
             KafkaClients.awaitTopics(bootstrap, topics.all(), TIMEOUT);
             KafkaClients.send(producer, topics.modelCommands(), MODEL,
                     "{\"command\":\"upsert\",\"spec\":" + SPEC + "}");
-            parameters.awaitLatest(MODEL, TIMEOUT, v -> v.path("seen").asLong(-1) == 0); // committed: created
+            KafkaClients.send(producer, topics.modelCommands(), PROMOTE,
+                    "{\"command\":\"upsert\",\"spec\":" + PROMOTE_SPEC + "}");
+            for (String model : backtests.keySet()) {
+                parameters.awaitLatest(model, TIMEOUT, v -> v.path("seen").asLong(-1) == 0); // committed: created
+            }
             for (String line : lines) {
                 KafkaClients.send(producer, topics.trainingEvents(), MODEL, line);
+                KafkaClients.send(producer, topics.trainingEvents(), PROMOTE, line);
             }
-            uncommitted.awaitRecords("the drift record, uncommitted", TIMEOUT, r -> !r.isEmpty());
+            uncommitted.awaitRecords("the drift and the promotion records, uncommitted", TIMEOUT,
+                    r -> r.stream().anyMatch(e -> e.key().equals(MODEL))
+                            && r.stream().anyMatch(e -> e.key().equals(PROMOTE)
+                                    && Json.parse(e.value()).path("type").asText().equals("promotion")));
             first.kill();
             try (TopicReader committed = new TopicReader(bootstrap, topics.modelEvents())) {
                 assertThat(committed.readToEnd(Duration.ofSeconds(10)))
@@ -88,20 +106,23 @@ class DriftCrashIT {
 
             second = ServiceProcess.run(bootstrap, appId, work.resolve("state-1"), settings,
                     work.resolve("service-1.log"));
-            KafkaClients.send(producer, topics.modelCommands(), MODEL, "{\"command\":\"publish\"}");
-            JsonNode model = parameters.awaitLatest(MODEL, TIMEOUT, v -> v.path("seen").asLong() == lines.size());
-            ModelAssertions.assertSameModel(model, backtest.get("model"), "the model after kill -9");
+            List<ConsumerRecord<String, String>> records;
             try (TopicReader committed = new TopicReader(bootstrap, topics.modelEvents())) {
-                List<ConsumerRecord<String, String>> records = committed.readToEnd(TIMEOUT);
-                assertThat(records).hasSameSizeAs(expected);
-                for (int i = 0; i < records.size(); i++) {
-                    ObjectNode live = (ObjectNode) Json.parse(records.get(i).value());
-                    ObjectNode replay = ((ObjectNode) expected.get(i)).deepCopy();
-                    for (ObjectNode o : List.of(live, replay)) {
-                        o.remove("atMs");
-                        o.remove("modelVersion"); // the upsert command that created the live model is a version
-                    }
-                    assertThat(live).as("model-events record " + i).isEqualTo(replay);
+                for (String model : backtests.keySet()) {
+                    KafkaClients.send(producer, topics.modelCommands(), model, "{\"command\":\"publish\"}");
+                    JsonNode m = parameters.awaitLatest(model, TIMEOUT, v -> v.path("seen").asLong() == lines.size());
+                    ModelAssertions.assertSameModel(m, backtests.get(model).get("model"), model + " after kill -9");
+                }
+                records = committed.readToEnd(TIMEOUT);
+            }
+            for (String model : backtests.keySet()) {
+                List<JsonNode> expected = new ArrayList<>();
+                backtests.get(model).get("modelEvents").forEach(expected::add);
+                List<ConsumerRecord<String, String>> live = records.stream().filter(r -> r.key().equals(model))
+                        .toList();
+                assertThat(live).as("model-events of " + model).hasSameSizeAs(expected);
+                for (int i = 0; i < live.size(); i++) {
+                    assertSameEvent(Json.parse(live.get(i).value()), expected.get(i), model + " record " + i);
                 }
             }
         } finally {
@@ -110,5 +131,16 @@ class DriftCrashIT {
                 second.kill();
             }
         }
+    }
+
+    /** A live {@code model-events} record equals the backtest's, but for its wall-clock time and version. */
+    private static void assertSameEvent(JsonNode liveRecord, JsonNode backtestRecord, String what) {
+        ObjectNode live = (ObjectNode) liveRecord.deepCopy();
+        ObjectNode replay = (ObjectNode) backtestRecord.deepCopy();
+        for (ObjectNode o : List.of(live, replay)) {
+            o.remove("atMs");
+            o.remove("modelVersion"); // the upsert command that created the live model is a version
+        }
+        assertThat(live).as(what).isEqualTo(replay);
     }
 }

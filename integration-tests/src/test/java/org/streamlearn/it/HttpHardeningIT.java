@@ -33,6 +33,7 @@ import org.streamlearn.it.support.Json;
 import org.streamlearn.it.support.KafkaClients;
 import org.streamlearn.it.support.KafkaCluster;
 import org.streamlearn.it.support.KafkaFixture;
+import org.streamlearn.it.support.Prometheus;
 import org.streamlearn.it.support.TestIds;
 
 /**
@@ -268,38 +269,11 @@ class HttpHardeningIT {
         HttpResponse<String> r = send("GET", "/metrics", null, null);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-        Path script = Path.of(HttpHardeningIT.class.getResource("/parse_prometheus.py").toURI());
-        Process py = new ProcessBuilder("/usr/bin/python3", script.toString()).redirectError(
-                ProcessBuilder.Redirect.INHERIT).start();
-        try (OutputStream in = py.getOutputStream()) {
-            in.write(r.body().getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(py.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(py.exitValue()).as("Prometheus' parser accepts the exposition").isZero();
-        List<JsonNode> samples = new ArrayList<>();
-        Json.parse(out).forEach(samples::add);
-        return samples;
+        return Prometheus.parse(r.body());
     }
 
     private static double value(List<JsonNode> samples, String name, Map<String, String> labels) {
-        double sum = 0;
-        boolean found = false;
-        for (JsonNode s : samples) {
-            if (!s.get("name").asText().equals(name)) {
-                continue;
-            }
-            boolean match = labels.entrySet().stream().allMatch(e -> e.getValue().equals(
-                    s.get("labels").path(e.getKey()).asText(null)));
-            if (match) {
-                sum += Double.parseDouble(s.get("value").asText());
-                found = true;
-            }
-        }
-        if (!found) {
-            throw new AssertionError("no sample " + name + labels);
-        }
-        return sum;
+        return Prometheus.value(samples, name, labels);
     }
 
     @Test

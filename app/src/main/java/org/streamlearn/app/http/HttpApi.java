@@ -56,7 +56,7 @@ public final class HttpApi implements AutoCloseable {
         ModelRoutes routes = new ModelRoutes(metadata, forwarder, models, config.cluster().maxLagRecords());
         HealthHandler health = new HealthHandler(metadata, models);
         ModelsHandler list = new ModelsHandler(models, metadata, CONNECT_TIMEOUT, READ_TIMEOUT);
-        ModelHandler model = new ModelHandler(commands, config.modelLimits());
+        ModelHandler model = new ModelHandler(commands, config.modelLimits(), models);
         PredictHandler predict = new PredictHandler(commands, config.topics().predictionLog());
         FeedbackHandler feedback = new FeedbackHandler(commands, config.topics().labels());
         MetricsHandler prometheus = new MetricsHandler(metrics, models);

@@ -2,12 +2,16 @@ package org.streamlearn.app.http;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.streamlearn.app.streams.ModelStoreType;
+import org.streamlearn.app.streams.PendingStore;
 import org.streamlearn.app.streams.TopologyFactory;
 
 /**
@@ -104,6 +108,26 @@ final class LocalModels {
         } catch (InvalidStateStoreException e) {
             throw unreadable(e);
         }
+    }
+
+    /**
+     * The local pending-prediction stores (feedback counters and label delays, as of each task's last write),
+     * standby copies included when {@code stale}; a reader that answers null for what it cannot read now.
+     */
+    Function<String, byte[]> pending(boolean stale) {
+        KafkaStreams s = metadata.streams();
+        if (s == null || !s.state().isRunningOrRebalancing()) {
+            return key -> null;
+        }
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, byte[]>> q = StoreQueryParameters.fromNameAndType(
+                PendingStore.entriesName(TopologyFactory.STORE), QueryableStoreTypes.keyValueStore());
+        return key -> {
+            try {
+                return s.store(stale ? q.enableStaleStores() : q).get(key);
+            } catch (StreamsException | IllegalStateException e) {
+                return null;
+            }
+        };
     }
 
     private ModelStoreType.View view() {

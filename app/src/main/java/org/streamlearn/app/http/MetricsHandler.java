@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.streamlearn.app.metrics.ServiceMetrics;
+import org.streamlearn.app.streams.FeedbackCounters;
+import org.streamlearn.app.streams.LabelDelays;
 import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.store.state.BinaryStateCodec;
 import org.streamlearn.store.state.ModelState;
@@ -30,12 +33,22 @@ final class MetricsHandler {
     void get(Request r) throws IOException {
         try {
             Map<String, byte[]> all = models.all();
+            Function<String, byte[]> pending = models.pending(false);
             List<ServiceMetrics.ModelFigures> figures = new ArrayList<>(all.size());
             for (Map.Entry<String, byte[]> e : all.entrySet()) {
                 ModelState m = BinaryStateCodec.decode(e.getValue());
                 RollingLoss loss = m.learned().rolling();
+                double served = Double.NaN;
+                double p50 = Double.NaN;
+                double p99 = Double.NaN;
+                if (m.spec().feedback() != null) {
+                    served = FeedbackCounters.read(pending, m.modelId()).servedLoss();
+                    LabelDelays d = FeedbackCounters.readDelays(pending, m.modelId());
+                    p50 = d.quantile(0.5);
+                    p99 = d.quantile(0.99);
+                }
                 figures.add(new ServiceMetrics.ModelFigures(m.modelId(), m.learned().seen(), loss.mean(),
-                        loss.ewma(), loss.windowMean()));
+                        loss.ewma(), loss.windowMean(), served, p50, p99));
             }
             metrics.refreshModels(all.size(), figures);
         } catch (HttpError notNow) {

@@ -3,6 +3,8 @@ package org.streamlearn.app.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import org.streamlearn.app.streams.FeedbackCounters;
 import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
@@ -12,7 +14,9 @@ import org.streamlearn.store.state.StateLimits;
 
 /**
  * One model, {@code /models/{id}}: {@code GET} its snapshot (JSON, as on {@code model-parameters}, served by
- * the owner, or from a standby marked {@code "stale": true} with {@code "lagRecords"}); {@code PUT} a spec,
+ * the owner, or from a standby marked {@code "stale": true} with {@code "lagRecords"}; for a model with
+ * feedback, with a {@code "feedback"} object of its counters, label-delay quantiles and served loss, as on
+ * {@code model-metrics}); {@code PUT} a spec,
  * validated (the topology's {@link StateLimits} included) and sent as an {@code upsert} command;
  * {@code POST .../reset} and
  * {@code DELETE} the other commands. Commands are answered 202 once Kafka has them.
@@ -21,10 +25,12 @@ final class ModelHandler {
 
     private final CommandClient commands;
     private final StateLimits limits;
+    private final LocalModels local;
 
-    ModelHandler(CommandClient commands, StateLimits limits) {
+    ModelHandler(CommandClient commands, StateLimits limits, LocalModels local) {
         this.commands = commands;
         this.limits = limits;
+        this.local = local;
     }
 
     void snapshot(Request r, ModelSource source) throws IOException {
@@ -34,13 +40,22 @@ final class ModelHandler {
         }
         ModelCache.Decoded d = served.model();
         byte[] json;
+        boolean feedback;
         synchronized (d) {
             json = JsonStateCodec.toBytes(d.state());
+            feedback = d.state().spec().feedback() != null;
         }
-        if (served.stale()) {
+        if (served.stale() || feedback) {
             ObjectNode o = (ObjectNode) Json.MAPPER.readTree(json);
-            o.put("stale", true);
-            o.put("lagRecords", served.lagRecords());
+            if (feedback) {
+                Function<String, byte[]> pending = local.pending(served.stale());
+                FeedbackCounters.read(pending, r.id()).putJson(o.putObject("feedback"),
+                        FeedbackCounters.readDelays(pending, r.id()));
+            }
+            if (served.stale()) {
+                o.put("stale", true);
+                o.put("lagRecords", served.lagRecords());
+            }
             json = Json.MAPPER.writeValueAsBytes(o);
         }
         Responses.bytes(r.exchange(), 200, Responses.JSON, json);

@@ -33,8 +33,10 @@ import org.streamlearn.app.streams.TrainingMetrics;
  * training processor increments counters held in fields, never looked up by name;</li>
  * <li>{@code streamlearn_models}: models in this instance's stores, and
  * {@code streamlearn_model_loss{model, stat="mean|ewma|window"}}, {@code streamlearn_model_seen{model}} for the
- * at most {@code metrics.models.max} models that have seen the most events, both refreshed on each scrape
- * ({@link #refreshModels});</li>
+ * at most {@code metrics.models.max} models that have seen the most events, and for those of them with feedback
+ * (DESIGN.md "Delayed labels") {@code streamlearn_model_served_loss{model}} (the mean loss of the served
+ * predictions scored against their label) and {@code streamlearn_model_label_delay_ms{model,
+ * quantile="0.5|0.99"}}, all refreshed on each scrape ({@link #refreshModels});</li>
  * <li>not a meter: the {@link ModelHistory} of the published {@code model-metrics} and {@code model-events}
  * records, for the dashboard;</li>
  * <li>{@code streamlearn_http_server_requests_seconds{route, method, status}}: HTTP latency as a histogram;</li>
@@ -48,8 +50,17 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     public static final List<String> REASONS = List.of("key", "model", "event", "features", "label", "weight", "id",
             "command", "spec", "gradient", "snapshot", "other");
 
-    /** One model's figures for the per-model series. */
-    public record ModelFigures(String model, long seen, double lossMean, double lossEwma, double lossWindow) {
+    /**
+     * One model's figures for the per-model series; the feedback figures are NaN for a model without feedback
+     * or before its first label (no series then).
+     */
+    public record ModelFigures(String model, long seen, double lossMean, double lossEwma, double lossWindow,
+            double servedLoss, double delayP50Ms, double delayP99Ms) {
+
+        /** Figures of a model without feedback. */
+        public ModelFigures(String model, long seen, double lossMean, double lossEwma, double lossWindow) {
+            this(model, seen, lossMean, lossEwma, lossWindow, Double.NaN, Double.NaN, Double.NaN);
+        }
     }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -67,6 +78,8 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     private final AtomicLong models = new AtomicLong();
     private final MultiGauge modelLoss;
     private final MultiGauge modelSeen;
+    private final MultiGauge servedLoss;
+    private final MultiGauge labelDelay;
     private final int maxModels;
     private final ModelHistory history = new ModelHistory();
     private final Map<String, Timer> http = new ConcurrentHashMap<>();
@@ -104,6 +117,11 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
                 .description("rolling loss of the models that have seen the most events").register(registry);
         modelSeen = MultiGauge.builder("streamlearn.model.seen")
                 .description("events seen by the models that have seen the most events").register(registry);
+        servedLoss = MultiGauge.builder("streamlearn.model.served.loss")
+                .description("mean loss of the served predictions scored against their delayed label")
+                .register(registry);
+        labelDelay = MultiGauge.builder("streamlearn.model.label.delay.ms")
+                .description("label delay quantiles in ms of stream time (within 1 % relative)").register(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -148,14 +166,25 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
         List<ModelFigures> kept = top.subList(0, Math.min(maxModels, top.size()));
         List<MultiGauge.Row<?>> loss = new ArrayList<>();
         List<MultiGauge.Row<?>> seen = new ArrayList<>();
+        List<MultiGauge.Row<?>> served = new ArrayList<>();
+        List<MultiGauge.Row<?>> delay = new ArrayList<>();
         for (ModelFigures f : kept) {
             loss.add(MultiGauge.Row.of(Tags.of("model", f.model(), "stat", "mean"), f.lossMean()));
             loss.add(MultiGauge.Row.of(Tags.of("model", f.model(), "stat", "ewma"), f.lossEwma()));
             loss.add(MultiGauge.Row.of(Tags.of("model", f.model(), "stat", "window"), f.lossWindow()));
             seen.add(MultiGauge.Row.of(Tags.of("model", f.model()), f.seen()));
+            if (Double.isFinite(f.servedLoss())) {
+                served.add(MultiGauge.Row.of(Tags.of("model", f.model()), f.servedLoss()));
+            }
+            if (Double.isFinite(f.delayP50Ms())) {
+                delay.add(MultiGauge.Row.of(Tags.of("model", f.model(), "quantile", "0.5"), f.delayP50Ms()));
+                delay.add(MultiGauge.Row.of(Tags.of("model", f.model(), "quantile", "0.99"), f.delayP99Ms()));
+            }
         }
         modelLoss.register(loss, true);
         modelSeen.register(seen, true);
+        servedLoss.register(served, true);
+        labelDelay.register(delay, true);
     }
 
     /** Records one HTTP request: its route pattern (or {@code unmatched}), method, status and duration. */

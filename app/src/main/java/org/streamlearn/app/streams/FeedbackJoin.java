@@ -175,8 +175,13 @@ final class FeedbackJoin {
         pending.expireAt(removeAt, pk);
         c.pending--;
         c.matched++;
-        c.delaySumMs += Math.max(0, timestampMs - p.timestampMs());
+        long delay = Math.max(0, timestampMs - p.timestampMs());
+        c.delaySumMs += delay;
+        c.scored(o.loss());
         saveCounters(key, c);
+        LabelDelays delays = FeedbackCounters.readDelays(pending::get, key);
+        delays.add(delay);
+        pending.put(PendingPrediction.delaysKey(key), delays.encode());
         after.afterLearn(m, ev, o, now);
         return out;
     }
@@ -267,6 +272,8 @@ final class FeedbackJoin {
                     null, now)));
             return;
         }
+        c.scored(o.loss());
+        saveCounters(model, c);
         after.afterLearn(m, ev, o, now);
     }
 
@@ -279,7 +286,7 @@ final class FeedbackJoin {
 
     /** A model's feedback counters (zero when none are stored). */
     FeedbackCounters counters(String model) {
-        return FeedbackCounters.decode(pending == null ? null : pending.get(PendingPrediction.countersKey(model)));
+        return pending == null ? new FeedbackCounters() : FeedbackCounters.read(pending::get, model);
     }
 
     private void saveCounters(String model, FeedbackCounters c) {
@@ -294,17 +301,8 @@ final class FeedbackJoin {
     /** Adds the {@code feedback} counters to a model's metrics record, if the model has feedback. */
     void putMetrics(ObjectNode o, ModelState s) {
         if (remembers(s)) {
-            FeedbackCounters c = counters(s.modelId());
-            ObjectNode f = o.putObject("feedback");
-            f.put("pending", c.pending());
-            f.put("matched", c.matched());
-            f.put("expired", c.expired());
-            f.put("unknown", c.unknown());
-            f.put("rejected", c.rejected());
-            f.put("notRemembered", c.notRemembered());
-            if (c.matched() > 0) {
-                f.put("meanDelayMs", c.meanDelayMs());
-            }
+            counters(s.modelId()).putJson(o.putObject("feedback"),
+                    FeedbackCounters.readDelays(pending::get, s.modelId()));
         }
     }
 }

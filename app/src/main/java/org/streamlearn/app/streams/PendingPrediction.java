@@ -46,6 +46,11 @@ public record PendingPrediction(byte status, long timestampMs, long expiresAtMs,
         return "#" + model;
     }
 
+    /** The store key of a model's {@link LabelDelays}; never equal to a {@link #key} or a {@link #countersKey}. */
+    public static String delaysKey(String model) {
+        return "%" + model;
+    }
+
     /** A marker of this entry with the given status, removed when stream time passes {@code removeAtMs}. */
     public PendingPrediction marker(byte newStatus, long removeAtMs) {
         return new PendingPrediction(newStatus, timestampMs, removeAtMs, modelVersion, servedAtMs, NONE, null, null);

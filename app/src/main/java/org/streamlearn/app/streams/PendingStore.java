@@ -37,6 +37,11 @@ public final class PendingStore implements PendingPredictions {
         this.index = index;
     }
 
+    /** A pending store over two stores opened elsewhere (e.g. by a benchmark), named as the task's are. */
+    public static PendingStore over(KeyValueStore<String, byte[]> entries, KeyValueStore<Bytes, byte[]> index) {
+        return new PendingStore(entries, index);
+    }
+
     /** The stores of the current task. */
     static PendingStore of(ProcessorContext<?, ?> context, String storeName) {
         return new PendingStore(context.getStateStore(entriesName(storeName)),

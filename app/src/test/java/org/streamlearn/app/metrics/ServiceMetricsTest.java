@@ -44,6 +44,23 @@ class ServiceMetricsTest {
     }
 
     @Test
+    void feedbackSeriesShowForTopModelsWithLabelsOnly() {
+        try (ServiceMetrics m = new ServiceMetrics(2)) {
+            m.refreshModels(3, List.of(new ServiceMetrics.ModelFigures("a", 5, 1, 2, 3, 0.25, 120, 4500),
+                    new ServiceMetrics.ModelFigures("b", 9, 4, 5, 6),
+                    new ServiceMetrics.ModelFigures("c", 1, 4, 5, 6, 0.5, 1, 2)));
+            String text = m.scrape();
+            assertThat(text).contains("streamlearn_model_served_loss{model=\"a\"} 0.25")
+                    .contains("streamlearn_model_label_delay_ms{model=\"a\",quantile=\"0.5\"} 120.0")
+                    .contains("streamlearn_model_label_delay_ms{model=\"a\",quantile=\"0.99\"} 4500.0")
+                    .doesNotContain("streamlearn_model_served_loss{model=\"b\"}")
+                    .doesNotContain("model=\"c\"");
+            m.refreshModels(1, List.of(new ServiceMetrics.ModelFigures("b", 9, 4, 5, 6)));
+            assertThat(m.scrape()).doesNotContain("streamlearn_model_label_delay_ms{");
+        }
+    }
+
+    @Test
     void thePerEventCountersAllocateNothing() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (ServiceMetrics m = new ServiceMetrics(0)) {

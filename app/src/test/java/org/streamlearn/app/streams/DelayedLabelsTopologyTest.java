@@ -227,6 +227,42 @@ class DelayedLabelsTopologyTest {
     }
 
     @Test
+    void labelDelayQuantilesAndTheLossOfServedPredictionsArePublished(@TempDir Path dir) throws IOException {
+        try (TopologyHarness h = new TopologyHarness(dir)) {
+            pipe(h, h.commands, "m", upsert(withFeedback(TopologyHarness.JSON.readTree(BIN),
+                    "{\"ttlMs\": 100000}")).toString(), 0);
+            long[] delays = {0, 5, 20, 100, 1000, 7, 3, 64000, 250, 40};
+            for (int i = 0; i < delays.length; i++) {
+                pipe(h, h.requests, "m", "{\"id\":\"p" + i + "\",\"features\":[" + (i + 1) + ",1]}", 10);
+            }
+            // every prediction was served by the fresh model (p = 0.5); labels come later, in delay order, and
+            // each one moves the model, so the progressive loss of the model as it is now would not be ln 2
+            Integer[] order = new Integer[delays.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Long.compare(delays[a], delays[b]));
+            for (int i : order) {
+                pipe(h, h.labels, "m", "{\"id\":\"p" + i + "\",\"label\":" + (i % 2) + "}", 10 + delays[i]);
+            }
+            assertThat(last(drain(h.parameters), "m").get("seen").asLong()).isEqualTo(delays.length);
+            pipe(h, h.commands, "m", "{\"command\":\"publish\"}", 70_000);
+            JsonNode f = last(drain(h.metrics), "m").get("feedback");
+            long[] sorted = delays.clone();
+            java.util.Arrays.sort(sorted);
+            // nearest rank: p50 is the 5th of 10, p99 the 10th
+            assertThat(f.get("delayP50Ms").asDouble()).isCloseTo(sorted[4],
+                    org.assertj.core.data.Offset.offset(sorted[4] * LabelDelays.RELATIVE_ERROR));
+            assertThat(f.get("delayP99Ms").asDouble()).isCloseTo(sorted[9],
+                    org.assertj.core.data.Offset.offset(sorted[9] * LabelDelays.RELATIVE_ERROR));
+            assertThat(f.get("meanDelayMs").asDouble()).isEqualTo(java.util.Arrays.stream(delays).sum() / 10.0);
+            assertThat(f.get("servedScored").asLong()).isEqualTo(delays.length);
+            assertThat(f.get("servedLoss").asDouble()).isCloseTo(Math.log(2),
+                    org.assertj.core.data.Offset.offset(1e-12));
+        }
+    }
+
+    @Test
     void pastMaxPendingPredictionsAreServedButNotRemembered(@TempDir Path dir) throws IOException {
         try (TopologyHarness h = new TopologyHarness(dir)) {
             pipe(h, h.commands, "m", upsert(withFeedback(TopologyHarness.JSON.readTree(BIN),

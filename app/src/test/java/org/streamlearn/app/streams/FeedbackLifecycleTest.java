@@ -4,49 +4,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.ParsedEvent;
 
-/** {@link ModelLifecycle}'s delayed labels without a broker: the pending store over maps. */
+/** {@link ModelLifecycle}'s delayed labels without a broker: the {@link PendingStore} over in-memory stores. */
 class FeedbackLifecycleTest extends LifecycleFixture {
 
-    /** The pending store's contract over sorted maps; counts how often the index is read. */
-    static final class MapPending implements PendingPredictions {
-        final Map<String, byte[]> entries = new TreeMap<>();
-        final TreeMap<String, Long> index = new TreeMap<>();
-        int polls;
+    /** The real {@link PendingStore} over Kafka Streams' in-memory stores (no changelog), with both stores at hand. */
+    static final class InMemoryPending {
+        final KeyValueStore<String, byte[]> entries = store(PendingStore.entriesName("t"), Serdes.String());
+        final KeyValueStore<Bytes, byte[]> index = store(PendingStore.indexName("t"), Serdes.Bytes());
+        final PendingStore pending = new PendingStore(entries, index);
 
-        @Override
-        public byte[] get(String key) {
-            return entries.get(key);
+        private static <K> KeyValueStore<K, byte[]> store(String name, Serde<K> keys) {
+            KeyValueStore<K, byte[]> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys,
+                    Serdes.ByteArray()).withLoggingDisabled().build();
+            s.init(new MockProcessorContext<>().getStateStoreContext(), s);
+            return s;
         }
 
-        @Override
-        public void put(String key, byte[] value) {
-            if (value == null) {
-                entries.remove(key);
-            } else {
-                entries.put(key, value);
+        List<String> keys() {
+            List<String> out = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = entries.all()) {
+                it.forEachRemaining(kv -> out.add(kv.key));
             }
+            return out;
         }
 
-        @Override
-        public void expireAt(long atMs, String key) {
-            index.put(String.format("%020d", atMs) + key, atMs);
-        }
-
-        @Override
-        public void pollDue(long streamTimeMs, int max, List<String> keys, List<Long> times) {
-            polls++;
-            while (!index.isEmpty() && index.firstEntry().getValue() < streamTimeMs && keys.size() < max) {
-                var e = index.pollFirstEntry();
-                keys.add(e.getKey().substring(20));
-                times.add(e.getValue());
-            }
+        long indexed() {
+            return index.approximateNumEntries();
         }
     }
 
@@ -60,8 +57,8 @@ class FeedbackLifecycleTest extends LifecycleFixture {
 
     @Test
     void aLabelScoresTheServedPredictionLearnsAndLeavesAMarker() {
-        MapPending pending = new MapPending();
-        ModelLifecycle l = new ModelLifecycle(settings(), models, pending);
+        InMemoryPending pending = new InMemoryPending();
+        ModelLifecycle l = new ModelLifecycle(settings(), models, pending.pending);
         l.onCommand("m", upsert(SPEC), 0);
         l.onRequest("m", EventParser.parseRequest("{\"id\":\"a\",\"features\":[1,2]}"), 1, 10);
         assertThat(l.counters("m").pending()).isEqualTo(1);
@@ -74,15 +71,16 @@ class FeedbackLifecycleTest extends LifecycleFixture {
                 .extracting(Entry::reason).asString().isEqualTo("id: 'a' is already labelled");
         // the marker goes when stream time passes 20 + 100; then the id is unknown
         l.onStreamTime(121, 4);
-        assertThat(pending.entries.keySet()).containsExactly(PendingPrediction.countersKey("m"));
+        assertThat(pending.keys()).containsExactlyInAnyOrder(PendingPrediction.countersKey("m"),
+                PendingPrediction.delaysKey("m"));
         assertThat(entries(l.onLabel("m", label("a", 1), 5, 130))).singleElement()
                 .extracting(Entry::reason).asString().startsWith("id: unknown id 'a'");
     }
 
     @Test
     void expiryIsIncrementalAndInTimeOrder() {
-        MapPending pending = new MapPending();
-        ModelLifecycle l = new ModelLifecycle(settings(), models, pending);
+        InMemoryPending pending = new InMemoryPending();
+        ModelLifecycle l = new ModelLifecycle(settings(), models, pending.pending);
         l.onCommand("m", upsert(SPEC), 0);
         for (int i = 0; i < 5; i++) {
             l.onRequest("m", EventParser.parseRequest("{\"id\":\"p" + i + "\",\"features\":[1,2]}"), 1, 10 * i);
@@ -91,7 +89,7 @@ class FeedbackLifecycleTest extends LifecycleFixture {
         assertThat(l.lastExpired()).isZero();
         l.onStreamTime(121, 3); // p0 (due 100), p1 (110), p2 (120)
         assertThat(l.lastExpired()).isEqualTo(3);
-        assertThat(pending.index).hasSize(5); // two pending, three markers
+        assertThat(pending.indexed()).isEqualTo(5); // two pending, three markers
         assertThat(l.counters("m").expired()).isEqualTo(3);
         assertThat(l.counters("m").pending()).isEqualTo(2);
         assertThat(FeedbackJoin.modelOf(PendingPrediction.key("a:b", "c:d"))).isEqualTo("a:b");
