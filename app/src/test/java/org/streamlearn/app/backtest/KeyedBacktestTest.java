@@ -56,7 +56,7 @@ class KeyedBacktestTest {
     static void produce() throws Exception {
         broker = LocalKafkaBroker.builder().build().start();
         try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
-            admin.createTopic(TopicSpec.of("events", 3));
+            admin.createTopic(kept("events"));
         }
         List<String> lines = Files.readAllLines(Reference.folder().resolve("data/regression.jsonl")).stream()
                 .filter(l -> !l.isBlank()).toList();
@@ -73,6 +73,14 @@ class KeyedBacktestTest {
                 SENT.add(new Sent(key, line, ts, m.partition(), m.offset()));
             }
         }
+    }
+
+    /**
+     * A topic of three partitions whose records the broker never deletes: their timestamps are fixed in 2023, far
+     * beyond the default 7-day retention, and a retention check during the test would delete them.
+     */
+    static TopicSpec kept(String name) {
+        return TopicSpec.of(name, 3).withConfig("retention.ms", "-1");
     }
 
     @AfterAll
@@ -176,7 +184,7 @@ class KeyedBacktestTest {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
-            admin.createTopic(TopicSpec.of("params", 3));
+            admin.createTopic(kept("params"));
         }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
