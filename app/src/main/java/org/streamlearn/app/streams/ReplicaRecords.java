@@ -78,6 +78,10 @@ final class ReplicaRecords {
         return "r|" + model + "|" + round + "|" + replica;
     }
 
+    static String progressKey(String model) {
+        return "g|" + model;
+    }
+
     static String nextRoundKey(String model) {
         return "n|" + model;
     }

@@ -92,6 +92,35 @@ class ReplicaTopologyTest {
     }
 
     @Test
+    void aSpecChangeOrAResetOfAReplicatedModelIsRefusedAndItGoesOnMerging(@TempDir Path dir) throws IOException {
+        ModelSpec spec = ModelSpecs.parse(String.format(SPEC, 2));
+        try (TopologyHarness h = new TopologyHarness(dir)) {
+            h.upsert("big", ModelSpecs.toJson(spec));
+            h.upsert("plain", ModelSpecs.toJson(spec.withReplicas(null)));
+            List<String> lines = lines();
+            for (String line : lines.subList(0, 20)) {
+                h.event("big", line);
+            }
+            h.upsert("big", ModelSpecs.toJson(ModelSpecs.parse(String.format(SPEC, 4))));
+            h.upsert("plain", ModelSpecs.toJson(spec)); // adding replicas to a model without
+            h.command("big", "{\"command\":\"reset\"}");
+            List<TestRecord<String, byte[]>> dead = h.deadLetter.readRecordsToList();
+            assertThat(dead).hasSize(3);
+            for (TestRecord<String, byte[]> d : dead) {
+                assertThat(new String(d.value(), java.nio.charset.StandardCharsets.UTF_8))
+                        .contains("\"field\":\"replicas\"").contains("use a new model id");
+            }
+            for (String line : lines.subList(20, 40)) {
+                h.event("big", line);
+            }
+            List<ModelState> live = snapshots(h, "big");
+            assertThat(live).as("merged rounds of 2 x 5 events, unchanged spec").hasSize(4);
+            assertThat(live.get(3).learned().seen()).isEqualTo(40);
+            assertThat(live.get(3).spec()).isEqualTo(spec);
+        }
+    }
+
+    @Test
     void oneReplicaIsTheModelWithoutReplicas(@TempDir Path dir) throws IOException {
         ModelSpec one = ModelSpecs.parse(String.format(SPEC, 1));
         try (TopologyHarness h = new TopologyHarness(dir)) {
