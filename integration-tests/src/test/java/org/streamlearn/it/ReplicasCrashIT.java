@@ -38,9 +38,9 @@ import org.streamlearn.it.support.TopicReader;
 class ReplicasCrashIT {
 
     private static final String MODEL = "replicated";
-    private static final int EVENTS = 4_000;
+    private static final int EVENTS = 2_400;
     private static final String SPEC = "{\"task\":\"regression\",\"features\":5,\"optimizer\":{\"type\":\"sgd\","
-            + "\"learningRate\":0.02},\"replicas\":{\"count\":4,\"syncEvery\":25}}";
+            + "\"learningRate\":0.02},\"replicas\":{\"count\":4,\"syncEvery\":50}}";
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
 
     @Test
@@ -61,6 +61,8 @@ class ReplicasCrashIT {
         Map<String, String> settings = new LinkedHashMap<>(TestIds.topicSettings(prefix));
         settings.put("topics.partitions", "4");
         settings.put("processing.guarantee", "exactly_once_v2");
+        // replicas across instances: tasks must not idle on empty loop partitions (operations.md, "Replicas")
+        settings.put("kafka.max.task.idle.ms", "-1");
         String appId = prefix + "app";
         List<ServiceProcess> all = new ArrayList<>();
         for (int i = 0; i < 2; i++) {

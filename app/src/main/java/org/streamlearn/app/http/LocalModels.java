@@ -1,5 +1,8 @@
 package org.streamlearn.app.http;
 
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.streamlearn.app.streams.ReplicaProgress;
+import org.streamlearn.store.spec.ReplicasSpec;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -44,7 +47,28 @@ final class LocalModels {
     /** A model of a local active task, as a fresh read, or null. */
     ModelSource.Served active(String modelId) {
         ModelCache.Decoded d = find(modelId);
-        return d == null ? null : new ModelSource.Served(d, false, 0);
+        return d == null ? null : new ModelSource.Served(d, false, 0, replicas(modelId, d));
+    }
+
+    /** The replicas' progress of a replicated model of a local active task (DESIGN.md "Replicas"), else null. */
+    private ReplicaProgress replicas(String modelId, ModelCache.Decoded d) {
+        ReplicasSpec spec;
+        synchronized (d) {
+            spec = d.state().spec().replicas();
+        }
+        if (spec == null) {
+            return null;
+        }
+        KafkaStreams s = metadata.running().orElse(null);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return ReplicaProgress.read(s.store(StoreQueryParameters.fromNameAndType(ReplicaProgress.STORE,
+                    QueryableStoreTypes.<String, byte[]>keyValueStore())), modelId, spec.count());
+        } catch (InvalidStateStoreException e) {
+            throw unreadable(e);
+        }
     }
 
     /**
@@ -75,7 +99,7 @@ final class LocalModels {
                 continue;
             }
             if (stored != null) {
-                return new ModelSource.Served(cache.get(modelId, stored), true, lag);
+                return new ModelSource.Served(cache.get(modelId, stored), true, lag, null);
             }
         }
         return null;

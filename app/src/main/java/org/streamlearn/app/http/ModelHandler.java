@@ -1,5 +1,6 @@
 package org.streamlearn.app.http;
 
+import org.streamlearn.app.streams.ReplicaProgress;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ final class ModelHandler {
             json = JsonStateCodec.toBytes(d.state());
             feedback = d.state().spec().feedback() != null;
         }
-        if (served.stale() || feedback) {
+        if (served.stale() || feedback || served.replicas() != null) {
             ObjectNode o = (ObjectNode) Json.MAPPER.readTree(json);
             if (feedback) {
                 Function<String, byte[]> pending = local.pending(served.stale());
@@ -55,6 +56,9 @@ final class ModelHandler {
             if (served.stale()) {
                 o.put("stale", true);
                 o.put("lagRecords", served.lagRecords());
+            }
+            if (served.replicas() != null) {
+                o.set("replicaProgress", progress(r.id(), served.replicas()));
             }
             json = Json.MAPPER.writeValueAsBytes(o);
         }
@@ -79,6 +83,21 @@ final class ModelHandler {
 
     void delete(Request r) throws IOException {
         accept(r, command("delete"));
+    }
+
+    /** {@code {"mergedRounds": n, "replicas": [{"replica", "reportedRounds", "seen", "lastAdoptedRound"}]}}. */
+    private static ObjectNode progress(String model, ReplicaProgress p) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("mergedRounds", p.mergedRounds());
+        var list = o.putArray("replicas");
+        for (int i = 0; i < p.seen().length; i++) {
+            ObjectNode r = list.addObject();
+            r.put("replica", model + "#r" + i);
+            r.put("reportedRounds", p.reportedRounds()[i]);
+            r.put("seen", p.seen()[i]);
+            r.put("lastAdoptedRound", p.lastAdoptedRound(i));
+        }
+        return o;
     }
 
     static HttpError unknown(String id) {

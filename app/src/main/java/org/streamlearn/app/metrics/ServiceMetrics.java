@@ -27,8 +27,9 @@ import org.streamlearn.app.streams.TrainingMetrics;
 /**
  * The service's meters, registered once at start-up in one Prometheus registry:
  * <ul>
- * <li>{@code streamlearn_events_total{outcome="learned|refused|rejected"}}: training events by what became of
- * them; {@code streamlearn_dead_letters_total{reason}}: dead letters by a bounded {@link #REASONS category}
+ * <li>{@code streamlearn_events_total{outcome="learned|refused|rejected|spread"}}: training events by what
+ * became of them (a replicated model's event is counted {@code spread} when the training processor forwards it
+ * to a replica, and again when the replica learns or rejects it); {@code streamlearn_dead_letters_total{reason}}: dead letters by a bounded {@link #REASONS category}
  * of the field they name; {@code streamlearn_refused_steps_total}: steps refused by the divergence guard. The
  * training processor increments counters held in fields, never looked up by name;</li>
  * <li>{@code streamlearn_models}: models in this instance's stores, and
@@ -48,7 +49,7 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
 
     /** The dead-letter reason categories: a field's first segment when it is one of these, else {@code other}. */
     public static final List<String> REASONS = List.of("key", "model", "event", "features", "label", "weight", "id",
-            "command", "spec", "gradient", "snapshot", "other");
+            "command", "spec", "gradient", "snapshot", "replicas", "other");
 
     /**
      * One model's figures for the per-model series; the feedback figures are NaN for a model without feedback
@@ -67,6 +68,7 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     private final Counter learned;
     private final Counter refused;
     private final Counter rejected;
+    private final Counter spread;
     private final Counter refusedSteps;
     private final Counter drifts;
     private final Counter promotions;
@@ -91,6 +93,7 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
         learned = events("learned");
         refused = events("refused");
         rejected = events("rejected");
+        spread = events("spread");
         refusedSteps = Counter.builder("streamlearn.refused.steps")
                 .description("optimizer steps refused by the divergence guard").register(registry);
         drifts = Counter.builder("streamlearn.drifts")
@@ -256,6 +259,11 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     @Override
     public void eventRejected() {
         rejected.increment();
+    }
+
+    @Override
+    public void eventSpread() {
+        spread.increment();
     }
 
     @Override

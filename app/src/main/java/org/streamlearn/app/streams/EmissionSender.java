@@ -20,9 +20,10 @@ final class EmissionSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmissionSender.class);
 
-    /** {@link #forward}'s result bits: the input was rejected; a step was refused. */
+    /** {@link #forward}'s result bits: the input was rejected; a step was refused; it was spread to a replica. */
     static final int REJECTED = 1;
     static final int REFUSED = 2;
+    static final int SPREAD = 4;
 
     private final ProcessorContext<String, byte[]> context;
     private final TopologyFactory.Settings settings;
@@ -41,7 +42,7 @@ final class EmissionSender {
         this.unfielded = unfielded;
     }
 
-    /** Forwards the emissions; returns {@link #REJECTED} and {@link #REFUSED} bits. */
+    /** Forwards the emissions; returns {@link #REJECTED}, {@link #REFUSED} and {@link #SPREAD} bits. */
     int forward(Emissions out, Record<String, byte[]> input, long now) {
         int result = 0;
         for (int i = 0; i < out.size(); i++) {
@@ -75,8 +76,12 @@ final class EmissionSender {
                         result |= REJECTED;
                     }
                 }
-                case REPLICA_EVENT -> context.forward(new Record<>(out.key(i), input.value(), now,
-                        new RecordHeaders().add(ReplicaRecords.SPEC_HEADER, out.value(i))), ReplicaTopology.EVENTS_SINK);
+                case REPLICA_EVENT -> {
+                    context.forward(new Record<>(out.key(i), input.value(), now,
+                            new RecordHeaders().add(ReplicaRecords.SPEC_HEADER, out.value(i))),
+                            ReplicaTopology.EVENTS_SINK);
+                    result |= SPREAD;
+                }
                 default -> throw new IllegalStateException("not an output: " + out.kind(i));
             }
         }

@@ -209,6 +209,11 @@ public final class ModelLifecycle {
                     m = models.save(ModelState.create(id, c.spec(), now));
                     m.state().touch(now);
                 } else if (!m.state().spec().equals(c.spec())) {
+                    if (m.state().spec().replicas() != null || c.spec().replicas() != null) {
+                        out.reject(id, "replicas", "replicas: the spec of a model with replicas cannot be changed"
+                                + " yet (its replicas would keep the old one); delete it and use a new model id");
+                        return out;
+                    }
                     m = models.save(m.state().withSpec(c.spec(), now));
                 } else {
                     return out;
@@ -218,6 +223,11 @@ public final class ModelLifecycle {
             case RESET -> {
                 if (m == null) {
                     out.reject(id, "model", "model: no model '" + id + "' to reset");
+                    return out;
+                }
+                if (m.state().spec().replicas() != null) {
+                    out.reject(id, "replicas", "replicas: a model with replicas cannot be reset yet (its replicas"
+                            + " would keep their state); delete it and use a new model id");
                     return out;
                 }
                 reset(m, now);

@@ -71,6 +71,9 @@ final class ReplicaMergeProcessor implements Processor<String, byte[], String, b
             return;
         }
         int count = spec.replicas().count();
+        int index = ReplicaRecords.indexOf(report.modelId());
+        store.put(ReplicaRecords.progressKey(model), ReplicaProgress.decode(next,
+                store.get(ReplicaRecords.progressKey(model)), count).withReport(index, round, report.learned().seen()));
         store.putIfAbsent(ReplicaRecords.reportKey(model, round, ReplicaRecords.indexOf(report.modelId())),
                 record.value());
         while (true) {

@@ -1,6 +1,8 @@
 package org.streamlearn.app.streams;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -9,7 +11,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.streamlearn.app.events.EventParser;
-import org.streamlearn.app.events.ExampleEncoder;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.core.replica.Replica;
@@ -35,6 +36,8 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
     private final TrainingMetrics metrics;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
+    private ModelStore replicaModels;
+    private final Map<String, Loaded> cache = new HashMap<>();
     private EmissionSender sender;
 
     ReplicaProcessor(TopologyFactory.Settings settings, TrainingMetrics metrics) {
@@ -46,15 +49,18 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(ReplicaRecords.STORE);
+        this.replicaModels = context.getStateStore(ReplicaRecords.MODELS_STORE);
+        this.cache.clear(); // a revived task restores its stores: nothing cached may outlive them
         this.sender = new EmissionSender(context, settings, metrics, "replica");
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
+        boolean merge = context.recordMetadata().map(RecordMetadata::topic).orElse("")
+                .equals(ReplicaTopology.merges(settings.topics()));
         try {
-            String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-            if (topic.equals(ReplicaTopology.merges(settings.topics()))) {
+            if (merge) {
                 store.put(ReplicaRecords.mergedKey(record.key(), ReplicaRecords.roundOf(record.headers())),
                         record.value());
                 Loaded r = load(record.key(), null);
@@ -69,20 +75,33 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
             throw ex;
         } catch (RuntimeException ex) {
             sender.failed(record, ex, now);
+            if (!merge) {
+                metrics.eventRejected();
+            }
         }
     }
 
-    /** A replica's live state: its model, its round bookkeeping and its held-events window. */
+    /** A dead letter for an event the replica does not learn, counted as a rejected event. */
+    private void reject(String model, String field, String reason, Record<String, byte[]> record, long now) {
+        sender.deadLetter(model, field, reason, record, now);
+        metrics.deadLetter(field);
+        metrics.eventRejected();
+    }
+
+    /**
+     * A replica's round bookkeeping and held-events window, cached between events (its model is in the
+     * {@value ReplicaRecords#MODELS_STORE} store's own cache). {@link #save} writes the four counters every event
+     * (32 bytes) and the reported parameters only when they change (once a round).
+     */
     private static final class Loaded {
         final String key;
-        final ModelState model;
         final Replica replica;
         long heldHead;
         long heldTail;
+        boolean reportsChanged;
 
-        Loaded(String key, ModelState model, Replica replica, long heldHead, long heldTail) {
+        Loaded(String key, Replica replica, long heldHead, long heldTail) {
             this.key = key;
-            this.model = model;
             this.replica = replica;
             this.heldHead = heldHead;
             this.heldTail = heldTail;
@@ -95,17 +114,17 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
         try {
             r = load(record.key(), h == null ? null : ModelSpecs.parse(new String(h.value(), StandardCharsets.UTF_8)));
         } catch (SpecException ex) {
-            sender.deadLetter(ReplicaRecords.modelOf(record.key()), "spec", ex.getMessage(), record, now);
+            reject(ReplicaRecords.modelOf(record.key()), "spec", ex.getMessage(), record, now);
             return;
         }
         if (r == null) {
-            sender.deadLetter(ReplicaRecords.modelOf(record.key()), "spec", "replica event without its spec", record,
+            reject(ReplicaRecords.modelOf(record.key()), "spec", "replica event without its spec", record,
                     now);
             return;
         }
         if (r.replica.waiting() || r.heldHead < r.heldTail) {
             if (r.heldTail - r.heldHead >= ReplicaRecords.MAX_HELD) {
-                sender.deadLetter(ReplicaRecords.modelOf(r.key), "replicas", "replica " + r.key + " already holds "
+                reject(ReplicaRecords.modelOf(r.key), "replicas", "replica " + r.key + " already holds "
                         + ReplicaRecords.MAX_HELD + " events back while it waits for merge "
                         + r.replica.awaitedRound() + "; event not learned", record, now);
                 return;
@@ -127,7 +146,11 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
                 if (merged == null) {
                     return;
                 }
-                r.replica.adopt(r.replica.awaitedRound(), ReplicaRecords.paramsOf(merged), r.model.learned().params());
+                LiveModel m = replicaModels.model(r.key);
+                r.replica.adopt(r.replica.awaitedRound(), ReplicaRecords.paramsOf(merged),
+                        m.state().learned().params());
+                replicaModels.markDirty(m);
+                r.reportsChanged = true;
                 store.delete(mk);
             }
             if (r.heldHead == r.heldTail) {
@@ -142,44 +165,60 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
 
     private void learn(Loaded r, Record<String, byte[]> record, long now) {
         String model = ReplicaRecords.modelOf(r.key);
+        LiveModel m = replicaModels.model(r.key);
         ParsedEvent e;
         try {
             e = EventParser.parseTraining(record.value());
-            new ExampleEncoder(r.model.spec()).learn(r.model.learner(), e);
+            m.encoder().learn(m.state().learner(), e);
         } catch (InvalidEventException ex) {
-            sender.deadLetter(model, ex.field(), ex.getMessage(), record, now);
+            reject(model, ex.field(), ex.getMessage(), record, now);
             return;
         }
-        r.model.touch(now);
-        ReplicaReport report = r.replica.onLearned(r.model.learned());
+        m.state().touch(now);
+        replicaModels.markDirty(m);
+        metrics.eventLearned();
+        ReplicaReport report = r.replica.onLearned(m.state().learned());
         if (report != null) {
-            ModelState s = ModelState.restore(r.key, r.model.spec(), report.state(), 0, now, 0);
+            r.reportsChanged = true;
+            ModelState s = ModelState.restore(r.key, m.state().spec(), report.state(), 0, now, 0);
             context.forward(new Record<>(model, BinaryStateCodec.encode(s), now,
                     ReplicaRecords.round(report.round())), ReplicaTopology.REPORTS_SINK);
         }
     }
 
+    /** The replica {@code key}, cached or read from the stores; created with {@code spec}; null when unknown. */
     private Loaded load(String key, ModelSpec spec) {
-        byte[] state = store.get(ReplicaRecords.stateKey(key));
-        ModelState model;
-        if (state != null) {
-            model = BinaryStateCodec.decode(state);
-        } else if (spec != null && spec.replicas() != null) {
-            model = ModelState.create(key, spec, context.currentSystemTimeMs());
-        } else {
-            return null;
+        Loaded cached = cache.get(key);
+        if (cached != null && replicaModels.model(key) != null) {
+            return cached;
         }
-        int syncEvery = model.spec().replicas().syncEvery();
+        LiveModel m = replicaModels.model(key);
+        if (m == null) {
+            if (spec == null || spec.replicas() == null) {
+                return null;
+            }
+            m = replicaModels.save(ModelState.create(key, spec, context.currentSystemTimeMs()));
+        }
+        int syncEvery = m.state().spec().replicas().syncEvery();
         byte[] book = store.get(ReplicaRecords.bookKey(key));
+        Loaded r;
         if (book == null) {
-            return new Loaded(key, model, new Replica(ReplicaRecords.indexOf(key), syncEvery), 0, 0);
+            r = new Loaded(key, new Replica(ReplicaRecords.indexOf(key), syncEvery), 0, 0);
+        } else {
+            ReplicaRecords.Book b = ReplicaRecords.bookOf(book, store.get(ReplicaRecords.reportedKey(key)),
+                    ReplicaRecords.indexOf(key), syncEvery);
+            r = new Loaded(key, b.replica(), b.heldHead(), b.heldTail());
         }
-        ReplicaRecords.Book b = ReplicaRecords.bookOf(book, ReplicaRecords.indexOf(key), syncEvery);
-        return new Loaded(key, model, b.replica(), b.heldHead(), b.heldTail());
+        cache.put(key, r);
+        return r;
     }
 
+    /** Writes the bookkeeping (the model itself is written behind, before the commit, by its store). */
     private void save(Loaded r) {
-        store.put(ReplicaRecords.stateKey(r.key), BinaryStateCodec.encode(r.model));
         store.put(ReplicaRecords.bookKey(r.key), ReplicaRecords.book(r.replica, r.heldHead, r.heldTail));
+        if (r.reportsChanged) {
+            store.put(ReplicaRecords.reportedKey(r.key), ReplicaRecords.reported(r.replica));
+            r.reportsChanged = false;
+        }
     }
 }

@@ -27,6 +27,8 @@ final class ReplicaRecords {
 
     /** The store of the replicas loop (changelogged). */
     static final String STORE = "replicas";
+    /** The store of the replicas' own models (a {@link ModelStore}: decoded and cached, written before commits). */
+    static final String MODELS_STORE = "replica-models";
     /** Header carrying the spec on a replica event. */
     static final String SPEC_HEADER = "streamlearn.spec";
     /** Header carrying the round of a report or a merge. */
@@ -56,8 +58,8 @@ final class ReplicaRecords {
         return "c|" + model;
     }
 
-    static String stateKey(String replica) {
-        return "s|" + replica;
+    static String reportedKey(String replica) {
+        return "p|" + replica;
     }
 
     static String bookKey(String replica) {
@@ -74,6 +76,10 @@ final class ReplicaRecords {
 
     static String reportKey(String model, long round, int replica) {
         return "r|" + model + "|" + round + "|" + replica;
+    }
+
+    static String progressKey(String model) {
+        return "g|" + model;
     }
 
     static String nextRoundKey(String model) {
@@ -121,12 +127,17 @@ final class ReplicaRecords {
         return p;
     }
 
-    /** A replica's bookkeeping and its held-events window: round, inRound, held head and tail, reports. */
+    /** A replica's bookkeeping and its held-events window: round, inRound, held head and tail (32 bytes). */
     static byte[] book(Replica r, long heldHead, long heldTail) {
+        return ByteBuffer.allocate(8 * 4).putLong(r.round()).putLong(r.inRound()).putLong(heldHead)
+                .putLong(heldTail).array();
+    }
+
+    /** The parameters a replica reported and has not adopted a merge for (at most two vectors). */
+    static byte[] reported(Replica r) {
         List<double[]> reported = r.reported();
         int n = reported.isEmpty() ? 0 : reported.get(0).length;
-        ByteBuffer b = ByteBuffer.allocate(8 * 4 + 8 + reported.size() * 8 * n);
-        b.putLong(r.round()).putLong(r.inRound()).putLong(heldHead).putLong(heldTail);
+        ByteBuffer b = ByteBuffer.allocate(8 + reported.size() * 8 * n);
         b.putInt(reported.size()).putInt(n);
         for (double[] p : reported) {
             for (double v : p) {
@@ -140,21 +151,25 @@ final class ReplicaRecords {
     record Book(Replica replica, long heldHead, long heldTail) {
     }
 
-    static Book bookOf(byte[] bytes, int index, int syncEvery) {
+    /** A replica from its {@link #book} and {@link #reported} bytes (null: none reported). */
+    static Book bookOf(byte[] bytes, byte[] reportedBytes, int index, int syncEvery) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         long round = b.getLong();
         long inRound = b.getLong();
         long head = b.getLong();
         long tail = b.getLong();
-        int count = b.getInt();
-        int n = b.getInt();
-        List<double[]> reported = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            double[] p = new double[n];
-            for (int j = 0; j < n; j++) {
-                p[j] = b.getDouble();
+        List<double[]> reported = new ArrayList<>(2);
+        if (reportedBytes != null) {
+            ByteBuffer p = ByteBuffer.wrap(reportedBytes);
+            int count = p.getInt();
+            int n = p.getInt();
+            for (int i = 0; i < count; i++) {
+                double[] v = new double[n];
+                for (int j = 0; j < n; j++) {
+                    v[j] = p.getDouble();
+                }
+                reported.add(v);
             }
-            reported.add(p);
         }
         return new Book(new Replica(index, syncEvery, round, inRound, reported), head, tail);
     }

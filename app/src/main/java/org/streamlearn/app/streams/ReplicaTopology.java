@@ -74,6 +74,8 @@ public final class ReplicaTopology {
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(logConfig).withCachingDisabled(),
                 "training", "replica", "replica-merge");
         topology.connectProcessorAndStateStores("replica-merge", s.storeName());
+        topology.addStateStore(new ModelStoreBuilder(ReplicaRecords.MODELS_STORE, s.maxCachedModels())
+                .withLoggingEnabled(logConfig), "replica");
         StringSerializer keyOut = new StringSerializer();
         ByteArraySerializer valueOut = new ByteArraySerializer();
         topology.addSink(EVENTS_SINK, events(t), keyOut, valueOut, "training");

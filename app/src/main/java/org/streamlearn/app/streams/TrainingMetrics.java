@@ -15,6 +15,13 @@ public interface TrainingMetrics {
     default void eventLearned() {
     }
 
+    /**
+     * A training event of a replicated model was spread to one of its replicas (DESIGN.md "Replicas"): not learned
+     * yet; the replica reports it again, as learned or rejected, when it takes its turn.
+     */
+    default void eventSpread() {
+    }
+
     /** A training event was learned, but the step it made (or completed) was refused by the divergence guard. */
     default void eventRefused() {
     }

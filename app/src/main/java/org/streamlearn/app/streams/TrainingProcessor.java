@@ -86,6 +86,8 @@ public final class TrainingProcessor implements Processor<String, byte[], String
             metrics.eventRejected();
         } else if ((result & EmissionSender.REFUSED) != 0) {
             metrics.eventRefused();
+        } else if ((result & EmissionSender.SPREAD) != 0) {
+            metrics.eventSpread();
         } else {
             metrics.eventLearned();
         }

@@ -126,6 +126,44 @@ class ServiceHttpTest {
         }
     }
 
+    /** {@code GET /models/{id}} of a replicated model shows its replicas' progress (DESIGN.md "Replicas"). */
+    @Test
+    void aReplicatedModelShowsItsReplicasProgress(@TempDir Path state) throws Exception {
+        ServiceConfig c = config("progress-", state);
+        try (StreamlearnService s = new StreamlearnService(c).start()) {
+            s.awaitRunning(Duration.ofSeconds(60));
+            String base = "http://127.0.0.1:" + s.http().port();
+            HttpResponse<String> put = http("PUT", base + "/models/big", "{\"task\":\"regression\",\"features\":2,"
+                    + "\"optimizer\":{\"type\":\"sgd\",\"learningRate\":0.02},"
+                    + "\"replicas\":{\"count\":2,\"syncEvery\":10}}");
+            assertThat(put.statusCode()).isEqualTo(202);
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                    new ByteArraySerializer())) {
+                for (int i = 0; i < 200; i++) { // no ids: round-robin, 100 events and 10 rounds per replica
+                    producer.send(new ProducerRecord<>(c.topics().trainingEvents(), "big", ("{\"features\":["
+                            + Math.sin(i) + "," + Math.cos(i) + "],\"label\":1}").getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                HttpResponse<String> got = http("GET", base + "/models/big", null);
+                assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
+                JsonNode m = JSON.readTree(got.body());
+                assertThat(m.path("seen").asLong()).as(got.body()).isEqualTo(200);
+                JsonNode progress = m.path("replicaProgress");
+                assertThat(progress.path("mergedRounds").asLong()).isEqualTo(10);
+                for (int i = 0; i < 2; i++) {
+                    JsonNode r = progress.get("replicas").get(i);
+                    assertThat(r.get("replica").asText()).isEqualTo("big#r" + i);
+                    assertThat(r.get("reportedRounds").asLong()).isEqualTo(10);
+                    assertThat(r.get("seen").asLong()).isEqualTo(100);
+                    assertThat(r.get("lastAdoptedRound").asLong()).isEqualTo(7);
+                }
+            });
+        }
+    }
+
     /**
      * Poison specs on a real broker (issue 15): a spec whose model could not be allocated, or whose snapshot would not
      * fit a record, is refused by {@code PUT} (400 naming the field) and, sent straight to {@code model-commands},

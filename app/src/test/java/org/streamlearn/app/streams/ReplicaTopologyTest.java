@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.streamlearn.app.backtest.replicas.ReplicatedRun;
 import org.streamlearn.app.events.EventParser;
+import org.streamlearn.app.metrics.ServiceMetrics;
 import org.streamlearn.app.testing.Reference;
 import org.streamlearn.core.replica.Merged;
 import org.streamlearn.store.spec.ModelSpec;
@@ -68,6 +69,54 @@ class ReplicaTopologyTest {
             double served = TopologyHarness.drain(h.predictions).get(0).value().get("prediction").asDouble();
             assertThat(served).isEqualTo(live.get(live.size() - 1).learner().predict(new double[] {1, 2, 3, 4, 5})
                     .value());
+        }
+    }
+
+    @Test
+    void spreadEventsAreCountedOnceSpreadAndOnceLearnedOrRejected(@TempDir Path dir) throws IOException {
+        ModelSpec spec = ModelSpecs.parse(String.format(SPEC, 4));
+        try (ServiceMetrics m = new ServiceMetrics(1); TopologyHarness h = new TopologyHarness(dir, m)) {
+            h.upsert("big", ModelSpecs.toJson(spec));
+            List<String> lines = lines().subList(0, 40);
+            for (String line : lines) {
+                h.event("big", line);
+            }
+            h.event("big", "{\"features\":[1,2,3],\"label\":1}"); // 3 features, not 5: the replica rejects it
+            assertThat(h.deadLetter.readRecordsToList()).hasSize(1);
+            String scraped = m.scrape();
+            assertThat(scraped).contains("streamlearn_events_total{outcome=\"spread\"} 41.0")
+                    .contains("streamlearn_events_total{outcome=\"learned\"} 40.0")
+                    .contains("streamlearn_events_total{outcome=\"rejected\"} 1.0")
+                    .contains("streamlearn_dead_letters_total{reason=\"features\"} 1.0");
+        }
+    }
+
+    @Test
+    void aSpecChangeOrAResetOfAReplicatedModelIsRefusedAndItGoesOnMerging(@TempDir Path dir) throws IOException {
+        ModelSpec spec = ModelSpecs.parse(String.format(SPEC, 2));
+        try (TopologyHarness h = new TopologyHarness(dir)) {
+            h.upsert("big", ModelSpecs.toJson(spec));
+            h.upsert("plain", ModelSpecs.toJson(spec.withReplicas(null)));
+            List<String> lines = lines();
+            for (String line : lines.subList(0, 20)) {
+                h.event("big", line);
+            }
+            h.upsert("big", ModelSpecs.toJson(ModelSpecs.parse(String.format(SPEC, 4))));
+            h.upsert("plain", ModelSpecs.toJson(spec)); // adding replicas to a model without
+            h.command("big", "{\"command\":\"reset\"}");
+            List<TestRecord<String, byte[]>> dead = h.deadLetter.readRecordsToList();
+            assertThat(dead).hasSize(3);
+            for (TestRecord<String, byte[]> d : dead) {
+                assertThat(new String(d.value(), java.nio.charset.StandardCharsets.UTF_8))
+                        .contains("\"field\":\"replicas\"").contains("use a new model id");
+            }
+            for (String line : lines.subList(20, 40)) {
+                h.event("big", line);
+            }
+            List<ModelState> live = snapshots(h, "big");
+            assertThat(live).as("merged rounds of 2 x 5 events, unchanged spec").hasSize(4);
+            assertThat(live.get(3).learned().seen()).isEqualTo(40);
+            assertThat(live.get(3).spec()).isEqualTo(spec);
         }
     }
 

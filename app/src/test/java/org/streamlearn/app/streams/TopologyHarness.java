@@ -54,6 +54,16 @@ final class TopologyHarness implements AutoCloseable {
 
     TopologyHarness(Path stateDir, Map<String, ModelSpec> seeds, long metricsEvery, long metricsIntervalMs,
             String guarantee) {
+        this(stateDir, seeds, metricsEvery, metricsIntervalMs, guarantee, TrainingMetrics.NONE);
+    }
+
+    /** A harness whose processors report to {@code counters}. */
+    TopologyHarness(Path stateDir, TrainingMetrics counters) {
+        this(stateDir, Map.of(), 1000, 0, StreamsConfig.EXACTLY_ONCE_V2, counters);
+    }
+
+    private TopologyHarness(Path stateDir, Map<String, ModelSpec> seeds, long metricsEvery, long metricsIntervalMs,
+            String guarantee, TrainingMetrics counters) {
         Topics t = Topics.DEFAULT;
         TopologyFactory.Settings s = new TopologyFactory.Settings(t, TopologyFactory.STORE,
                 ConfigLoader.specTemplate(ConfigLoader.DEFAULT_SPEC, "default.spec"), seeds, metricsEvery,
@@ -63,7 +73,7 @@ final class TopologyHarness implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-        driver = new TopologyTestDriver(TopologyFactory.build(s), p, START);
+        driver = new TopologyTestDriver(TopologyFactory.build(s, counters), p, START);
         StringSerializer ks = new StringSerializer();
         ByteArraySerializer vs = new ByteArraySerializer();
         events = driver.createInputTopic(t.trainingEvents(), ks, vs, START, java.time.Duration.ofMillis(1));
