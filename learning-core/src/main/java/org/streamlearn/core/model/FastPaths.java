@@ -15,6 +15,8 @@ import org.streamlearn.core.schedule.LearningRateSchedule;
  *   <li>{@link #knownNormSquared}: {@code ‖g‖²} of a linear single-output step without a pass over {@code g};</li>
  *   <li>{@link #sumOfSquares}: otherwise {@code ‖g‖²} in four independent partial sums;</li>
  *   <li>{@link #fusedSgdStep}: per-sample SGD applies the gradient as it computes it;</li>
+ *   <li>{@link #addToBatch}: a linear single-output model adds {@code ∂L/∂s·(x, 1)} to its batch directly;</li>
+ *   <li>{@link #fusedBatchStep}: mini-batch SGD takes the mean, its norm and the step in two passes;</li>
  *   <li>the fifth, the divergence guard's scalar bound instead of a backup and a scan per step, is the guard's
  *       own business: {@link DivergenceGuard#admits}.</li>
  * </ul>
@@ -36,6 +38,13 @@ final class FastPaths {
     private final boolean singleEventNorm;
     /** Whether {@link #fusedSgdStep} applies: {@link #singleEventNorm}, plain SGD and no l1. */
     final boolean fusedSgd;
+    /** Whether {@link #addToBatch} applies: a linear single-output model (its gradient ignores the point). */
+    final boolean linearBatch;
+    /**
+     * Whether {@link #fusedBatchStep} applies: {@link #linearBatch}, batches of more than one, plain SGD, no l1,
+     * l2 or clipping.
+     */
+    final boolean fusedBatchSgd;
 
     /** The fast paths of a learner of {@code model} under {@code config} over {@code state} (live). */
     FastPaths(LearnerConfig config, LearnerState state, Model model, ExampleValidator validator,
@@ -52,6 +61,9 @@ final class FastPaths {
         this.singleEventNorm = model instanceof LinearModel && config.outputs() == 1 && config.batchSize() == 1
                 && config.l2() == 0.0 && !config.hasClipNorm();
         this.fusedSgd = singleEventNorm && config.optimizer() instanceof Sgd && config.l1() == 0.0;
+        this.linearBatch = model instanceof LinearModel && config.outputs() == 1;
+        this.fusedBatchSgd = linearBatch && config.batchSize() > 1 && config.optimizer() instanceof Sgd
+                && config.l1() == 0.0 && config.l2() == 0.0 && !config.hasClipNorm();
     }
 
     /**
@@ -141,6 +153,91 @@ final class FastPaths {
             w[j] -= lr * (dc * xl[j]);
         }
         w[d] -= (ilr ? interceptRate : lr) * dc;
+        s.optimizer.advance();
+        o.stepped = true;
+        return true;
+    }
+
+    /**
+     * Adds the gradient {@code ∂L/∂s·(x, 1)} of a linear single-output model (when {@link #linearBatch}) to the
+     * open batch, with exactly {@link LinearModel#backward}'s arithmetic (a linear model's gradient does not
+     * depend on the point it is taken at), without the generic call and its loop over outputs. Justified by
+     * {@code LearnerBenchmark}'s {@code minibatch32} against {@code rawMinibatch32} (docs/benchmarks.md, figure 5).
+     */
+    void addToBatch(double dc, double[] xl) {
+        LearnerState s = state;
+        double[] g = s.batchGradient;
+        int d = nw;
+        if (s.batchCount > 0) {
+            for (int j = 0; j < d; j++) {
+                g[j] += dc * xl[j];
+            }
+            g[d] += dc;
+        } else {
+            for (int j = 0; j < d; j++) {
+                g[j] = dc * xl[j];
+            }
+            g[d] = dc;
+        }
+        s.batchCount++;
+    }
+
+    /**
+     * Closes a full batch of mini-batch SGD (when {@link #fusedBatchSgd}) and takes its step: the mean
+     * ({@link MiniBatch#close}'s {@code g_i /= m}) and {@code ‖g‖²} ({@link #sumOfSquares}'s four lanes) in one
+     * pass, then {@code w_j −= lr·g_j} and the intercept's step in a second, with exactly
+     * {@link GradientStep}'s arithmetic. Returns false when the norm is not finite or the divergence guard's bound
+     * cannot vouch for the step: the batch is then closed (the mean in the state's buffer) and nothing else has
+     * changed, and the caller takes the general step on that buffer. Justified like {@link #addToBatch}.
+     */
+    boolean fusedBatchStep(Outcome o) {
+        LearnerState s = state;
+        double[] g = s.batchGradient;
+        int m = s.batchCount;
+        s.batchCount = 0;
+        int n = nw + 1;
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            double a0 = g[i] / m;
+            double a1 = g[i + 1] / m;
+            double a2 = g[i + 2] / m;
+            double a3 = g[i + 3] / m;
+            g[i] = a0;
+            g[i + 1] = a1;
+            g[i + 2] = a2;
+            g[i + 3] = a3;
+            s0 += a0 * a0;
+            s1 += a1 * a1;
+            s2 += a2 * a2;
+            s3 += a3 * a3;
+        }
+        for (; i < n; i++) {
+            double a = g[i] / m;
+            g[i] = a;
+            s0 += a * a;
+        }
+        double sq = (s0 + s1) + (s2 + s3);
+        if (!(sq < Double.POSITIVE_INFINITY)) {
+            return false;
+        }
+        long kStep = s.optimizer.step();
+        double lr = schedule.rateAt(kStep);
+        double norm = Math.sqrt(sq);
+        if (!guard.admits(norm, lr, kStep)) {
+            return false;
+        }
+        s.lastGradientNorm = norm;
+        s.lastLearningRate = lr;
+        double[] w = s.params;
+        int d = nw;
+        for (int j = 0; j < d; j++) {
+            w[j] -= lr * g[j];
+        }
+        w[d] -= (ilr ? interceptRate : lr) * g[d];
         s.optimizer.advance();
         o.stepped = true;
         return true;

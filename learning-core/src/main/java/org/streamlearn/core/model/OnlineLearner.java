@@ -222,10 +222,18 @@ public final class OnlineLearner {
         if (fast.fusedSgd && fast.fusedSgdStep(o, dScores[0], xl, xlSquares)) {
             return o;
         }
-        batch.add(at, xl, dScores);
+        if (fast.linearBatch) {
+            fast.addToBatch(dScores[0], xl);
+        } else {
+            batch.add(at, xl, dScores);
+        }
         s.seen++;
         if (batch.full()) {
-            step.take(o, batch.close(), fast.knownNormSquared(dScores[0], xlSquares));
+            if (!fast.fusedBatchSgd) {
+                step.take(o, batch.close(), fast.knownNormSquared(dScores[0], xlSquares));
+            } else if (!fast.fusedBatchStep(o)) {
+                step.take(o, s.batchGradient, Double.NaN);
+            }
         }
         return o;
     }
