@@ -118,9 +118,7 @@ class ClusterFailoverIT {
         List<Map<String, String>> settings = new ArrayList<>();
         for (int i = 0; i < INSTANCES; i++) {
             ports[i] = ItEnv.freePort();
-            Map<String, String> s = new LinkedHashMap<>(TestIds.topicSettings(prefix));
-            s.put("topics.partitions", "6");
-            s.put("processing.guarantee", "exactly_once_v2");
+            Map<String, String> s = TestIds.exactlyOnceSettings(prefix, 6);
             s.put("metrics.every.events", "1000");
             s.put("metrics.interval.ms", "1000");
             s.put("http.port", Integer.toString(ports[i]));

@@ -91,9 +91,7 @@ class CrashSafetyIT {
         String prefix = TestIds.prefix("crash");
         Topics topics = TestIds.topics(prefix);
         String appId = prefix + "app";
-        Map<String, String> settings = new LinkedHashMap<>(TestIds.topicSettings(prefix));
-        settings.put("topics.partitions", "2");
-        settings.put("processing.guarantee", "exactly_once_v2");
+        Map<String, String> settings = TestIds.exactlyOnceSettings(prefix, 2);
         settings.put("metrics.every.events", "1000");
         settings.put("metrics.interval.ms", "1000");
         // a killed instance leaves the group after 6 s (the broker's minimum) instead of 45 s

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -69,9 +68,7 @@ class DriftCrashIT {
         String bootstrap = kafka.bootstrapServers();
         String prefix = TestIds.prefix("driftcrash");
         Topics topics = TestIds.topics(prefix);
-        Map<String, String> settings = new LinkedHashMap<>(TestIds.topicSettings(prefix));
-        settings.put("topics.partitions", "1");
-        settings.put("processing.guarantee", "exactly_once_v2");
+        Map<String, String> settings = TestIds.exactlyOnceSettings(prefix, 1);
         settings.put("commit.interval.ms", "20000");
         settings.put("kafka.producer.transaction.timeout.ms", "40000"); // Streams: must exceed the commit interval
         String appId = prefix + "app";

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,9 +44,7 @@ class OpenBatchCrashIT {
         String bootstrap = kafka.bootstrapServers();
         String prefix = TestIds.prefix("obatch");
         Topics topics = TestIds.topics(prefix);
-        Map<String, String> settings = new LinkedHashMap<>(TestIds.topicSettings(prefix));
-        settings.put("topics.partitions", "1");
-        settings.put("processing.guarantee", "exactly_once_v2");
+        Map<String, String> settings = TestIds.exactlyOnceSettings(prefix, 1);
         settings.put("metrics.interval.ms", "200");
         settings.put("batch.check.interval.ms", "100");
         String appId = prefix + "app";

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,9 +57,7 @@ class ReplicasCrashIT {
         String bootstrap = kafka.bootstrapServers();
         String prefix = TestIds.prefix("replicas");
         Topics topics = TestIds.topics(prefix);
-        Map<String, String> settings = new LinkedHashMap<>(TestIds.topicSettings(prefix));
-        settings.put("topics.partitions", "4");
-        settings.put("processing.guarantee", "exactly_once_v2");
+        Map<String, String> settings = TestIds.exactlyOnceSettings(prefix, 4);
         // replicas across instances: tasks must not idle on empty loop partitions (operations.md, "Replicas")
         settings.put("kafka.max.task.idle.ms", "-1");
         String appId = prefix + "app";

@@ -23,6 +23,17 @@ public final class TestIds {
         return Topics.DEFAULT.withPrefix(prefix);
     }
 
+    /**
+     * The settings of a crash test's service: {@link #topicSettings} of {@code prefix}, {@code partitions}
+     * partitions and exactly-once; a mutable map, for the test's own additions.
+     */
+    public static Map<String, String> exactlyOnceSettings(String prefix, int partitions) {
+        Map<String, String> m = new LinkedHashMap<>(topicSettings(prefix));
+        m.put("topics.partitions", Integer.toString(partitions));
+        m.put("processing.guarantee", "exactly_once_v2");
+        return m;
+    }
+
     /** The {@code topic.*} settings that give the service the topics of {@link #topics(String)}. */
     public static Map<String, String> topicSettings(String prefix) {
         Topics t = topics(prefix);
