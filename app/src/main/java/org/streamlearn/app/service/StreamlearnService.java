@@ -55,7 +55,7 @@ public final class StreamlearnService implements AutoCloseable {
      */
     public static final int TRANSACTION_TIMEOUT_MS = 5_000;
 
-    private final ServiceConfig config;
+    private volatile ServiceConfig config;
     private final FailureWatch watch = new FailureWatch();
     private KafkaStreams streams;
     private HttpApi http;
@@ -145,6 +145,7 @@ public final class StreamlearnService implements AutoCloseable {
     public synchronized StreamlearnService start() {
         try (TopicAdmin admin = TopicAdmin.connect(config.kafkaClients().admin(Map.of()))) {
             prepareTopics(config, admin);
+            config = TopicLimits.fit(config, admin);
         }
         String server = null;
         metrics = new ServiceMetrics(config.http().metricsModelsMax());
