@@ -24,7 +24,9 @@ import org.streamlearn.core.model.OnlineLearner;
 public final class CpuTimeRatio {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Read once per event, as JMH reads {@code isDone}; never set. */
     private static volatile boolean stop;
+    /** Where the predictions go, so that no side is optimized away (a static field: its stores stay). */
     private static double sink;
 
     private CpuTimeRatio() {
@@ -86,9 +88,6 @@ public final class CpuTimeRatio {
         System.out.printf(Locale.ROOT, "%s d=%d: ratio learner/raw median %.3f (quartiles %.3f-%.3f); CPU ns/event "
                 + "median: learner %.2f, raw %.2f (%d pairs of %d events)%n", pair, d, ratio[rounds / 2],
                 ratio[rounds / 4], ratio[3 * rounds / 4], nsLearner[rounds / 2], nsRaw[rounds / 2], rounds, events);
-        if (sink == 42.0) {
-            System.out.println();
-        }
     }
 
     private static void runLearner(OnlineLearner learner, EventRing ring, int n) {
