@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ModelIds;
@@ -26,7 +27,7 @@ import org.streamlearn.store.state.ModelState;
  *       snapshot is published before it learns. An {@code upsert} command creates it with its spec.</li>
  *   <li><b>Commands.</b> {@code upsert} (a changed spec: a fresh model when task, dimension or architecture
  *       change, else the learned state kept; an equal spec: nothing), {@code reset}, {@code delete} (a
- *       tombstone), {@code flush} (apply the open mini-batch, then publish) and {@code publish}.</li>
+ *       tombstone; a replicated model's state on the merge step and its replicas goes too), {@code flush} (apply the open mini-batch, then publish) and {@code publish}.</li>
  *   <li><b>Cadence.</b> A snapshot every {@code publishEvery} optimizer steps; the rolling loss every
  *       {@code metricsEveryEvents} events ({@link #onEvent}) and, on the metrics timer, for every model that
  *       learned since its last publication ({@link #onMetricsTimer}).</li>
@@ -64,6 +65,7 @@ public final class ModelLifecycle {
     private final Publishing publish;
     private final PredictionServing serving;
     private ToLongFunction<String> replicaCounter;
+    private Consumer<String> replicaForget = model -> { };
 
     /** A lifecycle over {@code models}, with the creation policy and cadence of {@code settings}; no feedback. */
     public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models) {
@@ -90,6 +92,15 @@ public final class ModelLifecycle {
      */
     public ModelLifecycle withReplicaCounter(ToLongFunction<String> counter) {
         this.replicaCounter = counter;
+        return this;
+    }
+
+    /**
+     * Calls {@code forget} with the id of a replicated model that is deleted, to remove what the spreading and
+     * the merge step keep of it (its replicas are told by a tombstone each).
+     */
+    public ModelLifecycle withReplicaCleanup(Consumer<String> forget) {
+        this.replicaForget = forget;
         return this;
     }
 
@@ -237,8 +248,15 @@ public final class ModelLifecycle {
                     out.reject(id, "model", "model: no model '" + id + "' to delete");
                     return out;
                 }
+                ReplicasSpec replicas = m.state().spec().replicas();
                 models.remove(id);
                 out.add(Emissions.Kind.PARAMETERS, id, null);
+                if (replicas != null) { // a model created again under this id must not find its replicas' state
+                    replicaForget.accept(id);
+                    for (int i = 0; i < replicas.count(); i++) {
+                        out.add(Emissions.Kind.REPLICA_EVENT, ReplicaRecords.replicaKey(id, i), null);
+                    }
+                }
             }
             case FLUSH, PUBLISH -> {
                 if (m == null) {
