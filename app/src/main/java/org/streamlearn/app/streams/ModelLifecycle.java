@@ -1,8 +1,6 @@
 package org.streamlearn.app.streams;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
@@ -10,8 +8,6 @@ import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.core.model.Outcome;
-import org.streamlearn.core.replica.Spreading;
-import org.streamlearn.store.spec.ReplicasSpec;
 import org.streamlearn.store.spec.SpecException;
 import org.streamlearn.store.state.ModelState;
 
@@ -45,7 +41,8 @@ import org.streamlearn.store.state.ModelState;
  *
  * <p>The parts are package-private helpers sharing its {@link Emissions}: {@link ModelCreation} (the spec of a
  * new model), {@link PredictionServing} (requests), {@link FeedbackJoin} (delayed labels: remembered
- * predictions, labels, expiry, feedback counters) and {@link Publishing} (snapshots and metrics records).
+ * predictions, labels, expiry, feedback counters), {@link Publishing} (snapshots and metrics records),
+ * {@link ReplicaHooks} (models with replicas: spreading, refused changes, delete) and {@link BatchTimer}.
  *
  * <p>Not thread-safe: one instance per stream task, like the store it works on. The returned {@link Emissions}
  * is reused by the next call.
@@ -64,8 +61,7 @@ public final class ModelLifecycle {
     private final FeedbackJoin feedback;
     private final Publishing publish;
     private final PredictionServing serving;
-    private ToLongFunction<String> replicaCounter;
-    private Consumer<String> replicaForget = model -> { };
+    private final ReplicaHooks replicas;
 
     /** A lifecycle over {@code models}, with the creation policy and cadence of {@code settings}; no feedback. */
     public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models) {
@@ -83,24 +79,16 @@ public final class ModelLifecycle {
         this.feedback = new FeedbackJoin(models, pending, out, this::afterLearn);
         this.publish = new Publishing(out, feedback);
         this.serving = new PredictionServing(models, out, feedback);
+        this.replicas = new ReplicaHooks(out);
     }
 
     /**
      * Spreads the events of replicated models (DESIGN.md "Replicas") with {@code counter}, which returns and
-     * advances a model's count of events without an id (its round-robin position); without it such events are
-     * rejected.
+     * advances a model's count of events without an id (its round-robin position; without it such events are
+     * rejected), and calls {@code forget} with the id of a deleted one (see {@link ReplicaHooks}).
      */
-    public ModelLifecycle withReplicaCounter(ToLongFunction<String> counter) {
-        this.replicaCounter = counter;
-        return this;
-    }
-
-    /**
-     * Calls {@code forget} with the id of a replicated model that is deleted, to remove what the spreading and
-     * the merge step keep of it (its replicas are told by a tombstone each).
-     */
-    public ModelLifecycle withReplicaCleanup(Consumer<String> forget) {
-        this.replicaForget = forget;
+    public ModelLifecycle withReplicas(ToLongFunction<String> counter, Consumer<String> forget) {
+        replicas.withStores(counter, forget);
         return this;
     }
 
@@ -128,18 +116,9 @@ public final class ModelLifecycle {
             m = models.save(created);
             publish.snapshot(m.state(), now);
         }
-        ReplicasSpec replicas = m.state().spec().replicas();
-        if (replicas != null) {
-            if (replicaCounter == null) {
-                out.reject(id, "replicas", "replicas: this processor does not spread events");
-                return out;
-            }
-            int i = e.id() != null ? Spreading.ofId(e.id(), replicas.count())
-                    : Spreading.ofCounter(replicaCounter.applyAsLong(id), replicas.count());
-            out.add(Emissions.Kind.REPLICA_EVENT, ReplicaRecords.replicaKey(id, i), m.state().specJsonBytes());
-            return out;
+        if (!replicas.spread(m.state(), e)) {
+            learn(m, e, now);
         }
-        learn(m, e, now);
         return out;
     }
 
@@ -220,9 +199,7 @@ public final class ModelLifecycle {
                     m = models.save(ModelState.create(id, c.spec(), now));
                     m.state().touch(now);
                 } else if (!m.state().spec().equals(c.spec())) {
-                    if (m.state().spec().replicas() != null || c.spec().replicas() != null) {
-                        out.reject(id, "replicas", "replicas: the spec of a model with replicas cannot be changed"
-                                + " yet (its replicas would keep the old one); delete it and use a new model id");
+                    if (replicas.refuseSpecChange(id, m.state().spec(), c.spec())) {
                         return out;
                     }
                     m = models.save(m.state().withSpec(c.spec(), now));
@@ -236,9 +213,7 @@ public final class ModelLifecycle {
                     out.reject(id, "model", "model: no model '" + id + "' to reset");
                     return out;
                 }
-                if (m.state().spec().replicas() != null) {
-                    out.reject(id, "replicas", "replicas: a model with replicas cannot be reset yet (its replicas"
-                            + " would keep their state); delete it and use a new model id");
+                if (replicas.refuseReset(m.state())) {
                     return out;
                 }
                 reset(m, now);
@@ -248,15 +223,9 @@ public final class ModelLifecycle {
                     out.reject(id, "model", "model: no model '" + id + "' to delete");
                     return out;
                 }
-                ReplicasSpec replicas = m.state().spec().replicas();
                 models.remove(id);
                 out.add(Emissions.Kind.PARAMETERS, id, null);
-                if (replicas != null) { // a model created again under this id must not find its replicas' state
-                    replicaForget.accept(id);
-                    for (int i = 0; i < replicas.count(); i++) {
-                        out.add(Emissions.Kind.REPLICA_EVENT, ReplicaRecords.replicaKey(id, i), null);
-                    }
-                }
+                replicas.deleted(id, m.state().spec());
             }
             case FLUSH, PUBLISH -> {
                 if (m == null) {
@@ -366,7 +335,6 @@ public final class ModelLifecycle {
         return feedback.counters(model);
     }
 
-
     // --- timers
 
     /** The metrics timer: the rolling loss of every live model that learned since its last publication. */
@@ -383,27 +351,7 @@ public final class ModelLifecycle {
     /** The batch timer: applies every open mini-batch whose {@code maxDelayMs} has run out by {@code now}. */
     public Emissions onBatchTimer(long now) {
         out.clear();
-        List<String> done = new ArrayList<>();
-        for (String id : models.openBatches()) {
-            LiveModel m = models.model(id);
-            if (m == null || m.state().batchStartedAtMs() == 0) {
-                done.add(id);
-                continue;
-            }
-            ModelState s = m.state();
-            long maxDelay = s.spec().update().maxDelayMs();
-            if (maxDelay > 0 && now - s.batchStartedAtMs() >= maxDelay) {
-                s.learner().flushOnTimer();
-                s.setBatchStartedAtMs(0);
-                s.touch(now);
-                models.markDirty(m);
-                done.add(id);
-                if (s.learned().steps() % s.spec().publishEvery() == 0) {
-                    publish.snapshot(s, now);
-                }
-            }
-        }
-        models.openBatches().removeAll(done);
+        BatchTimer.flushDue(models, publish, now);
         return out;
     }
 }
