@@ -1,6 +1,7 @@
 package org.streamlearn.app.streams;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,10 +75,10 @@ class MapLiveModels implements LiveModels {
         openBatches.remove(id);
     }
 
-    /** Live models currently cached, in the map's order. */
+    /** Live models currently cached, in the map's order: a read-only view. */
     @Override
     public Iterable<LiveModel> cached() {
-        return new ArrayList<>(live.values());
+        return Collections.unmodifiableCollection(live.values());
     }
 
     @Override
