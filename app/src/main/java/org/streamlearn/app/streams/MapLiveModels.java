@@ -21,7 +21,7 @@ class MapLiveModels implements LiveModels {
     final Set<String> openBatches = new LinkedHashSet<>();
     /**
      * The models that became dirty since the list was last cleared, each once: what the write-behind must write
-     * before a commit, so that it visits those, not every cached model (10,000 per task by default, at every
+     * before a commit, so that it visits those, not every cached model (10,000 per task then, at every
      * commit: half of a stream thread's time with 100,000 models, docs/benchmarks.md). An entry may have been
      * written (evicted) or removed since; its {@code dirty} flag says whether it still needs writing.
      */
