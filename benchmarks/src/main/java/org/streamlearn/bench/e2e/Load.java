@@ -1,5 +1,7 @@
 package org.streamlearn.bench.e2e;
 
+import java.io.IOException;
+
 /** A constant-rate load on one server: in this JVM ({@link ConstantRateClient}) or in a child ({@link LoadProcess}). */
 interface Load extends AutoCloseable {
 
@@ -10,6 +12,6 @@ interface Load extends AutoCloseable {
     String errorKinds();
 
     @Override
-    default void close() throws Exception {
+    default void close() throws IOException {
     }
 }
