@@ -1,8 +1,5 @@
 package org.streamlearn.app.http;
 
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.streamlearn.app.streams.ReplicaProgress;
-import org.streamlearn.store.spec.ReplicasSpec;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -15,7 +12,9 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.streamlearn.app.streams.ModelStoreType;
 import org.streamlearn.app.streams.PendingStore;
+import org.streamlearn.app.streams.ReplicaProgress;
 import org.streamlearn.app.streams.TopologyFactory;
+import org.streamlearn.store.spec.ReplicasSpec;
 
 /**
  * The models of this instance's tasks, read from the model store by interactive query (as of each task's last
