@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.streamlearn.app.config.Topics;
+import org.streamlearn.app.testing.Chromium;
 import org.streamlearn.it.support.ItEnv;
 import org.streamlearn.it.support.Json;
 import org.streamlearn.it.support.KafkaClients;
@@ -249,15 +250,8 @@ class HttpHardeningIT {
                 + "\"learningRate\":0.05}}").statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(authed("GET", path(id), null).statusCode()).isEqualTo(200));
-        String chromium = System.getProperty("chromium", "/usr/bin/chromium");
-        assertThat(Path.of(chromium)).as("the dashboard test needs Chromium (./test installs it)").isExecutable();
-        Path profile = Files.createTempDirectory("chromium-profile");
-        Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
-                base + "/#token=" + TOKEN).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Chromium.available()).isTrue();
+        String dom = Chromium.dumpDom(base + "/#token=" + TOKEN);
         assertThat(dom).as("the row is rendered, the id as text").contains("&lt;img src=x onerror=")
                 .contains("model(s)");
         assertThat(dom).as("no element was made of the id").doesNotContain("<img");

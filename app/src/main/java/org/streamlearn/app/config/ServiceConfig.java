@@ -124,6 +124,14 @@ public record ServiceConfig(String bootstrapServers, String applicationId, Topic
         return KafkaClientConfig.of(bootstrapServers, kafkaOverrides);
     }
 
+    /** This configuration with other model limits ({@code model.max.parameters}, {@code model.max.message.bytes}). */
+    public ServiceConfig withModelLimits(StateLimits limits) {
+        return new ServiceConfig(bootstrapServers, applicationId, topics, partitions, replicationFactor,
+                processingGuarantee, stateDir, streamThreads, commitIntervalMs, metricsEveryEvents, metricsIntervalMs,
+                batchCheckIntervalMs, defaultSpec, seedSpecs, httpPort, httpHost, maxCachedModels, kafkaOverrides,
+                limits, http, cluster, lifecycle, deadLetterMaxOriginalBytes);
+    }
+
     /** Whether exactly-once is on. */
     public boolean exactlyOnce() {
         return "exactly_once_v2".equals(processingGuarantee);

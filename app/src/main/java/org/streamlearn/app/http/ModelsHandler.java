@@ -146,7 +146,7 @@ final class ModelsHandler {
             ModelState m = BinaryStateCodec.decode(e.getValue());
             ObjectNode o = Outputs.metrics(m, m.updatedAtMs());
             o.put("task", m.spec().task().logicalName());
-            o.put("optimizer", m.spec().optimizer().type());
+            o.put("optimizer", m.championSpec().optimizer().type());
             out.add(o);
         }
         return new Page(url(metadata.self()), out, more, null);

@@ -13,12 +13,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -29,7 +33,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  *
  * <p>Creating a topic that already exists with the requested partition count is not an error;
  * one that exists with another partition count is ({@link IllegalStateException}), since keyed
- * state would be partitioned differently. Configs of an existing topic are not compared.
+ * state would be partitioned differently. Configs of an existing topic are not compared here;
+ * {@link #maxMessageBytes} reads the one the service depends on.
  *
  * <p>Each call waits at most the timeout (default 30 s) per topic; failures surface as Kafka's
  * unchecked exceptions ({@link KafkaException} and its subclasses).
@@ -177,6 +182,32 @@ public final class TopicAdmin implements AutoCloseable {
             }
         }
         return counts;
+    }
+
+    /**
+     * The effective {@code max.message.bytes} of those of {@code topics} that exist: the topic's own setting, or
+     * the broker's {@code message.max.bytes} it inherits.
+     */
+    public Map<String, Integer> maxMessageBytes(Collection<String> topics) {
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        if (topics.isEmpty()) {
+            return limits;
+        }
+        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                .toList();
+        Map<ConfigResource, KafkaFuture<Config>> futures = admin.describeConfigs(resources).values();
+        for (ConfigResource r : resources) {
+            try {
+                ConfigEntry e = await(futures.get(r), "describe the configs of topic " + r.name())
+                        .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (e != null && e.value() != null) {
+                    limits.put(r.name(), Integer.parseInt(e.value()));
+                }
+            } catch (UnknownTopicOrPartitionException e) {
+                // absent
+            }
+        }
+        return limits;
     }
 
     /** Closes the admin client if this object created it. */

@@ -55,7 +55,7 @@ public final class StreamlearnService implements AutoCloseable {
      */
     public static final int TRANSACTION_TIMEOUT_MS = 5_000;
 
-    private final ServiceConfig config;
+    private volatile ServiceConfig config;
     private final FailureWatch watch = new FailureWatch();
     private KafkaStreams streams;
     private HttpApi http;
@@ -147,6 +147,7 @@ public final class StreamlearnService implements AutoCloseable {
         startup = new StartupProgress();
         try (TopicAdmin admin = TopicAdmin.connect(config.kafkaClients().admin(Map.of()))) {
             prepareTopics(config, admin);
+            config = TopicLimits.fit(config, admin);
         }
         startup.mark(StartupProgress.Phase.TOPICS_CHECKED);
         String server = null;

@@ -78,7 +78,7 @@ public final class Outputs {
                 continue;
             }
             LearnerState s = m.candidate(i).state();
-            ModelSpec spec = i == 0 ? m.spec() : m.spec().challengers().get(i - 1).spec();
+            ModelSpec spec = ModelState.candidateSpec(m.spec(), i);
             ObjectNode c = out.addObject();
             c.put("name", ModelState.candidateName(m.spec(), i));
             c.put("champion", i == m.championIndex());

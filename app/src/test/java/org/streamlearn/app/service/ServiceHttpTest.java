@@ -32,6 +32,9 @@ import org.streamlearn.app.kafka.TopicSpec;
 import org.streamlearn.app.testing.Chromium;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
 import org.streamlearn.store.json.Json;
+import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.spec.ModelSpecs;
+import org.streamlearn.store.spec.SpecException;
 
 /** The service on a real local broker: the HTTP API (a real HTTP server) and the co-partitioning check. */
 class ServiceHttpTest {
@@ -290,6 +293,35 @@ class ServiceHttpTest {
                     .hasMessageContaining("copart-training-events=3")
                     .hasMessageContaining("copart-model-commands=2")
                     .hasMessageContaining("co-partitioned");
+        }
+    }
+
+    @Test
+    void existingTopicsWithASmallerRecordLimitLowerTheServicesLimit(@TempDir Path state) {
+        ServiceConfig c = config("limits-", state);
+        ModelSpec wide = ModelSpecs.parse("{\"task\":\"regression\",\"features\":20000}");
+        c.modelLimits().check("m", wide); // fits the default 8 MiB
+        try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
+            StreamlearnService.prepareTopics(c, admin);
+            assertThat(TopicLimits.fit(c, admin)).as("topics it created itself").isSameAs(c);
+        }
+        ServiceConfig small = config("limits2-", state);
+        try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
+            admin.createTopics(List.of(TopicSpec.of(small.topics().modelParameters(), 2)
+                    .withConfig("max.message.bytes", "300000")));
+            StreamlearnService.prepareTopics(small, admin);
+            ServiceConfig fitted = TopicLimits.fit(small, admin);
+            assertThat(fitted.modelLimits().maxMessageBytes()).isEqualTo(300_000);
+            assertThatThrownBy(() -> fitted.modelLimits().check("m", wide)).isInstanceOf(SpecException.class)
+                    .hasMessageContaining("features");
+        }
+        ServiceConfig tiny = config("limits3-", state);
+        try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
+            admin.createTopics(List.of(TopicSpec.of(tiny.topics().deadLetter(), 2)
+                    .withConfig("max.message.bytes", "10000")));
+            assertThatThrownBy(() -> TopicLimits.fit(tiny, admin))
+                    .isInstanceOf(StreamlearnService.TopicMismatchException.class)
+                    .hasMessageContaining("limits3-dead-letter").hasMessageContaining("max.message.bytes");
         }
     }
 }

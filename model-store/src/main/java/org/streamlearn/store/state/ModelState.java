@@ -103,6 +103,16 @@ public final class ModelState {
         return i == 0 ? ChallengerSpec.MAIN : spec.challengers().get(i - 1).name();
     }
 
+    /** The spec candidate {@code i} learns with: the model's own for 0, else challenger i − 1's overrides applied. */
+    public static ModelSpec candidateSpec(ModelSpec spec, int i) {
+        return i == 0 ? spec : spec.challengers().get(i - 1).spec();
+    }
+
+    /** The spec the champion learns with (the model's own until a promotion). */
+    public ModelSpec championSpec() {
+        return candidateSpec(spec, champion);
+    }
+
     /**
      * This model under a new spec: a change of task, dimension or architecture starts afresh (version kept
      * growing); any other change keeps everything the spec's own configuration learned. Challengers whose name

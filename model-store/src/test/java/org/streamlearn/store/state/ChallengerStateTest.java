@@ -73,8 +73,11 @@ class ChallengerStateTest {
         }
         m.countEvent();
         roundTrip(m);
+        assertThat(m.championSpec()).isSameAs(m.spec());
         m.promote(1, 5);
         assertThat(m.championName()).isEqualTo("adam");
+        assertThat(m.championSpec().optimizer().type()).isEqualTo("adam");
+        assertThat(m.spec().optimizer().type()).isNotEqualTo("adam");
         assertThat(m.learner()).isSameAs(m.candidate(1));
         assertThat(m.sinceChange()).isZero();
         assertThat(JsonStateCodec.toJson(m).get("optimizer").get("type").asText()).isEqualTo("adam");
