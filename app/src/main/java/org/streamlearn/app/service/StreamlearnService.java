@@ -104,7 +104,9 @@ public final class StreamlearnService implements AutoCloseable {
         List<String> created = new ArrayList<>(admin.createTopics(specs));
         List<String> inputs = new ArrayList<>(t.inputs());
         inputs.addAll(ReplicaTopology.topics(t));
-        Map<String, Integer> counts = new TreeMap<>(admin.partitionCounts(inputs));
+        // the counts already known, unless topics were created (then described again, as the broker has them)
+        Map<String, Integer> counts = new TreeMap<>(created.isEmpty() ? existing : admin.partitionCounts(inputs));
+        counts.keySet().retainAll(inputs);
         if (counts.values().stream().distinct().count() > 1) {
             throw new TopicMismatchException("the input topics must be co-partitioned (one model lives on one "
                     + "partition of each), but their partition counts differ: " + counts.entrySet().stream()

@@ -66,6 +66,25 @@ final class BenchArgs {
         return broker;
     }
 
+    /**
+     * The service settings of a variant {@code spec} ({@code key:value;key:value}, as the drivers' {@code variant}
+     * argument gives them) over {@code base}; null when {@code spec} is empty.
+     */
+    static Map<String, String> variant(String spec, Map<String, String> base) {
+        if (spec.isEmpty()) {
+            return null;
+        }
+        Map<String, String> v = new LinkedHashMap<>(base);
+        for (String kv : spec.split(";")) {
+            String[] p = kv.split(":", 2);
+            if (p.length != 2) {
+                throw new IllegalArgumentException("variant: expected key:value;key:value, got '" + spec + "'");
+            }
+            v.put(p[0], p[1]);
+        }
+        return v;
+    }
+
     /** A local broker with the {@code broker.*} properties set over its defaults. */
     LocalKafkaBroker.Builder brokerBuilder() {
         LocalKafkaBroker.Builder b = LocalKafkaBroker.builder();
