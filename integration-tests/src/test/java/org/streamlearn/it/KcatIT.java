@@ -1,7 +1,6 @@
 package org.streamlearn.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,7 +47,7 @@ class KcatIT {
     @Test
     @Timeout(300)
     void aNewUserTeachesAModelWithKcatAndPlainJsonLines(KafkaCluster kafka) throws Exception {
-        Path kcat = kcat();
+        Path kcat = Commands.kcat();
         String bootstrap = kafka.bootstrapServers();
         Path work = ItEnv.workDir("kcat");
         String prefix = TestIds.prefix("kcat");
@@ -130,17 +128,6 @@ class KcatIT {
     }
 
     /** kcat on PATH; a clear failure without it, unless -Dkcat.optional=true. */
-    private static Path kcat() {
-        var found = Commands.onPath("kcat");
-        if (found.isPresent()) {
-            return found.get();
-        }
-        boolean optional = Boolean.parseBoolean(ItEnv.property("kcat.optional").orElse("false"));
-        Assumptions.assumeFalse(optional, "kcat is not installed and -Dkcat.optional=true: skipping");
-        return fail("kcat is not on PATH. Install the Debian package: apt-get install -y kcat "
-                + "(or run with -Dkcat.optional=true to skip this test locally)");
-    }
-
     /** {@code kcat -C -e -o beginning}: every committed record of the topic, as key and value lines. */
     private static List<Map.Entry<String, String>> consume(Path kcat, String bootstrap, String topic, Path work) {
         Commands.Result r = Commands.run(List.of(kcat.toString(), "-C", "-b", bootstrap, "-t", topic, "-o",

@@ -20,8 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +43,6 @@ class SaslClusterIT {
     private static final String USER = "streamlearn";
     private static final String PASSWORD = "s3cret-pass";
     private static final Duration EXIT_WITHIN = Duration.ofSeconds(30);
-    private static final Pattern HTTP_URL = Pattern.compile("HTTP API and dashboard on http://([0-9.]+):(\\d+)/");
 
     private static LocalKafkaBroker broker;
     private static Path work;
@@ -80,7 +77,7 @@ class SaslClusterIT {
         try (ServiceProcess service = ServiceProcess.start(List.of("run", "--config", good.toString(),
                 "--application-id", app, "--state-dir", work.resolve(app).toString(), "--http-port", "0",
                 "--partitions", "1", "--processing-guarantee", "at_least_once"), work.resolve(app + ".log"))) {
-            URI base = awaitHttp(service);
+            URI base = service.awaitHttp();
 
             Commands.Result produced = cli(List.of("produce", "--config", good.toString(), "--topic",
                     "training-events", "--input", input.toString(), "--quiet"));
@@ -157,28 +154,8 @@ class SaslClusterIT {
         }
     }
 
-    private static URI awaitHttp(ServiceProcess service) {
-        AtomicInteger port = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                .failFast(() -> assertThat(service.isAlive()).as(() -> "the service exited:\n" + service.logTail(40))
-                            .isTrue())
-                .until(() -> {
-                    String log = Files.readString(service.log(), StandardCharsets.UTF_8);
-                    Matcher m = HTTP_URL.matcher(log);
-                    if (m.find() && log.contains("streamlearn: running")) {
-                        port.set(Integer.parseInt(m.group(2)));
-                        return true;
-                    }
-                    return false;
-                });
-        return URI.create("http://127.0.0.1:" + port.get());
-    }
-
     private static Commands.Result cli(List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(ItEnv.java(), "-Xmx256m", "-jar",
-                ItEnv.streamlearnJar().toString()));
-        cmd.addAll(args);
-        return Commands.run(cmd, null, work, Duration.ofSeconds(120));
+        return Commands.streamlearn(args, work);
     }
 
     /** A streamlearn.properties file for the SASL listener, logging in as {@link #USER} with {@code password}. */

@@ -43,7 +43,8 @@ import org.streamlearn.store.state.StateLimits;
  * <tr><td>default.spec (JSON) / default.spec.file</td><td>regression, SGD 0.01, standardized</td></tr>
  * <tr><td>spec.dir</td><td>none: {@code <model-id>.json} files seed those models' specs</td></tr>
  * <tr><td>http.port / http.host</td><td>8080 / 127.0.0.1</td></tr>
- * <tr><td>cache.max.models</td><td>10000</td></tr>
+ * <tr><td>cache.max.models</td><td>auto: 40 % of the maximum heap at 12 KiB per model, divided by
+ * topics.partitions, at least 1000 ({@link CacheSizing})</td></tr>
  * <tr><td>model.max.parameters / model.max.message.bytes</td><td>10000000 / 8388608</td></tr>
  * <tr><td>http.auth.token / http.auth.token.file / http.allow.unauthenticated.writes</td><td>none / none /
  * false</td></tr>
@@ -93,7 +94,7 @@ public final class ConfigLoader {
         d.put("spec.dir", "");
         d.put("http.port", "8080");
         d.put("http.host", "127.0.0.1");
-        d.put("cache.max.models", "10000");
+        d.put("cache.max.models", CacheSizing.AUTO);
         d.put("model.max.parameters", Long.toString(StateLimits.DEFAULT_MAX_PARAMETERS));
         d.put("model.max.message.bytes", Integer.toString(StateLimits.DEFAULT_MAX_MESSAGE_BYTES));
         d.put("http.auth.token", "");
@@ -228,7 +229,7 @@ public final class ConfigLoader {
                 v.get("processing.guarantee"), Path.of(v.get("state.dir")), integer(v, "num.stream.threads"),
                 longValue(v, "commit.interval.ms"), longValue(v, "metrics.every.events"),
                 longValue(v, "metrics.interval.ms"), longValue(v, "batch.check.interval.ms"), template, seeds,
-                integer(v, "http.port"), v.get("http.host"), integer(v, "cache.max.models"), kafka, limits,
+                integer(v, "http.port"), v.get("http.host"), cacheMaxModels(v), kafka, limits,
                 http(v), new ClusterSettings(v.get("http.advertised.url"), integer(v, "num.standby.replicas"),
                         longValue(v, "serving.max.lag.records")),
                 new LifecycleSettings(longValue(v, "shutdown.streams.timeout.ms"),
@@ -311,6 +312,19 @@ public final class ConfigLoader {
             return Files.readString(f);
         } catch (IOException e) {
             throw new ConfigException(setting, "cannot read " + f + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code cache.max.models}: a number, or {@code auto} ({@link CacheSizing}). */
+    private static int cacheMaxModels(Map<String, String> v) {
+        if (CacheSizing.AUTO.equals(v.get("cache.max.models").trim())) {
+            return CacheSizing.perTask(integer(v, "topics.partitions"));
+        }
+        try {
+            return Integer.parseInt(v.get("cache.max.models").trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("cache.max.models", "must be an integer or auto, got '"
+                    + v.get("cache.max.models") + "'");
         }
     }
 

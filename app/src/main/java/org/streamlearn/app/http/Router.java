@@ -218,13 +218,40 @@ public final class Router implements HttpHandler {
         }
     }
 
+    /**
+     * The body, at most {@link #MAX_BODY_BYTES}. With a {@code Content-Length} within the limit it is read into
+     * one array of that length ({@code readNBytes(int)} would also allocate 8 KiB chunks for every request).
+     */
     private static byte[] readBody(HttpExchange ex) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
+            int declared = declaredLength(ex);
+            if (declared >= 0 && declared <= MAX_BODY_BYTES) {
+                byte[] body = new byte[declared];
+                int n = in.readNBytes(body, 0, declared);
+                return n == declared ? body : java.util.Arrays.copyOf(body, n);
+            }
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
                 throw new HttpError(413, "body", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
             }
             return body;
+        }
+    }
+
+    /**
+     * The request's {@code Content-Length} when it has exactly one valid one and no {@code Transfer-Encoding}
+     * (which the JDK server would follow instead), else -1.
+     */
+    private static int declaredLength(HttpExchange ex) {
+        List<String> v = ex.getRequestHeaders().get("Content-Length");
+        if (v == null || v.size() != 1 || ex.getRequestHeaders().containsKey("Transfer-Encoding")) {
+            return -1;
+        }
+        try {
+            long n = Long.parseLong(v.get(0).trim());
+            return n < 0 || n > Integer.MAX_VALUE ? -1 : (int) n;
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 }

@@ -77,6 +77,10 @@ final class EmissionSender {
                     }
                 }
                 case REPLICA_EVENT -> {
+                    if (out.value(i) == null) { // the model is deleted: a tombstone tells the replica to forget
+                        context.forward(new Record<String, byte[]>(out.key(i), null, now), ReplicaTopology.EVENTS_SINK);
+                        continue;
+                    }
                     context.forward(new Record<>(out.key(i), input.value(), now,
                             new RecordHeaders().add(ReplicaRecords.SPEC_HEADER, out.value(i))),
                             ReplicaTopology.EVENTS_SINK);

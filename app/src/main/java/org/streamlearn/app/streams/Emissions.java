@@ -33,7 +33,8 @@ public final class Emissions {
         /**
          * The training event being handled goes to a replica: the key is the replica's ({@code <model>#r<i>}),
          * the value the model's spec (JSON), which the adapter sends as a header beside the record's original
-         * bytes on {@code replica-events}.
+         * bytes on {@code replica-events}; a null value (the model is deleted) is sent as a tombstone, for the
+         * replica to forget its state.
          */
         REPLICA_EVENT
     }

@@ -1,6 +1,7 @@
 package org.streamlearn.app.streams;
 
 import org.streamlearn.app.events.ExampleEncoder;
+import org.streamlearn.store.state.BinaryStateCodec;
 import org.streamlearn.store.state.ModelState;
 
 /**
@@ -13,6 +14,8 @@ public final class LiveModel {
     private ExampleEncoder encoder;
     boolean dirty;
     long metricsPublishedAtSeen;
+    /** The heap this model is estimated to take ({@link BinaryStateCodec#estimatedHeapBytes}), for the cache. */
+    long weight;
 
     LiveModel(ModelState state) {
         replace(state);
@@ -33,6 +36,7 @@ public final class LiveModel {
     void replace(ModelState s) {
         if (state == null || !state.spec().equals(s.spec())) {
             encoder = new ExampleEncoder(s.spec());
+            weight = BinaryStateCodec.estimatedHeapBytes(s.spec());
         }
         state = s;
     }

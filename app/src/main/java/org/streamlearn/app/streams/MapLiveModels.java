@@ -1,6 +1,7 @@
 package org.streamlearn.app.streams;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +21,7 @@ class MapLiveModels implements LiveModels {
     final Set<String> openBatches = new LinkedHashSet<>();
     /**
      * The models that became dirty since the list was last cleared, each once: what the write-behind must write
-     * before a commit, so that it visits those, not every cached model (10,000 per task by default, at every
+     * before a commit, so that it visits those, not every cached model (10,000 per task then, at every
      * commit: half of a stream thread's time with 100,000 models, docs/benchmarks.md). An entry may have been
      * written (evicted) or removed since; its {@code dirty} flag says whether it still needs writing.
      */
@@ -74,10 +75,10 @@ class MapLiveModels implements LiveModels {
         openBatches.remove(id);
     }
 
-    /** Live models currently cached, in the map's order. */
+    /** Live models currently cached, in the map's order: a read-only view. */
     @Override
     public Iterable<LiveModel> cached() {
-        return new ArrayList<>(live.values());
+        return Collections.unmodifiableCollection(live.values());
     }
 
     @Override

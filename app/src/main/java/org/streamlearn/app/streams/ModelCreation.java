@@ -1,6 +1,8 @@
 package org.streamlearn.app.streams;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
+import java.util.Map;
 import org.streamlearn.app.events.ExampleEncoder;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ParsedEvent;
@@ -18,8 +20,18 @@ import org.streamlearn.store.state.ModelState;
  */
 final class ModelCreation {
 
+    /** The most default specs kept, one per dimension seen. */
+    private static final int MAX_DEFAULT_SPECS = 64;
+
     private final TopologyFactory.Settings settings;
     private final Emissions out;
+    /**
+     * The default spec by the dimension it was completed with ({@code -1}: the template's own features or
+     * hashBits). A spec is immutable, so every model created from the template shares one instance: without it,
+     * each of 100,000 new models paid for a copy of the template, its parsing and validation (docs/benchmarks.md,
+     * figure 2).
+     */
+    private final Map<Integer, ModelSpec> defaultSpecs = new HashMap<>();
 
     ModelCreation(TopologyFactory.Settings settings, Emissions out) {
         this.settings = settings;
@@ -61,18 +73,31 @@ final class ModelCreation {
         if (seeded != null) {
             return seeded;
         }
-        ObjectNode t = settings.defaultSpec().deepCopy();
-        if (!t.has("features") && !t.has("hashBits")) {
+        ObjectNode template = settings.defaultSpec();
+        int dimension = -1;
+        if (!template.has("features") && !template.has("hashBits")) {
             if (e.dense() == null) {
                 throw new InvalidEventException("features", "named features need a spec with hashBits: send an "
                         + "upsert command for model '" + id + "' first, or set hashBits in the default spec");
             }
-            t.put("features", e.dense().length);
+            dimension = e.dense().length;
         }
-        try {
-            return ModelSpecs.fromTree(t);
-        } catch (SpecException ex) {
-            throw new InvalidEventException("default.spec", ex.getMessage());
+        ModelSpec spec = defaultSpecs.get(dimension);
+        if (spec == null) {
+            ObjectNode t = template.deepCopy();
+            if (dimension >= 0) {
+                t.put("features", dimension);
+            }
+            try {
+                spec = ModelSpecs.fromTree(t);
+            } catch (SpecException ex) {
+                throw new InvalidEventException("default.spec", ex.getMessage());
+            }
+            if (defaultSpecs.size() >= MAX_DEFAULT_SPECS) {
+                defaultSpecs.clear(); // events of many dimensions: bound the map, not the models
+            }
+            defaultSpecs.put(dimension, spec);
         }
+        return spec;
     }
 }

@@ -1,16 +1,13 @@
 package org.streamlearn.app.streams;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.core.model.Outcome;
-import org.streamlearn.core.replica.Spreading;
-import org.streamlearn.store.spec.ReplicasSpec;
 import org.streamlearn.store.spec.SpecException;
 import org.streamlearn.store.state.ModelState;
 
@@ -26,7 +23,7 @@ import org.streamlearn.store.state.ModelState;
  *       snapshot is published before it learns. An {@code upsert} command creates it with its spec.</li>
  *   <li><b>Commands.</b> {@code upsert} (a changed spec: a fresh model when task, dimension or architecture
  *       change, else the learned state kept; an equal spec: nothing), {@code reset}, {@code delete} (a
- *       tombstone), {@code flush} (apply the open mini-batch, then publish) and {@code publish}.</li>
+ *       tombstone; a replicated model's state on the merge step and its replicas goes too), {@code flush} (apply the open mini-batch, then publish) and {@code publish}.</li>
  *   <li><b>Cadence.</b> A snapshot every {@code publishEvery} optimizer steps; the rolling loss every
  *       {@code metricsEveryEvents} events ({@link #onEvent}) and, on the metrics timer, for every model that
  *       learned since its last publication ({@link #onMetricsTimer}).</li>
@@ -44,7 +41,8 @@ import org.streamlearn.store.state.ModelState;
  *
  * <p>The parts are package-private helpers sharing its {@link Emissions}: {@link ModelCreation} (the spec of a
  * new model), {@link PredictionServing} (requests), {@link FeedbackJoin} (delayed labels: remembered
- * predictions, labels, expiry, feedback counters) and {@link Publishing} (snapshots and metrics records).
+ * predictions, labels, expiry, feedback counters), {@link Publishing} (snapshots and metrics records),
+ * {@link ReplicaHooks} (models with replicas: spreading, refused changes, delete) and {@link BatchTimer}.
  *
  * <p>Not thread-safe: one instance per stream task, like the store it works on. The returned {@link Emissions}
  * is reused by the next call.
@@ -63,7 +61,7 @@ public final class ModelLifecycle {
     private final FeedbackJoin feedback;
     private final Publishing publish;
     private final PredictionServing serving;
-    private ToLongFunction<String> replicaCounter;
+    private final ReplicaHooks replicas;
 
     /** A lifecycle over {@code models}, with the creation policy and cadence of {@code settings}; no feedback. */
     public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models) {
@@ -81,15 +79,16 @@ public final class ModelLifecycle {
         this.feedback = new FeedbackJoin(models, pending, out, this::afterLearn);
         this.publish = new Publishing(out, feedback);
         this.serving = new PredictionServing(models, out, feedback);
+        this.replicas = new ReplicaHooks(out);
     }
 
     /**
      * Spreads the events of replicated models (DESIGN.md "Replicas") with {@code counter}, which returns and
-     * advances a model's count of events without an id (its round-robin position); without it such events are
-     * rejected.
+     * advances a model's count of events without an id (its round-robin position; without it such events are
+     * rejected), and calls {@code forget} with the id of a deleted one (see {@link ReplicaHooks}).
      */
-    public ModelLifecycle withReplicaCounter(ToLongFunction<String> counter) {
-        this.replicaCounter = counter;
+    public ModelLifecycle withReplicas(ToLongFunction<String> counter, Consumer<String> forget) {
+        replicas.withStores(counter, forget);
         return this;
     }
 
@@ -117,18 +116,9 @@ public final class ModelLifecycle {
             m = models.save(created);
             publish.snapshot(m.state(), now);
         }
-        ReplicasSpec replicas = m.state().spec().replicas();
-        if (replicas != null) {
-            if (replicaCounter == null) {
-                out.reject(id, "replicas", "replicas: this processor does not spread events");
-                return out;
-            }
-            int i = e.id() != null ? Spreading.ofId(e.id(), replicas.count())
-                    : Spreading.ofCounter(replicaCounter.applyAsLong(id), replicas.count());
-            out.add(Emissions.Kind.REPLICA_EVENT, ReplicaRecords.replicaKey(id, i), m.state().specJsonBytes());
-            return out;
+        if (!replicas.spread(m.state(), e)) {
+            learn(m, e, now);
         }
-        learn(m, e, now);
         return out;
     }
 
@@ -209,9 +199,7 @@ public final class ModelLifecycle {
                     m = models.save(ModelState.create(id, c.spec(), now));
                     m.state().touch(now);
                 } else if (!m.state().spec().equals(c.spec())) {
-                    if (m.state().spec().replicas() != null || c.spec().replicas() != null) {
-                        out.reject(id, "replicas", "replicas: the spec of a model with replicas cannot be changed"
-                                + " yet (its replicas would keep the old one); delete it and use a new model id");
+                    if (replicas.refuseSpecChange(id, m.state().spec(), c.spec())) {
                         return out;
                     }
                     m = models.save(m.state().withSpec(c.spec(), now));
@@ -225,9 +213,7 @@ public final class ModelLifecycle {
                     out.reject(id, "model", "model: no model '" + id + "' to reset");
                     return out;
                 }
-                if (m.state().spec().replicas() != null) {
-                    out.reject(id, "replicas", "replicas: a model with replicas cannot be reset yet (its replicas"
-                            + " would keep their state); delete it and use a new model id");
+                if (replicas.refuseReset(m.state())) {
                     return out;
                 }
                 reset(m, now);
@@ -239,6 +225,7 @@ public final class ModelLifecycle {
                 }
                 models.remove(id);
                 out.add(Emissions.Kind.PARAMETERS, id, null);
+                replicas.deleted(id, m.state().spec());
             }
             case FLUSH, PUBLISH -> {
                 if (m == null) {
@@ -348,7 +335,6 @@ public final class ModelLifecycle {
         return feedback.counters(model);
     }
 
-
     // --- timers
 
     /** The metrics timer: the rolling loss of every live model that learned since its last publication. */
@@ -365,27 +351,7 @@ public final class ModelLifecycle {
     /** The batch timer: applies every open mini-batch whose {@code maxDelayMs} has run out by {@code now}. */
     public Emissions onBatchTimer(long now) {
         out.clear();
-        List<String> done = new ArrayList<>();
-        for (String id : models.openBatches()) {
-            LiveModel m = models.model(id);
-            if (m == null || m.state().batchStartedAtMs() == 0) {
-                done.add(id);
-                continue;
-            }
-            ModelState s = m.state();
-            long maxDelay = s.spec().update().maxDelayMs();
-            if (maxDelay > 0 && now - s.batchStartedAtMs() >= maxDelay) {
-                s.learner().flushOnTimer();
-                s.setBatchStartedAtMs(0);
-                s.touch(now);
-                models.markDirty(m);
-                done.add(id);
-                if (s.learned().steps() % s.spec().publishEvery() == 0) {
-                    publish.snapshot(s, now);
-                }
-            }
-        }
-        models.openBatches().removeAll(done);
+        BatchTimer.flushDue(models, publish, now);
         return out;
     }
 }

@@ -3,6 +3,7 @@ package org.streamlearn.app.streams;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.streamlearn.app.config.CacheSizing;
 import org.streamlearn.store.state.BinaryStateCodec;
 import org.streamlearn.store.state.ModelState;
 
@@ -35,16 +37,42 @@ import org.streamlearn.store.state.ModelState;
  */
 public final class ModelStore extends MapLiveModels implements StateStore, CachedStateStore<String, byte[]> {
 
+    /**
+     * The heap the cached models of every store of this JVM may take together: {@value CacheSizing#HEAP_PERCENT} %
+     * of the maximum heap, by {@link LiveModel#weight}. {@code cache.max.models} counts models, whatever their size;
+     * this bound keeps wide models (d = 10,000 with Adam: about 0.5 MB each) from filling the heap.
+     */
+    static final long HEAP_BUDGET_BYTES = Runtime.getRuntime().maxMemory() / 100 * CacheSizing.HEAP_PERCENT;
+    /**
+     * The models a store keeps whatever the heap budget: the most recently used, so that models a record is
+     * working with are never evicted under it (as {@code cache.max.models} never evicts the most recent).
+     */
+    static final int MIN_KEPT = 16;
+    private static final AtomicLong CACHED_BYTES = new AtomicLong();
+
     private final KeyValueStore<String, byte[]> inner;
     private final int capacity;
+    private final long heapBudget;
+    /** The weight of this store's cached models (its share of {@link #CACHED_BYTES}). */
+    private long cachedBytes;
     /** Whether the stored snapshots were scanned for open batches since the store was last (re)stored. */
     private boolean scanned;
     private long encodes;
 
     ModelStore(KeyValueStore<String, byte[]> inner, int capacity) {
+        this(inner, capacity, HEAP_BUDGET_BYTES);
+    }
+
+    ModelStore(KeyValueStore<String, byte[]> inner, int capacity, long heapBudget) {
         super(true);
         this.inner = inner;
         this.capacity = capacity;
+        this.heapBudget = heapBudget;
+    }
+
+    /** The estimated heap of the models cached by every store of this JVM. */
+    static long cachedBytesOfAllStores() {
+        return CACHED_BYTES.get();
     }
 
     // --- LiveModels: the typed API of the model lifecycle (stream thread only)
@@ -62,6 +90,7 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
         }
         m = new LiveModel(BinaryStateCodec.decode(bytes));
         live.put(id, m);
+        account(m.weight);
         evictIfNeeded();
         return m;
     }
@@ -69,7 +98,10 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
     /** Caches a new or replaced model as dirty (written to the store before the next commit), evicting if full. */
     @Override
     public LiveModel save(ModelState state) {
+        LiveModel before = live.get(state.modelId());
+        long old = before == null ? 0 : before.weight;
         LiveModel m = super.save(state);
+        account(m.weight - old);
         evictIfNeeded();
         return m;
     }
@@ -77,6 +109,10 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
     /** Removes a model (a tombstone in the changelog). */
     @Override
     public void remove(String id) {
+        LiveModel m = live.get(id);
+        if (m != null) {
+            account(-m.weight);
+        }
         super.remove(id);
         inner.delete(id);
     }
@@ -114,18 +150,36 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
         m.dirty = false;
     }
 
+    /**
+     * Evicts the least recently used models (writing the changed ones) while this store holds more than
+     * {@code capacity} models, or while the stores of this JVM together hold more than the heap budget and this
+     * one more than {@link #MIN_KEPT}.
+     */
     private void evictIfNeeded() {
-        if (live.size() <= capacity) {
+        if (live.size() <= capacity && CACHED_BYTES.get() <= heapBudget) {
             return;
         }
         Iterator<Map.Entry<String, LiveModel>> it = live.entrySet().iterator();
-        while (live.size() > capacity && it.hasNext()) {
+        while ((live.size() > capacity || CACHED_BYTES.get() > heapBudget && live.size() > MIN_KEPT)
+                && it.hasNext()) {
             LiveModel m = it.next().getValue();
             if (m.dirty) {
                 write(m);
             }
             it.remove();
+            account(-m.weight);
         }
+    }
+
+    private void account(long bytes) {
+        cachedBytes += bytes;
+        CACHED_BYTES.addAndGet(bytes);
+    }
+
+    /** Forgets every cached model's weight (the cache was cleared). */
+    private void unaccountAll() {
+        CACHED_BYTES.addAndGet(-cachedBytes);
+        cachedBytes = 0;
     }
 
     // --- CachedStateStore: the pre-commit hook
@@ -144,6 +198,7 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
     @Override
     public void clearCache() {
         live.clear();
+        unaccountAll();
         dirtyModels.clear();
         openBatches.clear();
         scanned = false;
@@ -164,6 +219,7 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
     @Override
     public void init(StateStoreContext context, StateStore root) {
         live.clear();
+        unaccountAll();
         dirtyModels.clear();
         openBatches.clear();
         scanned = false; // the changelog is restored after init: openBatches() scans on first use
@@ -186,6 +242,7 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
     @Override
     public void close() {
         live.clear();
+        unaccountAll();
         dirtyModels.clear();
         inner.close();
     }

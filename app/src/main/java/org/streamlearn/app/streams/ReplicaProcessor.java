@@ -28,7 +28,9 @@ import org.streamlearn.store.state.ModelState;
  * events back in the {@value ReplicaRecords#STORE} store until that merge has come. The protocol is
  * learning-core's {@link Replica}, the same as the backtest's, so the live replicas learn bit for bit what the
  * backtest's do from the same events in the same order. Everything it keeps (its model, bookkeeping, held events,
- * merges not yet adopted) is in the changelogged store, so under exactly-once a crash replays it exactly.
+ * merges not yet adopted) is in the changelogged store, so under exactly-once a crash replays it exactly. A
+ * tombstone on {@code replica-events} (the model was deleted) removes all of it, so that a model created again
+ * under the same id starts with fresh replicas; a merge for a replica that does not exist is ignored.
  */
 final class ReplicaProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -61,13 +63,17 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
                 .equals(ReplicaTopology.merges(settings.topics()));
         try {
             if (merge) {
-                store.put(ReplicaRecords.mergedKey(record.key(), ReplicaRecords.roundOf(record.headers())),
-                        record.value());
                 Loaded r = load(record.key(), null);
-                if (r != null) {
+                if (r != null) { // else the model was deleted (its merges may still come): nothing to keep
+                    store.put(ReplicaRecords.mergedKey(record.key(), ReplicaRecords.roundOf(record.headers())),
+                            record.value());
                     pump(r, now);
                     save(r);
                 }
+                return;
+            }
+            if (record.value() == null) {
+                forget(record.key());
                 return;
             }
             onEvent(record, now);
@@ -79,6 +85,13 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
                 metrics.eventRejected();
             }
         }
+    }
+
+    /** The model was deleted: the replica forgets its model, bookkeeping, held events and merges. */
+    private void forget(String key) {
+        cache.remove(key);
+        replicaModels.remove(key);
+        ReplicaRecords.forgetReplica(store, key);
     }
 
     /** A dead letter for an event the replica does not learn, counted as a rejected event. */

@@ -7,6 +7,9 @@ import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.streamlearn.core.replica.Replica;
 
 /**
@@ -16,7 +19,8 @@ import org.streamlearn.core.replica.Replica;
  *
  * <ul>
  *   <li>{@code replica-events} (key {@code <model>#r<i>}): the training event's original bytes, header
- *       {@value #SPEC_HEADER} = the model's spec (JSON), so that a replica is created with it;</li>
+ *       {@value #SPEC_HEADER} = the model's spec (JSON), so that a replica is created with it; a tombstone
+ *       (null value) when the model was deleted: the replica forgets everything it kept;</li>
  *   <li>{@code replica-reports} (key: model id): a replica's state at the end of a round
  *       ({@code BinaryStateCodec}, model id {@code <model>#r<i>}), header {@value #ROUND_HEADER};</li>
  *   <li>{@code replica-merges} (key {@code <model>#r<i>}): the merged parameters (raw doubles), header
@@ -84,6 +88,33 @@ final class ReplicaRecords {
 
     static String nextRoundKey(String model) {
         return "n|" + model;
+    }
+
+    /**
+     * Deletes what the spreading and the merge step keep of {@code model} on its own partition: the round-robin
+     * counter, the progress, the next round and the reports of the open rounds.
+     */
+    static void forgetModel(KeyValueStore<String, byte[]> store, String model) {
+        store.delete(counterKey(model));
+        store.delete(progressKey(model));
+        store.delete(nextRoundKey(model));
+        deletePrefix(store, "r|" + model + "|");
+    }
+
+    /** Deletes what replica {@code replica} keeps beside its model: bookkeeping, reports, held events, merges. */
+    static void forgetReplica(KeyValueStore<String, byte[]> store, String replica) {
+        store.delete(bookKey(replica));
+        store.delete(reportedKey(replica));
+        deletePrefix(store, "h|" + replica + "|");
+        deletePrefix(store, "m|" + replica + "|");
+    }
+
+    private static void deletePrefix(KeyValueStore<String, byte[]> store, String prefix) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(store::delete);
     }
 
     /** A header with a round. */

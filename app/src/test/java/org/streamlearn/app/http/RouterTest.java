@@ -104,6 +104,19 @@ class RouterTest {
                 .isEqualTo("a+b");
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aBodyIsReadWholeWithOrWithoutContentLengthAndAnOversizeOneIs413(boolean chunked) throws Exception {
+        for (int length : new int[] {0, 1, 100_000, Router.MAX_BODY_BYTES}) {
+            HttpResponse<String> r = sendBody("/models/m/predict", "x".repeat(length), chunked);
+            assertThat(r.statusCode()).as("%d bytes", length).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(r.body()).get("body").asInt()).isEqualTo(length);
+        }
+        HttpResponse<String> big = sendBody("/models/m/predict", "x".repeat(Router.MAX_BODY_BYTES + 1), chunked);
+        assertThat(big.statusCode()).isEqualTo(413);
+        assertThat(error(big).get("field").asText()).isEqualTo("body");
+    }
+
     @Test
     void overHttpErrorsAreJsonWith405AllowAnd404And400() throws Exception {
         HttpResponse<String> notAllowed = send("POST", "/models/m1", "{}");
@@ -131,6 +144,15 @@ class RouterTest {
     private static JsonNode error(HttpResponse<String> r) throws Exception {
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
         return Json.MAPPER.readTree(r.body()).get("error");
+    }
+
+    /** A POST with a {@code Content-Length}, or chunked (no length) when {@code chunked}. */
+    private HttpResponse<String> sendBody(String rawPath, String body, boolean chunked) throws Exception {
+        HttpRequest.BodyPublisher exact = HttpRequest.BodyPublishers.ofString(body);
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + transport.port() + rawPath))
+                .timeout(Duration.ofSeconds(10))
+                .POST(chunked ? HttpRequest.BodyPublishers.fromPublisher(exact) : exact).build();
+        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String method, String rawPath, String body) throws Exception {

@@ -32,6 +32,12 @@ class ModelLifecycleTest extends LifecycleFixture {
         assertThat(out.get(0).value().get("spec").get("features").asInt()).isEqualTo(2);
         assertThat(out.get(0).value().get("spec").get("optimizer").get("type").asText()).isEqualTo("sgd");
         assertThat(models.model("c").state().learned().seen()).isEqualTo(1);
+        // a second model of the same dimension shares the spec instance; another dimension gets its own
+        l.onEvent("d", EventParser.parseTraining(TopologyTest.event(1)), 6);
+        assertThat(models.model("d").state().spec()).isSameAs(models.model("c").state().spec());
+        l.onEvent("e", EventParser.parseTraining("{\"features\":[1,2,3],\"label\":1}"), 7);
+        assertThat(models.model("e").state().spec().features()).isEqualTo(3);
+        assertThat(models.model("c").state().spec().features()).isEqualTo(2);
     }
 
     @Test

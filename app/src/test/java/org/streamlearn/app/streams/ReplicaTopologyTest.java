@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,6 +144,49 @@ class ReplicaTopologyTest {
                 assertThat(replicated.get(i).learned().params()).isEqualTo(plain.get(i).learned().params());
                 assertThat(replicated.get(i).learned().seen()).isEqualTo(plain.get(i).learned().seen());
             }
+        }
+    }
+
+    @Test
+    void aDeletedReplicatedModelLeavesNoReplicaStateAndItsIdStartsFresh(@TempDir Path dir) throws IOException {
+        ModelSpec spec = ModelSpecs.parse(String.format(SPEC, 2));
+        List<String> lines = lines();
+        try (TopologyHarness h = new TopologyHarness(dir)) {
+            h.upsert("big", ModelSpecs.toJson(spec));
+            for (String line : lines.subList(0, 27)) { // two merged rounds, and a third one under way
+                h.event("big", line);
+            }
+            h.command("big", "{\"command\":\"delete\"}");
+            KeyValueStore<String, byte[]> loop = h.driver.getKeyValueStore(ReplicaRecords.STORE);
+            try (KeyValueIterator<String, byte[]> it = loop.all()) {
+                List<String> left = new ArrayList<>();
+                it.forEachRemaining(kv -> left.add(kv.key));
+                assertThat(left).as("the loop's entries of the deleted model").isEmpty();
+            }
+            ModelStore replicaModels = (ModelStore) h.driver.getStateStore(ReplicaRecords.MODELS_STORE);
+            assertThat(replicaModels.model("big#r0")).isNull();
+            assertThat(replicaModels.model("big#r1")).isNull();
+            h.parameters.readRecordsToList();
+
+            h.upsert("big", ModelSpecs.toJson(spec)); // the same id again, beside a new one: both start from zero
+            h.upsert("new", ModelSpecs.toJson(spec));
+            for (String line : lines.subList(0, 40)) {
+                h.event("big", line);
+                h.event("new", line);
+            }
+            List<ModelState> again = new ArrayList<>();
+            List<ModelState> fresh = new ArrayList<>();
+            for (TestRecord<String, byte[]> r : h.parameters.readRecordsToList()) {
+                (r.key().equals("big") ? again : fresh).add(JsonStateCodec.parse(new String(r.value(),
+                        java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            assertThat(again).as("creation and four merged rounds").hasSize(5).hasSameSizeAs(fresh);
+            for (int i = 0; i < again.size(); i++) {
+                assertThat(again.get(i).learned().seen()).as("seen, snapshot %d", i).isEqualTo(10L * i);
+                assertThat(again.get(i).learned().params()).as("snapshot %d", i)
+                        .isEqualTo(fresh.get(i).learned().params());
+            }
+            assertThat(h.deadLetter.readRecordsToList()).isEmpty();
         }
     }
 }

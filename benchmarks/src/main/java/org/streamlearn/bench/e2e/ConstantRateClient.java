@@ -6,8 +6,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.zip.DataFormatException;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -28,17 +32,58 @@ import org.HdrHistogram.Histogram;
  * Latencies go into an HdrHistogram (µs, 3 significant digits). The client is a few lines over a raw socket
  * (request line, headers, {@code Content-Length} body), so that its own cost stays small beside the server's.
  */
-final class ConstantRateClient {
+final class ConstantRateClient implements Load {
 
-    /** The outcome of one load: latency percentiles in milliseconds, requests, errors (non-200 or failed). */
+    /**
+     * The outcome of one load: latency percentiles in milliseconds, requests, errors (non-200 or failed), and the
+     * histogram they come from (µs), so that loads can be merged ({@link #merge}).
+     */
     record Result(int rate, int seconds, long requests, long errors, double p50, double p90, double p99,
-            double p999, double max) {
+            double p999, double max, Histogram histogram) {
+
+        /** The figures of {@code h}. */
+        static Result of(int rate, int seconds, long errors, Histogram h) {
+            return new Result(rate, seconds, h.getTotalCount(), errors, ms(h.getValueAtPercentile(50)),
+                    ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
+                    ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h);
+        }
+
+        /** This load and {@code other} (at the same rate) as one: their histograms added. */
+        Result merge(Result other) {
+            Histogram h = histogram.copy();
+            h.add(other.histogram());
+            return of(rate, seconds + other.seconds(), errors + other.errors(), h);
+        }
 
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "rate=%d seconds=%d requests=%d errors=%d p50_ms=%.3f p90_ms=%.3f "
                     + "p99_ms=%.3f p999_ms=%.3f max_ms=%.3f", rate, seconds, requests, errors, p50, p90, p99, p999,
                     max);
+        }
+
+        /** {@code RESULT <toString()> hist=<the histogram, compressed, Base64>}: how a child process reports. */
+        String line() {
+            ByteBuffer b = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+            int n = histogram.encodeIntoCompressedByteBuffer(b);
+            return "RESULT " + this + " hist=" + Base64.getEncoder().encodeToString(Arrays.copyOf(b.array(), n));
+        }
+
+        /** The result of a {@link #line()}. */
+        static Result parse(String line) {
+            Map<String, String> f = new java.util.HashMap<>();
+            for (String kv : line.substring("RESULT ".length()).split(" ")) {
+                String[] p = kv.split("=", 2);
+                f.put(p[0], p[1]);
+            }
+            try {
+                Histogram h = Histogram.decodeFromCompressedByteBuffer(
+                        ByteBuffer.wrap(Base64.getDecoder().decode(f.get("hist"))), 0);
+                return of(Integer.parseInt(f.get("rate")), Integer.parseInt(f.get("seconds")),
+                        Long.parseLong(f.get("errors")), h);
+            } catch (DataFormatException e) {
+                throw new IllegalArgumentException("not a histogram in " + line, e);
+            }
         }
     }
 
@@ -58,14 +103,16 @@ final class ConstantRateClient {
     }
 
     /** Errors so far by kind (HTTP status or exception), for the report. */
-    Map<String, Long> errorKinds() {
+    @Override
+    public String errorKinds() {
         Map<String, Long> m = new TreeMap<>();
         errorKinds.forEach((k, v) -> m.put(k, v.get()));
-        return m;
+        return m.toString();
     }
 
     /** Sends {@code rate} requests per second for {@code seconds} seconds and waits for every answer. */
-    Result run(int rate, int seconds) throws InterruptedException {
+    @Override
+    public Result run(int rate, int seconds) throws InterruptedException {
         Histogram h = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(120), 3);
         AtomicLong errors = new AtomicLong();
         long n = (long) rate * seconds;
@@ -75,7 +122,7 @@ final class ConstantRateClient {
         for (int c = 0; c < connections; c++) {
             int conn = c;
             Thread t = new Thread(() -> {
-                Socket socket = null;
+                Connection socket = null;
                 for (long i = conn; i < n; i += connections) {
                     long due = start + (long) (i * interval);
                     awaitTime(due);
@@ -105,9 +152,7 @@ final class ConstantRateClient {
         for (Thread t : threads) {
             t.join();
         }
-        return new Result(rate, seconds, h.getTotalCount(), errors.get(), ms(h.getValueAtPercentile(50)),
-                ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)),
-                ms(h.getMaxValue()));
+        return Result.of(rate, seconds, errors.get(), h);
     }
 
     private static void awaitTime(long due) {
@@ -121,25 +166,24 @@ final class ConstantRateClient {
         }
     }
 
-    private Socket connect() throws IOException {
+    /** A keep-alive connection and its streams, buffered once (the client allocates little per request). */
+    private record Connection(Socket socket, OutputStream out, InputStream in) {
+    }
+
+    private Connection connect() throws IOException {
         Socket s = new Socket();
         s.setTcpNoDelay(true);
         s.setSoTimeout(30_000);
         s.connect(server, 5_000);
-        return s;
+        return new Connection(s, s.getOutputStream(), new BufferedInputStream(s.getInputStream(), 8192));
     }
 
     /** Writes the request, reads the whole response; returns its status. */
-    private int exchange(Socket socket) throws IOException {
-        OutputStream out = socket.getOutputStream();
+    private int exchange(Connection c) throws IOException {
+        OutputStream out = c.out();
         out.write(request);
         out.flush();
-        InputStream in = new BufferedInputStream(socket.getInputStream(), 8192) {
-            @Override
-            public void close() {
-                // the socket stays open (keep-alive)
-            }
-        };
+        InputStream in = c.in();
         String statusLine = line(in);
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
@@ -177,10 +221,10 @@ final class ConstantRateClient {
         return b.toString();
     }
 
-    private static void close(Socket s) {
-        if (s != null) {
+    private static void close(Connection c) {
+        if (c != null) {
             try {
-                s.close();
+                c.socket().close();
             } catch (IOException e) {
                 // closing a broken connection: nothing to do
             }

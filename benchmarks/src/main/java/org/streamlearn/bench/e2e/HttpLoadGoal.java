@@ -1,7 +1,9 @@
 package org.streamlearn.bench.e2e;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,8 +28,14 @@ import org.streamlearn.kafka.local.LocalKafkaBroker;
  * constant load, latency corrected for coordinated omission ({@link ConstantRateClient}): p99 and errors at
  * {@code rate} requests/s for {@code seconds} s over {@code connections} keep-alive connections, then the rates of
  * {@code ramp} for {@code rampSeconds} s each
- * until one has p99 above 10 ms: the highest rate with p99 within 10 ms. The service runs in this JVM, the load
- * generator beside it on the same 2 cores.
+ * until one has p99 above 10 ms: the highest rate with p99 within 10 ms. The service runs in this JVM; the load
+ * generator runs in a JVM of its own ({@link LoadProcess}; {@code client=thread}: in this one, as before).
+ *
+ * <p>The floor ({@code floor=true}): in the same run, the same load (a client of its own) on a bare JDK
+ * {@code HttpServer} in this JVM that answers a real prediction's bytes ({@link FloorServer}): what the server and
+ * this machine cost before streamlearn's code runs. The main load alternates between the two in {@code slices}
+ * slices (merged per server), so that both see the same machine; each ramp step runs on the service, then the
+ * floor.
  *
  * <p>The guard for {@code TCP_NODELAY}: with {@code nodelayCheck=true} the driver then runs itself again in a child
  * JVM with {@code -Dsun.net.httpserver.nodelay=false} (the server's switch; streamlearn's transport sets it to
@@ -35,7 +43,8 @@ import org.streamlearn.kafka.local.LocalKafkaBroker;
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar:app/target/streamlearn.jar org.streamlearn.bench.e2e.HttpLoadGoal
  *     [rate=1000] [seconds=60] [ramp=2000,4000,6000,8000,10000,12000] [rampSeconds=10] [nodelayCheck=true]
- *     [checkSeconds=15] [connections=10]</pre>
+ *     [checkSeconds=15] [connections=10] [client=process] [floor=true] [slices=6]
+ *     [svc.&lt;setting&gt;=…]</pre>
  */
 public final class HttpLoadGoal {
 
@@ -46,16 +55,20 @@ public final class HttpLoadGoal {
 
     /** Runs the figure; arguments are {@code key=value}. */
     public static void main(String[] args) throws Exception {
-        BenchArgs a = BenchArgs.parse(args, Map.of("rate", "1000", "seconds", "60", "ramp",
-                "2000,4000,6000,8000,10000,12000", "rampSeconds", "10", "nodelayCheck", "true", "checkSeconds", "15",
-                "features", "20", "warmupSeconds", "5", "connections", "10"));
+        BenchArgs a = BenchArgs.parse(args, Map.ofEntries(Map.entry("rate", "1000"), Map.entry("seconds", "60"),
+                Map.entry("ramp", "2000,4000,6000,8000,10000,12000"), Map.entry("rampSeconds", "10"),
+                Map.entry("nodelayCheck", "true"), Map.entry("checkSeconds", "15"), Map.entry("features", "20"),
+                Map.entry("warmupSeconds", "5"), Map.entry("connections", "10"), Map.entry("client", "process"),
+                Map.entry("floor", "true"), Map.entry("slices", "6")));
         String nodelay = System.getProperty("sun.net.httpserver.nodelay", "(unset: streamlearn sets true)");
-        System.out.println("http load: " + a + ", sun.net.httpserver.nodelay=" + nodelay + ", load average "
-                + GoalTable.load());
+        System.out.println("http load: " + a + ", sun.net.httpserver.nodelay=" + nodelay + ", JVM "
+                + ManagementFactory.getRuntimeMXBean().getInputArguments() + ", load average " + GoalTable.load());
         int d = a.integer("features");
         Path work = Files.createTempDirectory("streamlearn-http");
         ConstantRateClient.Result main;
+        ConstantRateClient.Result floorMain = null;
         List<ConstantRateClient.Result> ramp = new ArrayList<>();
+        List<ConstantRateClient.Result> floorRamp = new ArrayList<>();
         try (LocalKafkaBroker broker = LocalKafkaBroker.builder().build().start()) {
             String bootstrap = broker.bootstrapServers();
             try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
@@ -69,18 +82,40 @@ public final class HttpLoadGoal {
                 Jobs.awaitOffsets(bootstrap, "http", "in-http", 2000, (now, sum) -> { });
                 String base = "http://127.0.0.1:" + s.http().port() + "/models/model-0";
                 awaitModel(URI.create(base));
-                ConstantRateClient client = new ConstantRateClient("127.0.0.1", s.http().port(),
-                        "/models/model-0/predict", body(d), a.integer("connections"));
-                System.out.println("warm-up: " + client.run(a.integer("rate"), a.integer("warmupSeconds")));
-                main = client.run(a.integer("rate"), a.integer("seconds"));
-                System.out.println("RESULT " + main);
-                System.out.println("errors by kind so far: " + client.errorKinds());
-                for (String r : a.get("ramp").isEmpty() ? new String[0] : a.get("ramp").split(",")) {
-                    ConstantRateClient.Result step = client.run(Integer.parseInt(r), a.integer("rampSeconds"));
-                    System.out.println("ramp: " + step + ", load average " + GoalTable.load());
-                    ramp.add(step);
-                    if (step.p99() > RAMP_P99_MS || step.errors() > 0) {
-                        break;
+                String path = "/models/model-0/predict";
+                byte[] answer = predict(URI.create(base + "/predict"), body(d));
+                try (FloorServer floor = FloorServer.start(c.http().threads(), answer);
+                        Load svc = load(a, s.http().port(), path, body(d));
+                        Load bare = a.flag("floor") ? load(a, floor.port(), path, body(d)) : null) {
+                    int rate = a.integer("rate");
+                    System.out.println("warm-up: " + svc.run(rate, a.integer("warmupSeconds")));
+                    if (bare != null) {
+                        System.out.println("warm-up (floor): " + bare.run(rate, a.integer("warmupSeconds")));
+                    }
+                    if (bare == null) {
+                        main = svc.run(rate, a.integer("seconds"));
+                    } else {
+                        ConstantRateClient.Result[] both = sliced(svc, bare, rate, a.integer("seconds"),
+                                a.integer("slices"));
+                        main = both[0];
+                        floorMain = both[1];
+                        System.out.println("floor: " + floorMain + ", load average " + GoalTable.load());
+                    }
+                    System.out.println(main.line());
+                    System.out.println("service: errors by kind so far: " + svc.errorKinds() + ", load average "
+                            + GoalTable.load());
+                    for (String r : a.get("ramp").isEmpty() ? new String[0] : a.get("ramp").split(",")) {
+                        ConstantRateClient.Result step = svc.run(Integer.parseInt(r), a.integer("rampSeconds"));
+                        System.out.println("ramp: " + step + ", load average " + GoalTable.load());
+                        ramp.add(step);
+                        if (bare != null) {
+                            ConstantRateClient.Result f = bare.run(Integer.parseInt(r), a.integer("rampSeconds"));
+                            System.out.println("ramp (floor): " + f + ", load average " + GoalTable.load());
+                            floorRamp.add(f);
+                        }
+                        if (step.p99() > RAMP_P99_MS || step.errors() > 0) {
+                            break;
+                        }
                     }
                 }
             }
@@ -90,13 +125,20 @@ public final class HttpLoadGoal {
                 String.format(Locale.ROOT, "p99 %.2f ms (p50 %.2f, p99.9 %.2f, max %.2f), %d errors of %,d",
                         main.p99(), main.p50(), main.p999(), main.max(), main.errors(), main.requests()),
                 "-", "-", "p99 <= 2 ms, no errors", main.p99() <= 2 && main.errors() == 0);
-        int highest = ramp.stream().filter(r -> r.p99() <= RAMP_P99_MS && r.errors() == 0)
-                .mapToInt(ConstantRateClient.Result::rate).max()
-                .orElse(main.p99() <= RAMP_P99_MS && main.errors() == 0 ? main.rate() : 0);
+        int highest = highest(ramp, main);
         if (!ramp.isEmpty()) {
             table.row("highest rate with p99 <= 10 ms (steps " + a.get("ramp") + ", " + a.get("rampSeconds")
                     + " s each)",
                     highest + " req/s", "-", "-", "report", true);
+        }
+        if (floorMain != null) {
+            table.row("floor: a bare JDK HttpServer answering the same bytes, same client, rate and JVM",
+                    String.format(Locale.ROOT, "p99 %.2f ms (p50 %.2f, p99.9 %.2f, max %.2f), %d errors",
+                            floorMain.p99(), floorMain.p50(), floorMain.p999(), floorMain.max(), floorMain.errors()),
+                    String.format(Locale.ROOT, "service: p99 %.2f ms", main.p99()),
+                    GoalTable.r(main.p99() / floorMain.p99()), "report (service / floor)", true);
+            table.row("floor: highest rate with p99 <= 10 ms", highest(floorRamp, floorMain) + " req/s", "-", "-",
+                    "report", true);
         }
         if (a.flag("nodelayCheck")) {
             ConstantRateClient.Result off = withoutNoDelay(a);
@@ -107,6 +149,54 @@ public final class HttpLoadGoal {
         }
         System.out.println("load average at the end " + GoalTable.load());
         table.print();
+    }
+
+    /**
+     * {@code seconds} s of {@code rate} on each of the service and the floor, in {@code slices} alternating slices
+     * (service first, then floor first, …) so that both see the same changes of the machine's load; the slices of
+     * each merged.
+     */
+    private static ConstantRateClient.Result[] sliced(Load svc, Load floor, int rate, int seconds, int slices)
+            throws Exception {
+        ConstantRateClient.Result[] merged = new ConstantRateClient.Result[2];
+        Load[] targets = {svc, floor};
+        for (int k = 0; k < slices; k++) {
+            for (int j = 0; j < 2; j++) {
+                int t = (k + j) % 2;
+                ConstantRateClient.Result r = targets[t].run(rate, seconds / slices);
+                System.out.println("slice " + (k + 1) + "/" + slices + (t == 0 ? " service: " : " floor: ") + r
+                        + ", load average " + GoalTable.load());
+                merged[t] = merged[t] == null ? r : merged[t].merge(r);
+            }
+        }
+        return merged;
+    }
+
+    /** The highest rate of {@code ramp} (else of {@code main}) with p99 within 10 ms and no errors, or 0. */
+    private static int highest(List<ConstantRateClient.Result> ramp, ConstantRateClient.Result main) {
+        return ramp.stream().filter(r -> r.p99() <= RAMP_P99_MS && r.errors() == 0)
+                .mapToInt(ConstantRateClient.Result::rate).max()
+                .orElse(main.p99() <= RAMP_P99_MS && main.errors() == 0 ? main.rate() : 0);
+    }
+
+    /** The client: in a JVM of its own ({@code client=process}, the default) or in this one ({@code thread}). */
+    private static Load load(BenchArgs a, int port, String path, String body) throws IOException {
+        return switch (a.get("client")) {
+            case "process" -> LoadProcess.start(port, path, body, a.integer("connections"));
+            case "thread" -> new ConstantRateClient("127.0.0.1", port, path, body, a.integer("connections"));
+            default -> throw new IllegalArgumentException("client: process or thread, got " + a.get("client"));
+        };
+    }
+
+    /** One prediction's answer (checked to be 200): the bytes the floor server answers with. */
+    private static byte[] predict(URI uri, String body) throws Exception {
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(uri + " answered " + r.statusCode());
+        }
+        return r.body();
     }
 
     private static String body(int d) {
@@ -138,7 +228,8 @@ public final class HttpLoadGoal {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Dsun.net.httpserver.nodelay=false", "-cp",
                 System.getProperty("java.class.path"), HttpLoadGoal.class.getName(), "rate=" + a.get("rate"),
-                "seconds=" + a.get("checkSeconds"), "ramp=", "nodelayCheck=false",
+                "seconds=" + a.get("checkSeconds"), "ramp=", "nodelayCheck=false", "floor=false",
+                "client=" + a.get("client"),
                 "connections=" + a.get("connections")));
         a.service().forEach((k, v) -> cmd.add("svc." + k + "=" + v));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -147,7 +238,7 @@ public final class HttpLoadGoal {
                 StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null;) {
                 if (line.startsWith("RESULT ") || line.startsWith("warm-up") || line.startsWith("http load")) {
-                    System.out.println("[nodelay=false] " + line);
+                    System.out.println("[nodelay=false] " + line.replaceAll(" hist=.*", ""));
                 }
                 if (line.startsWith("RESULT ")) {
                     result = line;
@@ -157,18 +248,6 @@ public final class HttpLoadGoal {
         if (p.waitFor() != 0 || result == null) {
             throw new IllegalStateException("the child run without TCP_NODELAY failed (exit " + p.exitValue() + ")");
         }
-        return parse(result);
-    }
-
-    private static ConstantRateClient.Result parse(String line) {
-        Map<String, String> f = new java.util.HashMap<>();
-        for (String kv : line.substring("RESULT ".length()).split(" ")) {
-            String[] p = kv.split("=", 2);
-            f.put(p[0], p[1]);
-        }
-        return new ConstantRateClient.Result(Integer.parseInt(f.get("rate")), Integer.parseInt(f.get("seconds")),
-                Long.parseLong(f.get("requests")), Long.parseLong(f.get("errors")), Double.parseDouble(f.get("p50_ms")),
-                Double.parseDouble(f.get("p90_ms")), Double.parseDouble(f.get("p99_ms")),
-                Double.parseDouble(f.get("p999_ms")), Double.parseDouble(f.get("max_ms")));
+        return ConstantRateClient.Result.parse(result);
     }
 }

@@ -53,6 +53,15 @@ final class Jobs {
      * would make producing the slowest part of a run).
      */
     static void produce(String bootstrap, String topic, int events, int models, int d, boolean random) {
+        String[] keys = new String[models];
+        for (int k = 0; k < models; k++) {
+            keys[k] = "model-" + k;
+        }
+        produce(bootstrap, topic, events, d, random, keys);
+    }
+
+    /** As {@link #produce(String, String, int, int, int, boolean)}, over the record keys {@code keys}. */
+    static void produce(String bootstrap, String topic, int events, int d, boolean random, String... keys) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
@@ -62,16 +71,16 @@ final class Jobs {
         for (int i = 0; i < values.length; i++) {
             values[i] = gen.next().getBytes(StandardCharsets.UTF_8);
         }
-        SplittableRandom keys = new SplittableRandom(7);
+        SplittableRandom pick = new SplittableRandom(7);
         long t0 = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < events; i++) {
-                int k = random ? keys.nextInt(models) : i % models;
-                producer.send(new ProducerRecord<>(topic, "model-" + k, values[i % values.length]));
+                int k = random ? pick.nextInt(keys.length) : i % keys.length;
+                producer.send(new ProducerRecord<>(topic, keys[k], values[i % values.length]));
             }
         }
-        System.out.printf("produced %,d events (%,d keys) to %s in %.1f s%n", events, models, topic,
+        System.out.printf("produced %,d events (%,d keys) to %s in %.1f s%n", events, keys.length, topic,
                 (System.nanoTime() - t0) / 1e9);
     }
 

@@ -15,10 +15,10 @@ import org.streamlearn.kafka.local.LocalKafkaBroker;
  * Issue 13, figure 2: events learned per second with 100,000 models (keys drawn uniformly at random, d = 20, Adam,
  * default cache settings) against the same with 16 models, in one run on one broker, rounds alternating which runs
  * first; with the heap (after a GC, the service holding every model, less the heap before it started) and the
- * state directory (RocksDB, after a clean stop) per model. Run it with a heap large enough for the models, e.g.
- * {@code -Xmx2g}.
+ * state directory (RocksDB, after a clean stop) per model. The default cache ({@code cache.max.models=auto}) is
+ * sized from the heap: {@code -Xmx3g} holds every one of 100,000 models at d = 20 on 4 partitions.
  *
- * <pre>java -Xmx2g -cp benchmarks/target/benchmarks.jar:app/target/streamlearn.jar \
+ * <pre>java -Xmx3g -cp benchmarks/target/benchmarks.jar:app/target/streamlearn.jar \
  *     org.streamlearn.bench.e2e.ManyModelsGoal [events=1000000] [models=100000] [baseline=16] [partitions=4]
  *     [rounds=3] [svc.key=value ...]</pre>
  */

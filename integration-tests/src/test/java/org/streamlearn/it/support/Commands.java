@@ -1,5 +1,7 @@
 package org.streamlearn.it.support;
 
+import static org.assertj.core.api.Assertions.fail;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /** External commands (kcat, {@code java -jar}) run to completion, output captured in files. */
 public final class Commands {
@@ -34,6 +38,29 @@ public final class Commands {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * kcat on {@code PATH}; without it the test fails saying how to install it, or, with
+     * {@code -Dkcat.optional=true} (local runs without kcat), is skipped.
+     */
+    public static Path kcat() {
+        Optional<Path> found = onPath("kcat");
+        if (found.isPresent()) {
+            return found.get();
+        }
+        boolean optional = Boolean.parseBoolean(ItEnv.property("kcat.optional").orElse("false"));
+        Assumptions.assumeFalse(optional, "kcat is not installed and -Dkcat.optional=true: skipping");
+        return fail("kcat is not on PATH. Install the Debian package: apt-get install -y kcat "
+                + "(or run with -Dkcat.optional=true to skip this test locally)");
+    }
+
+    /** Runs {@code java -Xmx256m -jar streamlearn.jar <args>} in {@code workDir}, waiting up to 120 s. */
+    public static Result streamlearn(List<String> args, Path workDir) {
+        List<String> cmd = new ArrayList<>(List.of(ItEnv.java(), "-Xmx256m", "-jar",
+                ItEnv.streamlearnJar().toString()));
+        cmd.addAll(args);
+        return run(cmd, null, workDir, Duration.ofSeconds(120));
     }
 
     /** Runs {@code command} with standard input from {@code stdin} (null: none), waiting up to {@code timeout}. */

@@ -1,15 +1,23 @@
 package org.streamlearn.it.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code java -jar streamlearn.jar run …} as a separate process, as an operator runs it; standard output and
@@ -17,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * {@code kill -9}. A shutdown hook kills a process the test left running, so none outlives the test JVM.
  */
 public final class ServiceProcess implements AutoCloseable {
+
+    private static final Pattern HTTP_URL = Pattern.compile("HTTP API and dashboard on http://([0-9.]+):(\\d+)/");
 
     private final Process process;
     private final Path log;
@@ -56,6 +66,28 @@ public final class ServiceProcess implements AutoCloseable {
             args.add(k + "=" + v);
         });
         return start(args, log);
+    }
+
+    /**
+     * Waits (at most 120 s) until the service logged its HTTP address and that it is running; fails at once with
+     * the log's tail if it exits first.
+     *
+     * @return the HTTP API's base address
+     */
+    public URI awaitHttp() {
+        AtomicInteger port = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .failFast(() -> assertThat(isAlive()).as(() -> "the service exited:\n" + logTail(40)).isTrue())
+                .until(() -> {
+                    String text = Files.readString(log, StandardCharsets.UTF_8);
+                    Matcher m = HTTP_URL.matcher(text);
+                    if (m.find() && text.contains("streamlearn: running")) {
+                        port.set(Integer.parseInt(m.group(2)));
+                        return true;
+                    }
+                    return false;
+                });
+        return URI.create("http://127.0.0.1:" + port.get());
     }
 
     /** Starts {@code java -jar streamlearn.jar <arguments>} (e.g. {@code run --config file}), logging to {@code log}. */

@@ -11,6 +11,8 @@ import org.streamlearn.core.Checks;
 public final class RollingLoss {
 
     private final double alpha;
+    /** {@code 1 − alpha}, computed once (the same value the expression gives on every event). */
+    private final double complement;
     private long count;
     private double sum;
     private double ewma;
@@ -33,6 +35,7 @@ public final class RollingLoss {
                     + filled + " for a window of " + window.length);
         }
         this.alpha = alpha;
+        this.complement = 1.0 - alpha;
         this.count = count;
         this.sum = sum;
         this.ewma = ewma;
@@ -50,7 +53,7 @@ public final class RollingLoss {
     public void add(double loss) {
         count++;
         sum += loss;
-        ewma = count == 1 ? loss : alpha * loss + (1.0 - alpha) * ewma;
+        ewma = count == 1 ? loss : alpha * loss + complement * ewma;
         window[position] = loss;
         position = position + 1 == window.length ? 0 : position + 1;
         if (filled < window.length) {

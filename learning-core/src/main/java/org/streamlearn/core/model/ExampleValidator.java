@@ -10,6 +10,8 @@ package org.streamlearn.core.model;
 final class ExampleValidator {
 
     private final Task task;
+    private final boolean regression;
+    private final boolean binary;
     private final int d;
     private final int k;
     private final double max;
@@ -17,6 +19,8 @@ final class ExampleValidator {
     /** A validator for {@code config}. */
     ExampleValidator(LearnerConfig config) {
         this.task = config.task();
+        this.regression = task == Task.REGRESSION;
+        this.binary = task == Task.BINARY;
         this.d = config.features();
         this.k = config.outputs();
         this.max = config.maxAbsValue();
@@ -70,12 +74,14 @@ final class ExampleValidator {
         }
     }
 
-    /** Whether {@code y} is a valid label: the cheap test, without a message. */
+    /**
+     * Whether {@code y} is a valid label: the cheap test, without a message; on the per-event path, so it tests
+     * flags rather than switching on the enum (which reads a switch map).
+     */
     boolean labelPlausible(double y) {
-        return switch (task) {
-            case REGRESSION -> Math.abs(y) <= max;
-            case BINARY -> y == 0.0 || y == 1.0;
-            case MULTICLASS -> y >= 0 && y < k && y == Math.rint(y);
-        };
+        if (regression) {
+            return Math.abs(y) <= max;
+        }
+        return binary ? y == 0.0 || y == 1.0 : y >= 0 && y < k && y == Math.rint(y);
     }
 }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.streamlearn.core.feature.Standardizer;
 import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
+import org.streamlearn.core.optim.Optimizer;
 import org.streamlearn.core.optim.OptimizerState;
 
 /**
@@ -63,6 +64,39 @@ public final class LearnerState {
         this.timedFlushes = timedFlushes;
         this.lastGradientNorm = Double.NaN;
         this.lastLearningRate = Double.NaN;
+    }
+
+    /** Checks that this state fits {@code config}, whose model has {@code n} parameters (a restore's check). */
+    void checkFits(LearnerConfig config, int n) {
+        Optimizer opt = config.optimizer();
+        if (params.length != n) {
+            throw new IllegalArgumentException("weights: the state has " + params.length
+                    + " parameters, the spec needs " + n);
+        }
+        String[] names = opt.slotNames();
+        double[][] slots = optimizer.slots();
+        if (slots.length != names.length) {
+            throw new IllegalArgumentException("optimizer.slots: " + opt.name() + " keeps " + names.length
+                    + " slots, the state has " + slots.length);
+        }
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i].length != n) {
+                throw new IllegalArgumentException("optimizer.slots." + names[i] + ": length " + slots[i].length
+                        + ", expected " + n);
+            }
+        }
+        if (config.standardize() != (scaler != null)) {
+            throw new IllegalArgumentException("scaler: " + (config.standardize() ? "missing" : "present")
+                    + " but standardize is " + config.standardize());
+        }
+        if (scaler != null && scaler.dimension() != config.features()) {
+            throw new IllegalArgumentException("scaler: dimension " + scaler.dimension() + ", expected "
+                    + config.features());
+        }
+        if (batchCount >= config.batchSize()) {
+            throw new IllegalArgumentException("batch: " + batchCount + " buffered events, but batchSize is "
+                    + config.batchSize());
+        }
     }
 
     /** The parameter vector, live. */

@@ -16,7 +16,8 @@ import org.streamlearn.core.metric.RollingLoss;
  */
 final class MetricsRecorder {
 
-    private final Task task;
+    private final boolean regression;
+    private final boolean binary;
     private final Loss loss;
     private final int k;
     private final ProgressiveMetrics metrics;
@@ -24,19 +25,36 @@ final class MetricsRecorder {
 
     /** A recorder for {@code config}'s task and loss, into {@code state}'s metrics (live). */
     MetricsRecorder(LearnerConfig config, LearnerState state) {
-        this.task = config.task();
+        this.regression = config.task() == Task.REGRESSION;
+        this.binary = config.task() == Task.BINARY;
         this.loss = config.loss();
         this.k = config.outputs();
         this.metrics = state.metrics;
         this.rolling = state.rolling;
     }
 
-    /** Records the progressive prediction {@code scores} of an event with label {@code y} into {@code o}. */
+    /**
+     * Prepares the learner's reused outcome {@code o}: the fields that never change for the task (a regression's
+     * probability NaN and label -1) are set here once, not on every event.
+     */
+    void prepare(Outcome o) {
+        if (regression) {
+            o.probability = Double.NaN;
+            o.label = -1;
+        }
+    }
+
+    /**
+     * Records the progressive prediction {@code scores} of an event with label {@code y} into {@code o}, an
+     * outcome {@link #prepare prepared} for this recorder.
+     */
     void record(double y, double[] scores, Outcome o) {
-        switch (task) {
-            case REGRESSION -> recordRegression(y, scores, o);
-            case BINARY -> recordBinary(y, scores, o);
-            default -> recordMulticlass(y, scores, o);
+        if (regression) {
+            recordRegression(y, scores, o);
+        } else if (binary) {
+            recordBinary(y, scores, o);
+        } else {
+            recordMulticlass(y, scores, o);
         }
         rolling.add(o.loss);
     }
@@ -46,8 +64,6 @@ final class MetricsRecorder {
         double pred = loss.link(sc);
         o.score = sc;
         o.prediction = pred;
-        o.probability = Double.NaN;
-        o.label = -1;
         o.loss = loss.value(y, sc);
         metrics.addRegression(y, pred);
     }

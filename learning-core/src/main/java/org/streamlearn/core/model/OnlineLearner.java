@@ -38,7 +38,11 @@ public final class OnlineLearner {
     private final Loss loss;
     private final int n;
     private final int k;
+    private final int features;
+    private final int batchSize;
     private final boolean multiclass;
+    /** A linear single-output model without standardization or look-ahead: {@link #learnPlain} applies. */
+    private final boolean plain;
     private final ExampleValidator validator;
     private final MetricsRecorder recorder;
     private final MiniBatch batch;
@@ -59,6 +63,8 @@ public final class OnlineLearner {
         this.loss = config.loss();
         this.n = model.parameterCount();
         this.k = config.outputs();
+        this.features = config.features();
+        this.batchSize = config.batchSize();
         this.multiclass = config.task() == Task.MULTICLASS;
         if (state == null) {
             double[] params = new double[n];
@@ -67,7 +73,7 @@ public final class OnlineLearner {
                     config.standardize() ? new Standardizer(config.features()) : null, new ProgressiveMetrics(),
                     new RollingLoss(config.metricsWindow(), config.ewmaAlpha()), new double[n], 0, 0, 0, 0);
         } else {
-            check(state);
+            state.checkFits(config, n);
         }
         this.state = state;
         int d = config.features();
@@ -82,6 +88,8 @@ public final class OnlineLearner {
         this.batch = new MiniBatch(config, state, model);
         this.step = new GradientStep(config, state, model, guard);
         this.fast = new FastPaths(config, state, model, validator, guard);
+        this.plain = fast.linearBatch && !multiclass && !config.standardize() && !batch.looksAhead();
+        recorder.prepare(outcome);
     }
 
     /** A fresh model for {@code config}. */
@@ -92,37 +100,6 @@ public final class OnlineLearner {
     /** A model continuing from {@code state} (used live, not copied); checks that it fits {@code config}. */
     public static OnlineLearner restore(LearnerConfig config, LearnerState state) {
         return new OnlineLearner(config, state);
-    }
-
-    private void check(LearnerState s) {
-        if (s.params.length != n) {
-            throw new IllegalArgumentException("weights: the state has " + s.params.length
-                    + " parameters, the spec needs " + n);
-        }
-        String[] names = optimizer.slotNames();
-        double[][] slots = s.optimizer.slots();
-        if (slots.length != names.length) {
-            throw new IllegalArgumentException("optimizer.slots: " + optimizer.name() + " keeps " + names.length
-                    + " slots, the state has " + slots.length);
-        }
-        for (int i = 0; i < slots.length; i++) {
-            if (slots[i].length != n) {
-                throw new IllegalArgumentException("optimizer.slots." + names[i] + ": length " + slots[i].length
-                        + ", expected " + n);
-            }
-        }
-        if (config.standardize() != (s.scaler != null)) {
-            throw new IllegalArgumentException("scaler: " + (config.standardize() ? "missing" : "present")
-                    + " but standardize is " + config.standardize());
-        }
-        if (s.scaler != null && s.scaler.dimension() != config.features()) {
-            throw new IllegalArgumentException("scaler: dimension " + s.scaler.dimension() + ", expected "
-                    + config.features());
-        }
-        if (s.batchCount >= config.batchSize()) {
-            throw new IllegalArgumentException("batch: " + s.batchCount + " buffered events, but batchSize is "
-                    + config.batchSize());
-        }
     }
 
     /** The configuration. */
@@ -187,14 +164,19 @@ public final class OnlineLearner {
     }
 
     private Outcome learn(double[] x, double y, double weight, double[] served) {
-        if (x == null || x.length != config.features()) {
+        if (x == null || x.length != features) {
             validator.validate(x, y, weight);
         }
-        LearnerState s = state;
         Outcome o = outcome;
-        o.stepped = false;
-        o.refused = false;
-        o.refusal = null;
+        o.begin();
+        if (plain && served == null) {
+            return learnPlain(x, y, weight, o);
+        }
+        return learnGeneral(x, y, weight, served, o);
+    }
+
+    private Outcome learnGeneral(double[] x, double y, double weight, double[] served, Outcome o) {
+        LearnerState s = state;
         // 1. progressive prediction with the statistics of earlier events; the input check rides on its pass
         double sumSquares;
         if (s.scaler != null) {
@@ -229,13 +211,42 @@ public final class OnlineLearner {
         }
         s.seen++;
         if (batch.full()) {
-            if (!fast.fusedBatchSgd) {
-                step.take(o, batch.close(), fast.knownNormSquared(dScores[0], xlSquares));
-            } else if (!fast.fusedBatchStep(o)) {
-                step.take(o, s.batchGradient, Double.NaN);
-            }
+            closeBatch(o, dScores[0], xlSquares);
         }
         return o;
+    }
+
+    /**
+     * {@link #learn}'s steps for a linear single-output model without standardization or look-ahead (when
+     * {@link #plain}) on an event without a served prediction: the same arithmetic in the same order, with the
+     * decisions that do not apply left out and {@code ∂L/∂s} kept in a local. Justified by
+     * {@code LearnerBenchmark}'s {@code minibatch32} against {@code rawMinibatch32} (docs/benchmarks.md, figure 5).
+     */
+    private Outcome learnPlain(double[] x, double y, double weight, Outcome o) {
+        LearnerState s = state;
+        double[] sc = scores;
+        double sumSquares = model.forwardSumSquares(s.params, x, sc);
+        fast.checkExample(x, y, weight, sumSquares);
+        recorder.record(y, sc, o);
+        double dc = loss.derivative(y, sc[0]) * weight;
+        if (fast.fusedSgd && fast.fusedSgdStep(o, dc, x, sumSquares)) {
+            return o;
+        }
+        fast.addToBatch(dc, x);
+        s.seen++;
+        if (s.batchCount >= batchSize) {
+            closeBatch(o, dc, sumSquares);
+        }
+        return o;
+    }
+
+    /** Takes the step of a full batch; {@code dc} and {@code xlSquares} are the last event's. */
+    private void closeBatch(Outcome o, double dc, double xlSquares) {
+        if (!fast.fusedBatchSgd) {
+            step.take(o, batch.close(), fast.knownNormSquared(dc, xlSquares));
+        } else if (!fast.fusedBatchStep(o)) {
+            step.take(o, state.batchGradient, Double.NaN);
+        }
     }
 
     private void lossDerivative(double y, double[] sl, double weight) {

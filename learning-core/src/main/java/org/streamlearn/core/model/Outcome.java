@@ -15,6 +15,18 @@ public final class Outcome {
     boolean refused;
     String refusal;
 
+    /**
+     * Starts an event: not stepped, not refused. The refusal is cleared only when there was one (a flag test
+     * instead of two stores and a reference store's barrier on every event).
+     */
+    void begin() {
+        stepped = false;
+        if (refused) {
+            refused = false;
+            refusal = null;
+        }
+    }
+
     /** Raw score (regression, binary) or the score of the predicted class (multiclass). */
     public double score() {
         return score;

@@ -148,6 +148,24 @@ public final class BinaryStateCodec {
         return size;
     }
 
+    /**
+     * An estimate of the heap a decoded model of {@code spec} takes, cheap to compute (the spec is not written
+     * out): its learners' and drift detector's largest binary sections, which hold the same numbers as the live
+     * arrays, plus {@value #OBJECT_OVERHEAD_BYTES} bytes for the objects around them. A model at d = 20 with Adam
+     * and the default window: about 12 KB, as measured (docs/benchmarks.md, figure 2).
+     */
+    public static long estimatedHeapBytes(ModelSpec spec) {
+        long size = OBJECT_OVERHEAD_BYTES + maxLearnerSize(spec)
+                + DriftCodec.maxEncodedSize(spec.drift() == null ? null : spec.drift().detector());
+        for (var c : spec.challengers()) {
+            size += maxLearnerSize(c.spec());
+        }
+        return size;
+    }
+
+    /** The heap estimated for a live model's objects beyond its numbers (spec, encoder, learners, maps). */
+    public static final int OBJECT_OVERHEAD_BYTES = 4096;
+
     private static long maxLearnerSize(ModelSpec spec) {
         long n = spec.parameterCount();
         long d = spec.standardize() ? spec.dimension() : 0;
