@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -146,6 +147,16 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
         }
         streams = new KafkaStreamsMetrics(s);
         streams.bindTo(registry);
+    }
+
+    /** Registers {@code binder}'s meters (for example the restore progress) in this registry. */
+    public void register(MeterBinder binder) {
+        binder.bindTo(registry);
+    }
+
+    /** Training events learned so far ({@code streamlearn_events_total{outcome="learned"}}). */
+    public double learnedEvents() {
+        return learned.count();
     }
 
     /** The Prometheus text exposition of every meter. */

@@ -60,6 +60,7 @@ public final class StreamlearnService implements AutoCloseable {
     private KafkaStreams streams;
     private HttpApi http;
     private ServiceMetrics metrics;
+    private StartupProgress startup;
     private boolean closed;
 
     /** A service for {@code config}; nothing starts until {@link #start()}. */
@@ -103,7 +104,9 @@ public final class StreamlearnService implements AutoCloseable {
         List<String> created = new ArrayList<>(admin.createTopics(specs));
         List<String> inputs = new ArrayList<>(t.inputs());
         inputs.addAll(ReplicaTopology.topics(t));
-        Map<String, Integer> counts = new TreeMap<>(admin.partitionCounts(inputs));
+        // the counts already known, unless topics were created (then described again, as the broker has them)
+        Map<String, Integer> counts = new TreeMap<>(created.isEmpty() ? existing : admin.partitionCounts(inputs));
+        counts.keySet().retainAll(inputs);
         if (counts.values().stream().distinct().count() > 1) {
             throw new TopicMismatchException("the input topics must be co-partitioned (one model lives on one "
                     + "partition of each), but their partition counts differ: " + counts.entrySet().stream()
@@ -143,12 +146,15 @@ public final class StreamlearnService implements AutoCloseable {
 
     /** Prepares topics, starts Kafka Streams and the HTTP API; returns at once (see {@link #awaitRunning}). */
     public synchronized StreamlearnService start() {
+        startup = new StartupProgress();
         try (TopicAdmin admin = TopicAdmin.connect(config.kafkaClients().admin(Map.of()))) {
             prepareTopics(config, admin);
             config = TopicLimits.fit(config, admin);
         }
+        startup.mark(StartupProgress.Phase.TOPICS_CHECKED);
         String server = null;
         metrics = new ServiceMetrics(config.http().metricsModelsMax());
+        metrics.register(startup);
         if (config.httpPort() >= 0) {
             http = HttpApi.create(config, metrics);
             server = http.metadata().self().host() + ":" + http.metadata().self().port();
@@ -156,12 +162,14 @@ public final class StreamlearnService implements AutoCloseable {
         streams = new KafkaStreams(TopologyFactory.build(config, metrics), streamsProperties(config, server));
         metrics.bind(streams);
         streams.setUncaughtExceptionHandler(watch.handler());
-        streams.setStateListener(watch.listener());
+        streams.setStateListener(startup.listener(watch.listener()));
+        streams.setGlobalStateRestoreListener(startup);
         if (http != null) {
             http.attach(streams);
             http.start();
         }
         streams.start();
+        startup.mark(StartupProgress.Phase.STREAMS_STARTED);
         return this;
     }
 
@@ -198,6 +206,11 @@ public final class StreamlearnService implements AutoCloseable {
     /** The service's metrics (after start). */
     public ServiceMetrics metrics() {
         return metrics;
+    }
+
+    /** The phases of the start and the progress of the restores (after start). */
+    public StartupProgress startup() {
+        return startup;
     }
 
     /** The HTTP API, or null when disabled. */

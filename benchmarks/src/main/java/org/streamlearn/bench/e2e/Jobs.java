@@ -129,6 +129,13 @@ final class Jobs {
      */
     static ServiceConfig serviceConfig(String bootstrap, String app, String input, int partitions, String guarantee,
             String optimizer, Path state, int httpPort, Map<String, String> extra) {
+        return ConfigLoader.load(null, Map.of(), serviceSettings(bootstrap, app, input, partitions, guarantee,
+                optimizer, state, httpPort, extra));
+    }
+
+    /** The settings of {@link #serviceConfig}, as a {@code streamlearn.properties} file would give them. */
+    static Map<String, String> serviceSettings(String bootstrap, String app, String input, int partitions,
+            String guarantee, String optimizer, Path state, int httpPort, Map<String, String> extra) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("bootstrap.servers", bootstrap);
         o.put("application.id", app);
@@ -146,7 +153,7 @@ final class Jobs {
         o.put("metrics.every.events", "10000");
         o.put("kafka.consumer.auto.offset.reset", "earliest");
         o.putAll(extra);
-        return ConfigLoader.load(null, Map.of(), o);
+        return o;
     }
 
     /** What a timed service run measured. */

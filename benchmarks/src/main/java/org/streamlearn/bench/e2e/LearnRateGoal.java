@@ -2,7 +2,6 @@ package org.streamlearn.bench.e2e;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
@@ -34,22 +33,6 @@ public final class LearnRateGoal {
                 a.get("optimizer"), work.resolve(app), -1, settings), events, 0).eventsPerSecond();
     }
 
-    /** The service settings of {@code spec} ({@code key:value;key:value}) over {@code base}; null when empty. */
-    private static Map<String, String> variant(String spec, Map<String, String> base) {
-        if (spec.isEmpty()) {
-            return null;
-        }
-        Map<String, String> v = new LinkedHashMap<>(base);
-        for (String kv : spec.split(";")) {
-            String[] p = kv.split(":", 2);
-            if (p.length != 2) {
-                throw new IllegalArgumentException("variant: expected key:value;key:value, got '" + spec + "'");
-            }
-            v.put(p[0], p[1]);
-        }
-        return v;
-    }
-
     /** Runs the figure; arguments are {@code key=value}. */
     public static void main(String[] args) throws Exception {
         BenchArgs a = BenchArgs.parse(args, Map.of("events", "1000000", "rounds", "3", "features", "20",
@@ -71,7 +54,7 @@ public final class LearnRateGoal {
                             TopicSpec.of(Jobs.passOutput(input), partitions)));
                 }
                 Jobs.produce(bootstrap, input, events, models, a.integer("features"), false);
-                Map<String, String> variant = variant(a.get("variant"), a.service());
+                Map<String, String> variant = BenchArgs.variant(a.get("variant"), a.service());
                 Rounds rounds = variant == null ? new Rounds("pass-through", "streamlearn")
                         : new Rounds("pass-through", "streamlearn", "variant");
                 for (int r = 1 - a.integer("warmup"); r <= a.integer("rounds"); r++) {
