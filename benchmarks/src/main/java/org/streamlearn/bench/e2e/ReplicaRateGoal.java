@@ -43,13 +43,17 @@ import org.streamlearn.store.json.Json;
  * round is then complete) and of {@code publishEvery} (10,000). Rounds rotate which job runs first; the figure
  * is the median over rounds of each job's ratio to the unreplicated job of the same round.
  *
+ * <p>The model is linear unless {@code hidden} gives the hidden layers' widths of an MLP ({@code hidden=256} or
+ * {@code hidden=128,128}: {@code "architecture": {"type": "mlp", "hidden": [...], "activation": "relu", "init":
+ * "he", "seed": 42}} in the default spec): a model whose learning costs far more per event than at d = 20.
+ *
  * <p>{@code model=auto} picks the first id {@code big<n>} whose replicas land on distinct partitions (for R = 2
  * both away from the model's own, which spreads the events and merges): the layout is printed. Which thread
  * owns which partition is Kafka Streams' choice, printed per job.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar:app/target/streamlearn.jar org.streamlearn.bench.e2e.ReplicaRateGoal
  *     [events=400000] [rounds=3] [warmup=1] [replicas=2,4] [syncEvery=500] [threads=2] [partitions=4]
- *     [features=20] [optimizer=adam] [model=auto] [svc.key=value ...]</pre>
+ *     [features=20] [optimizer=adam] [hidden=none] [model=auto] [svc.key=value ...]</pre>
  */
 public final class ReplicaRateGoal {
 
@@ -60,9 +64,10 @@ public final class ReplicaRateGoal {
 
     /** Runs the figure; arguments are {@code key=value}. */
     public static void main(String[] args) throws Exception {
-        BenchArgs a = BenchArgs.parse(args, Map.of("events", "400000", "rounds", "3", "warmup", "1", "replicas",
-                "2,4", "syncEvery", "500", "threads", "2", "partitions", "4", "features", "20", "optimizer", "adam",
-                "model", "auto"));
+        BenchArgs a = BenchArgs.parse(args, Map.ofEntries(Map.entry("events", "400000"), Map.entry("rounds", "3"),
+                Map.entry("warmup", "1"), Map.entry("replicas", "2,4"), Map.entry("syncEvery", "500"),
+                Map.entry("threads", "2"), Map.entry("partitions", "4"), Map.entry("features", "20"),
+                Map.entry("optimizer", "adam"), Map.entry("hidden", "none"), Map.entry("model", "auto")));
         System.out.println("replicated learn rate vs unreplicated: " + a + ", load average " + GoalTable.load());
         int events = a.integer("events");
         int partitions = a.integer("partitions");
@@ -105,8 +110,10 @@ public final class ReplicaRateGoal {
         for (int j = 1; j < names.length; j++) {
             double ratio = rounds.medianRatio(j);
             table.row("events learned/s, " + names[j] + " (syncEvery " + a.get("syncEvery") + "), "
-                    + a.get("threads") + " stream threads, d = " + a.get("features"), GoalTable.n(rounds.median(j))
-                    + " ev/s (median)", "unreplicated " + GoalTable.n(rounds.median(0)) + " ev/s (median)",
+                    + a.get("threads") + " stream threads, d = " + a.get("features")
+                    + (a.get("hidden").equals("none") ? "" : ", MLP hidden " + a.get("hidden")),
+                    GoalTable.n(rounds.median(j)) + " ev/s (median)",
+                    "unreplicated " + GoalTable.n(rounds.median(0)) + " ev/s (median)",
                     GoalTable.r(ratio) + " (rounds " + rounds.ratios(j) + ")", "> 1 (a speed-up)", ratio > 1);
         }
         table.print();
@@ -124,8 +131,9 @@ public final class ReplicaRateGoal {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("num.stream.threads", a.get("threads"));
         settings.put("default.spec", "{\"task\":\"regression\",\"optimizer\":{\"type\":\"" + a.get("optimizer")
-                + "\"},\"publishEvery\":" + PUBLISH_EVERY + (replicas == 0 ? "" : ",\"replicas\":{\"count\":"
-                + replicas + ",\"syncEvery\":" + a.get("syncEvery") + "}") + "}");
+                + "\"}," + architecture(a.get("hidden")) + "\"publishEvery\":" + PUBLISH_EVERY
+                + (replicas == 0 ? "" : ",\"replicas\":{\"count\":" + replicas + ",\"syncEvery\":"
+                + a.get("syncEvery") + "}") + "}");
         settings.putAll(a.service());
         ServiceConfig c = Jobs.serviceConfig(bootstrap, app, input, a.integer("partitions"),
                 StreamsConfig.EXACTLY_ONCE_V2, a.get("optimizer"), work.resolve(app), -1, settings);
@@ -147,6 +155,12 @@ public final class ReplicaRateGoal {
             }
             return rate;
         }
+    }
+
+    /** The spec's architecture field for {@code hidden} ({@code none}: none, the default linear model). */
+    private static String architecture(String hidden) {
+        return hidden.equals("none") ? "" : "\"architecture\":{\"type\":\"mlp\",\"hidden\":["
+                + hidden + "],\"activation\":\"relu\",\"init\":\"he\",\"seed\":42},";
     }
 
     /**
