@@ -152,7 +152,7 @@ public final class BinaryStateCodec {
      * An estimate of the heap a decoded model of {@code spec} takes, cheap to compute (the spec is not written
      * out): its learners' and drift detector's largest binary sections, which hold the same numbers as the live
      * arrays, plus {@value #OBJECT_OVERHEAD_BYTES} bytes for the objects around them. A model at d = 20 with Adam
-     * and the default window: about 12 KB, as measured (docs/benchmarks.md, figure 2).
+     * and the default window: about 11 KB, where 11.5 KB was measured (docs/benchmarks.md, figure 2).
      */
     public static long estimatedHeapBytes(ModelSpec spec) {
         long size = OBJECT_OVERHEAD_BYTES + maxLearnerSize(spec)
@@ -164,7 +164,7 @@ public final class BinaryStateCodec {
     }
 
     /** The heap estimated for a live model's objects beyond its numbers (spec, encoder, learners, maps). */
-    public static final int OBJECT_OVERHEAD_BYTES = 4096;
+    public static final int OBJECT_OVERHEAD_BYTES = 2048;
 
     private static long maxLearnerSize(ModelSpec spec) {
         long n = spec.parameterCount();
