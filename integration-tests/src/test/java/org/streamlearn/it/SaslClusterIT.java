@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.streamlearn.it.support.Commands;
 import org.streamlearn.it.support.ItEnv;
 import org.streamlearn.it.support.Json;
+import org.streamlearn.it.support.LinearEvents;
 import org.streamlearn.it.support.ServiceProcess;
 import org.streamlearn.it.support.TestIds;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
@@ -66,13 +66,7 @@ class SaslClusterIT {
         String app = TestIds.prefix("sasl-good") + "app";
         Path good = config("good.properties", PASSWORD, Map.of());
         int events = 40;
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < events; i++) {
-            double x = (i % 10) / 10.0;
-            lines.add(String.format(Locale.ROOT, "{\"model\": \"sasl-m\", \"features\": [%.1f, 1.0], \"label\": %.2f}",
-                    x, 2 * x + 1));
-        }
-        Path input = Files.write(work.resolve("events.jsonl"), lines);
+        Path input = LinearEvents.write(work.resolve("events.jsonl"), "sasl-m", events);
 
         try (ServiceProcess service = ServiceProcess.start(List.of("run", "--config", good.toString(),
                 "--application-id", app, "--state-dir", work.resolve(app).toString(), "--http-port", "0",

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.streamlearn.it.support.Commands;
 import org.streamlearn.it.support.ItEnv;
 import org.streamlearn.it.support.Json;
+import org.streamlearn.it.support.LinearEvents;
 import org.streamlearn.it.support.ServiceProcess;
 import org.streamlearn.it.support.TestIds;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
@@ -78,13 +78,7 @@ class TlsClusterIT {
         String prefix = TestIds.prefix("tls");
         Path good = config("good.properties", "trust.p12", prefix);
         int events = 40;
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < events; i++) {
-            double x = (i % 10) / 10.0;
-            lines.add(String.format(Locale.ROOT, "{\"model\": \"tls-m\", \"features\": [%.1f, 1.0], \"label\": %.2f}",
-                    x, 2 * x + 1));
-        }
-        Path input = Files.write(work.resolve("events.jsonl"), lines);
+        Path input = LinearEvents.write(work.resolve("events.jsonl"), "tls-m", events);
 
         try (ServiceProcess service = ServiceProcess.start(List.of("run", "--config", good.toString(),
                 "--application-id", app, "--state-dir", work.resolve(app).toString(), "--http-port", "0",
