@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -167,17 +166,7 @@ public final class KeyedBacktest {
                 futures.add(pool.submit(() -> runShare(s, shard, threads, batch, skip)));
             }
             for (Future<Outcome> f : futures) {
-                try {
-                    outcomes.add(f.get());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IOException(e.getCause());
-                }
+                outcomes.add(Joined.get(f));
             }
         }
         Outcome first = null;
