@@ -167,11 +167,20 @@ final class Jobs {
      * @param baseHeap the heap in use before the service started (after a GC), subtracted from the figure
      */
     static Run learn(ServiceConfig c, int events, long baseHeap) throws Exception {
+        return learn(c, 0, events, baseHeap);
+    }
+
+    /**
+     * As {@link #learn(ServiceConfig, int, long)}, timing only the {@code events} that follow the input's first
+     * {@code untimed} (the clock starts at the first poll that finds at least {@code untimed} offsets committed).
+     */
+    static Run learn(ServiceConfig c, int untimed, int events, long baseHeap) throws Exception {
         double rate;
         long heap;
         try (StreamlearnService s = new StreamlearnService(c)) {
             s.start();
-            rate = awaitCommitted(c.bootstrapServers(), c.applicationId(), c.topics().trainingEvents(), events);
+            rate = awaitCommitted(c.bootstrapServers(), c.applicationId(), c.topics().trainingEvents(), untimed,
+                    untimed + (long) events);
             heap = usedHeapAfterGc() - baseHeap;
         }
         return new Run(rate, heap, directoryBytes(c.stateDir()));
@@ -205,10 +214,19 @@ final class Jobs {
      * start-up and the group join are not counted) until it has committed {@code events} offsets in all.
      */
     static double awaitCommitted(String bootstrap, String group, String topic, long events) throws Exception {
+        return awaitCommitted(bootstrap, group, topic, 0, events);
+    }
+
+    /**
+     * As {@link #awaitCommitted(String, String, String, long)}, with the clock started at the first poll that
+     * finds more than {@code untimed} offsets committed.
+     */
+    static double awaitCommitted(String bootstrap, String group, String topic, long untimed, long events)
+            throws Exception {
         long[] firstAt = {0};
         long[] firstSum = {0};
         long end = awaitOffsets(bootstrap, group, topic, events, (now, sum) -> {
-            if (sum > 0 && firstAt[0] == 0) {
+            if (sum > untimed && firstAt[0] == 0) {
                 firstAt[0] = now;
                 firstSum[0] = sum;
             }
