@@ -116,7 +116,40 @@ class DashboardBrowserTest {
             assertThat(drifts).as(h.path("events").toString()).isNotEmpty();
             assertThat(drifts.get(drifts.size() - 1).path("seen").asLong()).as(drifts.toString()).isGreaterThan(300);
             assertThat(h.path("latest").path("feedback").has("pending")).isTrue();
+            assertCounted(base, h.path("events"));
+            assertBundled(base);
             assertDashboard(base, drifts.size());
+        }
+    }
+
+    /** {@code /metrics} counts every drift and promotion the model recorded (all of them are in its history). */
+    private static void assertCounted(String base, JsonNode events) throws Exception {
+        assertThat(events.size()).as("fewer than the history keeps").isLessThan(32);
+        int drifts = 0;
+        int promotions = 0;
+        for (JsonNode e : events) {
+            drifts += e.path("type").asText().equals("drift") ? 1 : 0;
+            promotions += e.path("type").asText().equals("promotion") ? 1 : 0;
+        }
+        assertThat(promotions).as(events.toString()).isPositive();
+        String metrics = http("GET", base + "/metrics", null).body();
+        assertThat(metrics).contains("streamlearn_drifts_total " + (double) drifts)
+                .contains("streamlearn_promotions_total " + (double) promotions);
+    }
+
+    /**
+     * The page and its assets are the service's own: each is served with a same-origin content security policy
+     * (so the browser would load nothing from elsewhere) and names no other origin (the SVG namespace is an
+     * identifier, not a request).
+     */
+    private static void assertBundled(String base) throws Exception {
+        Pattern origin = Pattern.compile("(?i)(?:https?:)?//[a-z0-9-]+(?:\\.[a-z0-9-]+)+");
+        for (String asset : List.of("/", "/dashboard.js", "/charts.js", "/dashboard.css")) {
+            HttpResponse<String> r = http("GET", base + asset, null);
+            assertThat(r.statusCode()).as(asset).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(asset).hasValue("default-src 'self'");
+            Matcher m = origin.matcher(r.body().replace("http://www.w3.org/2000/svg", ""));
+            assertThat(m.find() ? m.group() : null).as(asset + " names another origin").isNull();
         }
     }
 
