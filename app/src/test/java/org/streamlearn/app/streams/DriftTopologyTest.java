@@ -165,6 +165,9 @@ class DriftTopologyTest {
         assertThat(live.models().get("alert").get("weights")).isEqualTo(live.models().get("none").get("weights"));
         assertThat(live.at600().get("reset").get("drifts").asLong()).isEqualTo(reset.size());
         assertThat(live.at600().get("reset").get("seen").asLong()).isEqualTo(600); // evaluation continues
+        for (String id : List.of("reset", "alert", "adwin-loss", "promote-on-drift")) { // one value per event
+            assertThat(live.models().get(id).get("drift").get("seen").asLong()).as(id).isEqualTo(600);
+        }
         System.out.printf("progressive MSE after the drift: none %.5f, reset %.5f (drifts at %s)%n", none, withReset,
                 reset.stream().map(e -> e.get("seen").asText()).toList());
     }
