@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,14 +32,17 @@ import org.streamlearn.app.testing.Chromium;
 import org.streamlearn.app.testing.Reference;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
 import org.streamlearn.store.json.Json;
+import org.streamlearn.store.state.JsonStateCodec;
+import org.streamlearn.store.state.ModelState;
 
 /**
  * The dashboard of a model with challengers, a drift detector and feedback, on the service over a real broker,
  * fed the reference drift stream ({@code testdata/reference}, the concept changing after event 300):
  * {@code GET /models/{id}/history} has the loss of each candidate at the publishing cadence and the drift and
- * promotion records, and headless Chromium renders the candidates side by side, the loss chart with labelled
- * axes and a drift marker, the drift history, the weights as bars and the feedback figures (screenshot under
- * {@code target/}).
+ * promotion records, {@code /metrics} counts them, a prediction over HTTP is the promoted champion's, the
+ * page's assets are all the service's own, and headless Chromium renders the candidates side by side, the loss
+ * chart with labelled axes and a drift marker, the drift history, the weights as bars and the feedback figures
+ * (screenshot under {@code target/}).
  */
 class DashboardBrowserTest {
 
@@ -116,7 +120,58 @@ class DashboardBrowserTest {
             assertThat(drifts).as(h.path("events").toString()).isNotEmpty();
             assertThat(drifts.get(drifts.size() - 1).path("seen").asLong()).as(drifts.toString()).isGreaterThan(300);
             assertThat(h.path("latest").path("feedback").has("pending")).isTrue();
+            assertCounted(base, h.path("events"));
+            assertServedByTheChampion(base);
+            assertBundled(base);
             assertDashboard(base, drifts.size());
+        }
+    }
+
+    /** {@code /metrics} counts every drift and promotion the model recorded (all of them are in its history). */
+    private static void assertCounted(String base, JsonNode events) throws Exception {
+        assertThat(events.size()).as("fewer than the history keeps").isLessThan(32);
+        int drifts = 0;
+        int promotions = 0;
+        for (JsonNode e : events) {
+            drifts += e.path("type").asText().equals("drift") ? 1 : 0;
+            promotions += e.path("type").asText().equals("promotion") ? 1 : 0;
+        }
+        assertThat(promotions).as(events.toString()).isPositive();
+        String metrics = http("GET", base + "/metrics", null).body();
+        assertThat(metrics).contains("streamlearn_drifts_total " + (double) drifts)
+                .contains("streamlearn_promotions_total " + (double) promotions);
+    }
+
+    /** {@code POST /models/{id}/predict} answers with the champion, a promoted challenger, not with main. */
+    private static void assertServedByTheChampion(String base) throws Exception {
+        ObjectNode snapshot = (ObjectNode) Json.MAPPER.readTree(http("GET", base + "/models/" + MODEL, null).body());
+        snapshot.remove("feedback"); // the service's counters beside the snapshot
+        ModelState model = JsonStateCodec.fromJson(snapshot);
+        assertThat(model.championName()).isNotEqualTo("main");
+        double[] x = {0.5, -1.25, 2.0};
+        double champion = model.learner().predict(x).value();
+        assertThat(model.candidate(0).predict(x).value()).isNotEqualTo(champion);
+        HttpResponse<String> r = http("POST", base + "/models/" + MODEL + "/predict",
+                "{\"id\":\"q1\",\"features\":[0.5,-1.25,2.0]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode p = Json.MAPPER.readTree(r.body());
+        assertThat(p.path("prediction").asDouble()).isEqualTo(champion);
+        assertThat(p.path("modelVersion").asLong()).isEqualTo(model.version());
+    }
+
+    /**
+     * The page and its assets are the service's own: each is served with a same-origin content security policy
+     * (so the browser would load nothing from elsewhere) and names no other origin (the SVG namespace is an
+     * identifier, not a request).
+     */
+    private static void assertBundled(String base) throws Exception {
+        Pattern origin = Pattern.compile("(?i)(?:https?:)?//[a-z0-9-]+(?:\\.[a-z0-9-]+)+");
+        for (String asset : List.of("/", "/dashboard.js", "/charts.js", "/dashboard.css")) {
+            HttpResponse<String> r = http("GET", base + asset, null);
+            assertThat(r.statusCode()).as(asset).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(asset).hasValue("default-src 'self'");
+            Matcher m = origin.matcher(r.body().replace("http://www.w3.org/2000/svg", ""));
+            assertThat(m.find() ? m.group() : null).as(asset + " names another origin").isNull();
         }
     }
 

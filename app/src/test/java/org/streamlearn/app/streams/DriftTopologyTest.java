@@ -21,6 +21,8 @@ import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.app.testing.Reference;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
+import org.streamlearn.store.state.JsonStateCodec;
+import org.streamlearn.store.state.ModelState;
 
 /**
  * Drift detection on the live topology, over the reference drift stream ({@code testdata/reference}, 600
@@ -62,9 +64,15 @@ class DriftTopologyTest {
         assertThat(lines).hasSize(600);
     }
 
-    /** What the live run published: the metrics after event 300 and after 600, the final snapshot, the events. */
+    /** Features of the prediction request sent to every model after the stream. */
+    private static final double[] ASKED = {0.5, -1.25, 2.0};
+
+    /**
+     * What the live run published: the metrics after event 300 and after 600, the final snapshot, the events,
+     * and the prediction of {@link #ASKED} by each model after the stream.
+     */
     private record Live(Map<String, JsonNode> at300, Map<String, JsonNode> at600, Map<String, JsonNode> models,
-            List<TestRecord<String, JsonNode>> events) {
+            List<TestRecord<String, JsonNode>> events, Map<String, JsonNode> predictions) {
     }
 
     private Live live() {
@@ -89,9 +97,15 @@ class DriftTopologyTest {
             Map<String, JsonNode> models = new LinkedHashMap<>();
             for (String id : SPECS.keySet()) {
                 models.put(id, TopologyHarness.last(params, id));
+                h.request(id, "{\"id\":\"ask\",\"features\":" + java.util.Arrays.toString(ASKED) + "}");
+            }
+            var served = TopologyHarness.drain(h.predictions);
+            Map<String, JsonNode> predictions = new LinkedHashMap<>();
+            for (String id : SPECS.keySet()) {
+                predictions.put(id, TopologyHarness.last(served, id));
             }
             assertThat(TopologyHarness.drain(h.deadLetter)).isEmpty();
-            return new Live(at300, at600, models, TopologyHarness.drain(h.modelEvents));
+            return new Live(at300, at600, models, TopologyHarness.drain(h.modelEvents), predictions);
         }
     }
 
@@ -124,6 +138,24 @@ class DriftTopologyTest {
         assertThat(first.get("detector").asText()).isEqualTo("page_hinkley");
         assertThat(first.get("seen").asLong()).isBetween(301L, 340L);
         assertThat(first.get("before").isNull()).isTrue(); // Page-Hinkley does not locate the change
+        assertThat(first.get("after").isNull()).isTrue();
+        assertThat(first.fieldNames()).toIterable().containsExactly("model", "type", "detector", "signal", "action",
+                "seen", "modelVersion", "before", "after", "atMs");
+        assertThat(first.get("model").asText()).isEqualTo("reset");
+        assertThat(first.get("action").asText()).isEqualTo("reset");
+        // ADWIN locates a change (either way: the loss falls as the model learns, and rises at the concept's
+        // change): before and after are the loss's means either side, numbers; higher after the concept changed
+        List<JsonNode> adwin = eventsOf(live, "adwin-loss");
+        assertThat(adwin).as(adwin.toString()).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.get("detector").asText()).isEqualTo("adwin");
+            assertThat(e.get("before").isNumber() && e.get("after").isNumber()).isTrue();
+            assertThat(e.get("after").asDouble()).isNotEqualTo(e.get("before").asDouble());
+        });
+        assertThat(adwin).as(adwin.toString()).anySatisfy(e -> {
+            assertThat(e.get("seen").asLong()).isBetween(301L, 400L);
+            assertThat(e.get("after").asDouble()).isGreaterThan(e.get("before").asDouble());
+        });
+        System.out.println("adwin-loss drifts: " + adwin);
         assertThat(alert.get(0).get("seen")).isEqualTo(first.get("seen"));
         double none = mseAfterDrift(live, "none");
         double withReset = mseAfterDrift(live, "reset");
@@ -133,6 +165,9 @@ class DriftTopologyTest {
         assertThat(live.models().get("alert").get("weights")).isEqualTo(live.models().get("none").get("weights"));
         assertThat(live.at600().get("reset").get("drifts").asLong()).isEqualTo(reset.size());
         assertThat(live.at600().get("reset").get("seen").asLong()).isEqualTo(600); // evaluation continues
+        for (String id : List.of("reset", "alert", "adwin-loss", "promote-on-drift")) { // one value per event
+            assertThat(live.models().get(id).get("drift").get("seen").asLong()).as(id).isEqualTo(600);
+        }
         System.out.printf("progressive MSE after the drift: none %.5f, reset %.5f (drifts at %s)%n", none, withReset,
                 reset.stream().map(e -> e.get("seen").asText()).toList());
     }
@@ -153,6 +188,15 @@ class DriftTopologyTest {
         assertThat(model.get("champion").asText()).isEqualTo("adam");
         assertThat(model.get("optimizer").get("type").asText()).isEqualTo("adam");
         assertThat(model.get("challengers").findValuesAsText("name")).containsExactly("main", "tiny");
+        // the prediction is the champion's (adam's), not main's, which is now a challenger
+        ModelState decoded = JsonStateCodec.fromJson(model);
+        assertThat(decoded.championName()).isEqualTo("adam");
+        double champion = decoded.learner().predict(ASKED).value();
+        double main = decoded.candidate(0).predict(ASKED).value();
+        assertThat(main).isNotEqualTo(champion);
+        JsonNode p = live.predictions().get("challengers");
+        assertThat(p.get("prediction").asDouble()).isEqualTo(champion);
+        assertThat(p.get("modelVersion").asLong()).isEqualTo(model.get("version").asLong());
         // promote on drift: no promotion by the rule (minEvents not reached), one at the first detection
         List<JsonNode> onDrift = eventsOf(live, "promote-on-drift");
         assertThat(onDrift).extracting(e -> e.get("type").asText()).startsWith("drift", "promotion");
