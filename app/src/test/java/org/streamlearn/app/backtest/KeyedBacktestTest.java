@@ -3,6 +3,8 @@ package org.streamlearn.app.backtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,10 +66,7 @@ class KeyedBacktestTest {
         }
         List<String> lines = Files.readAllLines(Reference.folder().resolve("data/regression.jsonl")).stream()
                 .filter(l -> !l.isBlank()).toList();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
             for (int i = 0; i < 600; i++) {
                 String key = "k" + (i % 6);
                 String line = lines.get(i % lines.size());
@@ -85,6 +84,12 @@ class KeyedBacktestTest {
      */
     static TopicSpec kept(String name) {
         return TopicSpec.of(name, 3).withConfig("retention.ms", "-1");
+    }
+
+    static KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
@@ -185,13 +190,10 @@ class KeyedBacktestTest {
         Path spec = dir.resolve("online.json");
         Files.writeString(spec, ONLINE);
         List<Sent> k0 = SENT.stream().filter(s -> s.key().equals("k0")).toList();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
             admin.createTopic(kept("params"));
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
             for (int n : new int[] {40, 70}) {
                 Path part = dir.resolve("first" + n);
                 Files.createDirectories(part);
@@ -227,14 +229,20 @@ class KeyedBacktestTest {
     }
 
     @Test
-    void partitionsAreMergedByRecordTimestamp() throws Exception {
+    void partitionsAreMergedByRecordTimestampWithoutClientWarnings() throws Exception {
         List<String> read = new ArrayList<>();
+        PrintStream err = System.err;
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
         try (TopicSource source = new TopicSource(broker.bootstrapServers(), "events")) {
             SourceRecord r;
             while ((r = source.next()) != null) {
                 read.add(r.where());
             }
+        } finally {
+            System.setErr(err);
         }
+        assertThat(logged.toString(StandardCharsets.UTF_8)).as("what the Kafka consumer logged").doesNotContain("WARN");
         List<String> byTime = SENT.stream().sorted(Comparator.comparingLong(Sent::ts))
                 .map(s -> "events-" + s.partition() + "@" + s.offset()).toList();
         assertThat(SENT.stream().map(Sent::partition).distinct()).hasSize(3);
@@ -316,16 +324,13 @@ class KeyedBacktestTest {
         try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
             admin.createTopic(kept("commands"));
         }
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
-            producer.send(new ProducerRecord<>("commands", null, BASE, "k1", "{\"command\":\"upsert\",\"spec\":"
-                    + ONLINE.replace("adam", "sgd") + "}")).get();
-            producer.send(new ProducerRecord<>("commands", null, k3.get(49).ts() + 1, "k3", "{\"command\":\"reset\"}"))
-                    .get();
-            producer.send(new ProducerRecord<>("commands", null, BASE + 1000L * 600, "k2", "{\"command\":\"delete\"}"))
-                    .get();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>("commands", null, BASE, "k1", ("{\"command\":\"upsert\",\"spec\":"
+                    + ONLINE.replace("adam", "sgd") + "}").getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>("commands", null, k3.get(49).ts() + 1, "k3",
+                    "{\"command\":\"reset\"}".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>("commands", null, BASE + 1000L * 600, "k2",
+                    "{\"command\":\"delete\"}".getBytes(StandardCharsets.UTF_8))).get();
         }
         Map<String, JsonNode> runs = byKey(backtest(dir.resolve("cmd"), "--spec", spec.toString(),
                 "--commands-topic", "commands"));
