@@ -36,7 +36,8 @@ import picocli.CommandLine;
  * live (a separate process on a real broker): three keys of the reference regression events, one of which
  * changes spec (Adam to SGD, learned state kept) and another is reset half-way, all through
  * {@code model-commands}. With no {@code --spec}, the replay gives every key's final model (parameters,
- * optimizer slots, progressive metrics) bit for bit.
+ * optimizer slots, progressive metrics) bit for bit; so does a warm start from each key's live snapshot of
+ * half-way ({@code --warm-start model-parameters --from T}) followed by the rest of the records.
  */
 @ExtendWith(KafkaFixture.class)
 class BacktestReplayIT {
@@ -70,6 +71,7 @@ class BacktestReplayIT {
         specs.put("gamma", BATCH);
         int half = data.size() / 2;
         Map<String, JsonNode> live;
+        long mid;
         try (ServiceProcess service = ServiceProcess.run(bootstrap, prefix + "app", work.resolve("state"), settings,
                 work.resolve("service.log"));
                 KafkaProducer<String, String> producer = KafkaClients.producer(bootstrap)) {
@@ -85,6 +87,8 @@ class BacktestReplayIT {
                         .equals("sgd"));
                 parameters.awaitLatest("gamma", WAIT, v -> v.path("seen").asLong() == 0);
             }
+            mid = System.currentTimeMillis();
+            Thread.sleep(5);
             produce(producer, topics, specs.keySet(), data.subList(half, data.size()));
             awaitSeen(bootstrap, topics, Map.of("alpha", data.size(), "beta", data.size(), "gamma",
                     data.size() - half));
@@ -92,20 +96,9 @@ class BacktestReplayIT {
             assertThat(service.isAlive()).as("the service is still running").isTrue();
         }
 
-        Path out = work.resolve("backtest");
-        StringWriter err = new StringWriter();
-        CommandLine cli = StreamlearnCli.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        int code = cli.execute("backtest", "--topic", topics.trainingEvents(), "--commands-topic",
-                topics.modelCommands(), "--bootstrap-servers", bootstrap, "--out", out.toString(), "--quiet");
-        assertThat(code).as(err.toString()).isZero();
-        JsonNode summary = Json.read(out.resolve("summary.json"));
+        JsonNode summary = replay(bootstrap, topics, work.resolve("backtest"));
         assertThat(summary.get("events").asLong()).isEqualTo(3L * data.size());
-        Map<String, JsonNode> replayed = new HashMap<>();
-        for (JsonNode run : summary.get("runs")) {
-            replayed.put(run.get("key").asText(), run);
-        }
+        Map<String, JsonNode> replayed = byKey(summary);
         assertThat(replayed).containsOnlyKeys(specs.keySet());
         for (String key : specs.keySet()) {
             ModelAssertions.assertSameModel(replayed.get(key).get("model"), live.get(key), "replay of " + key);
@@ -113,7 +106,41 @@ class BacktestReplayIT {
         assertThat(replayed.get("gamma").get("model").get("seen").asLong()).isEqualTo(data.size() - half);
         assertThat(replayed.get("beta").get("model").get("spec").get("optimizer").get("type").asText())
                 .isEqualTo("sgd");
-        assertThat(Files.readAllLines(out.resolve("summary.csv"))).hasSize(1 + specs.size());
+        assertThat(Files.readAllLines(work.resolve("backtest/summary.csv"))).hasSize(1 + specs.size());
+
+        // each key from the live snapshot it had half-way (after the spec change and the reset), then the rest
+        Map<String, JsonNode> warm = byKey(replay(bootstrap, topics, work.resolve("warm"), "--warm-start",
+                topics.modelParameters(), "--from", Long.toString(mid)));
+        assertThat(warm).containsOnlyKeys(specs.keySet());
+        Map<String, Integer> seenAtStart = Map.of("alpha", half, "beta", half, "gamma", 0);
+        for (String key : specs.keySet()) {
+            assertThat(warm.get(key).get("warmStart").get("seen").asInt()).as(key).isEqualTo(seenAtStart.get(key));
+            assertThat(warm.get(key).get("events").asLong()).as(key).isEqualTo(data.size() - half);
+            ModelAssertions.assertSameModel(warm.get(key).get("model"), live.get(key), "warm start of " + key);
+        }
+    }
+
+    /** {@code backtest --topic training-events --commands-topic model-commands} with {@code more} options. */
+    private static JsonNode replay(String bootstrap, Topics topics, Path out, String... more) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = StreamlearnCli.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        List<String> args = new ArrayList<>(List.of("backtest", "--topic", topics.trainingEvents(),
+                "--commands-topic", topics.modelCommands(), "--bootstrap-servers", bootstrap, "--out", out.toString(),
+                "--quiet"));
+        args.addAll(List.of(more));
+        int code = cli.execute(args.toArray(new String[0]));
+        assertThat(code).as(err.toString()).isZero();
+        return Json.read(out.resolve("summary.json"));
+    }
+
+    private static Map<String, JsonNode> byKey(JsonNode summary) {
+        Map<String, JsonNode> byKey = new HashMap<>();
+        for (JsonNode run : summary.get("runs")) {
+            byKey.put(run.get("key").asText(), run);
+        }
+        return byKey;
     }
 
     private static void produce(KafkaProducer<String, String> producer, Topics topics, Iterable<String> keys,

@@ -65,6 +65,7 @@ public final class EpochBacktest {
         long records = 0;
         long events = 0;
         long invalid = 0;
+        Progress progress = new Progress(o.progress());
         SourceRecord r;
         while ((r = source.next()) != null) {
             records++;
@@ -78,6 +79,7 @@ public final class EpochBacktest {
                 k.events.add(e);
                 k.where.add(r.where());
                 events++;
+                progress.update(events, source.progress(), () -> "reading");
             } catch (InvalidEventException ex) {
                 if (!o.skipInvalid()) {
                     throw new Backtest.LineException(r.where(), null, ex);
@@ -101,11 +103,14 @@ public final class EpochBacktest {
                     }));
                 }
             }
+            int finished = 0;
             for (Future<?> f : futures) {
                 Joined.get(f);
+                progress.jobs("runs trained", ++finished, futures.size());
             }
         } finally {
             pool.shutdownNow();
+            progress.done(events, invalid);
         }
         for (int c = 0; c < configs.size(); c++) {
             try (BufferedWriter w = Files.newBufferedWriter(o.out().resolve("trace-" + configs.get(c).name()

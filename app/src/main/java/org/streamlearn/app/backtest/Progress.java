@@ -30,6 +30,20 @@ final class Progress {
         out.flush();
     }
 
+    /** Shows how many of {@code total} jobs of {@code what} are done; the last one is always shown. */
+    void jobs(String what, long finished, long total) {
+        if (out == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (finished < total && now - last < 250_000_000L) {
+            return;
+        }
+        last = now;
+        out.printf(Locale.ROOT, "\r%s: %,d/%,d (%3.0f%%)   ", what, finished, total, 100.0 * finished / total);
+        out.flush();
+    }
+
     void done(long events, long invalid) {
         if (out == null) {
             return;

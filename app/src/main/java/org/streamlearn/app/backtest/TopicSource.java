@@ -114,6 +114,7 @@ public final class TopicSource implements Source {
         }
         List<TopicPartition> tps = parts.stream().map(i -> new TopicPartition(topic, i.partition()))
                 .sorted((a, b) -> Integer.compare(a.partition(), b.partition())).toList();
+        assignToo(consumer, tps);
         Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps);
         Map<TopicPartition, Long> end = consumer.endOffsets(tps);
         Map<TopicPartition, OffsetAndTimestamp> fromTime = times(tps, range.from());
@@ -133,6 +134,16 @@ public final class TopicSource implements Source {
             }
         }
         return sum;
+    }
+
+    /**
+     * Adds {@code tps} to the consumer's assignment before their offsets are asked for: a read-committed consumer
+     * logs a warning for every partition whose offsets it gets while not assigned it.
+     */
+    static void assignToo(KafkaConsumer<?, ?> consumer, List<TopicPartition> tps) {
+        List<TopicPartition> all = new ArrayList<>(consumer.assignment());
+        tps.stream().filter(tp -> !all.contains(tp)).forEach(all::add);
+        consumer.assign(all);
     }
 
     private Map<TopicPartition, OffsetAndTimestamp> times(List<TopicPartition> tps, Range.Bound bound) {

@@ -59,8 +59,8 @@ public final class WarmStart {
                         + kafka.bootstrapServers());
             }
             List<TopicPartition> tps = parts.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
             consumer.assign(tps);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
             consumer.seekToBeginning(tps);
             while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {

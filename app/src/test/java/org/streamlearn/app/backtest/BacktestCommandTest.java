@@ -149,6 +149,37 @@ class BacktestCommandTest {
     }
 
     @Test
+    void optionsThatDoNotGoTogetherAreNamed(@TempDir Path dir) throws IOException {
+        Path spec = dir.resolve("s.json");
+        Files.writeString(spec, "{\"task\":\"regression\",\"features\":5}");
+        String data = Reference.folder().resolve("data/regression.jsonl").toString();
+        String out = dir.resolve("o").toString();
+        String[][] cases = {
+            {"--key goes with --topic", "--input", data, "--spec", spec.toString(), "--key", "k"},
+            {"--from goes with --topic", "--input", data, "--spec", spec.toString(), "--from", "-7d"},
+            {"--holdout: a fraction in [0, 1), got 1.5", "--input", data, "--spec", spec.toString(), "--holdout", "1.5"},
+            {"--threads: must be >= 1", "--input", data, "--spec", spec.toString(), "--threads", "0"},
+            {"--epochs: must be >= 1", "--input", data, "--spec", spec.toString(), "--epochs", "0"},
+            {"--grid needs --spec", "--topic", "t", "--grid", "optimizer.learningRate=0.1"},
+            {"--epochs, --holdout and batch mode need --spec", "--topic", "t", "--epochs", "2"},
+            {"--commands-topic: not with --epochs", "--topic", "t", "--spec", spec.toString(), "--epochs", "2",
+                "--commands-topic", "c"},
+            {"--warm-start: not with --epochs", "--topic", "t", "--spec", spec.toString(), "--holdout", "0.1",
+                "--warm-start", "p"},
+            {"--replicas: only with --input", "--topic", "t", "--replicas", "2"},
+            {"--keys-matching: not a regular expression", "--topic", "t", "--spec", spec.toString(), "--keys-matching",
+                "k[", "--bootstrap-servers", "127.0.0.1:1"},
+        };
+        for (String[] c : cases) {
+            List<String> args = new java.util.ArrayList<>(List.of("backtest", "--out", out));
+            args.addAll(List.of(c).subList(1, c.length));
+            Run r = cli(args.toArray(new String[0]));
+            assertThat(r.code()).as(c[0]).isEqualTo(2);
+            assertThat(r.err()).as(c[0]).contains(c[0]);
+        }
+    }
+
+    @Test
     void everyCommandHasHelp() {
         Run top = cli("--help");
         assertThat(top.code()).isZero();

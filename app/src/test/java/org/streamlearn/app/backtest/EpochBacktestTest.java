@@ -23,7 +23,7 @@ import org.streamlearn.store.state.ModelState;
  * {@code backtest --epochs}: one in-order epoch of mini-batches of 1 is online SGD bit for bit; full-batch gradient
  * descent on a least-squares problem converges to EJML's least-squares solution; {@code --holdout} scores every
  * update mode on the same rows (checked against the final models' own predictions); the trace has a line per
- * epoch; threads change nothing.
+ * epoch; threads change nothing; a shuffle seed gives each pass the documented order (with a progress display).
  */
 class EpochBacktestTest {
 
@@ -134,4 +134,45 @@ class EpochBacktestTest {
         assertThat(Files.readAllLines(dir.resolve("one/trace-mini.jsonl"))).hasSize(5);
         assertThat(Files.readString(dir.resolve("one/summary.csv"))).contains("holdout.mse");
     }
+    @Test
+    void aShuffleSeedShufflesEveryPassReproducibly(@TempDir Path dir) throws Exception {
+        Path data = Reference.folder().resolve("data/regression.jsonl");
+        List<String> lines = Files.readAllLines(data).stream().filter(l -> !l.isBlank()).toList();
+        Path mb1 = spec(dir, "mb1", String.format(Locale.ROOT, SGD, ",\"update\":{\"mode\":\"minibatch\",\"batchSize\":1}"));
+        BacktestCommandTest.Run r = BacktestCommandTest.cli("backtest", "--out", dir.resolve("shuffled").toString(),
+                "--input", data.toString(), "--epochs", "2", "--shuffle-seed", "11", "--spec", mb1.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("400 events in").contains("runs trained: 1/1");
+        JsonNode shuffled = Json.MAPPER.readTree(dir.resolve("shuffled/summary.json").toFile()).get("runs").get(0)
+                .get("model");
+        // the documented order: each pass permutes the previous pass's order, Fisher–Yates with new Random(seed + epoch)
+        int[] order = new int[lines.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        List<String> passes = new ArrayList<>();
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            Random rnd = new Random(11 + epoch);
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            for (int i : order) {
+                passes.add(lines.get(i));
+            }
+        }
+        Path file = dir.resolve("passes.jsonl");
+        Files.write(file, passes);
+        JsonNode online = run(dir.resolve("online"), "--input", file.toString(), "--spec", mb1.toString()).get(0)
+                .get("model");
+        for (String f : List.of("seen", "updates", "weights", "intercept", "optimizer", "scaler")) {
+            assertThat(shuffled.get(f)).as(f).isEqualTo(online.get(f));
+        }
+        JsonNode inOrder = run(dir.resolve("in-order"), "--input", data.toString(), "--epochs", "2", "--spec",
+                mb1.toString()).get(0).get("model");
+        assertThat(shuffled.get("weights")).isNotEqualTo(inOrder.get("weights"));
+    }
+
 }

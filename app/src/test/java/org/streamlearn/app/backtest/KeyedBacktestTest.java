@@ -3,11 +3,15 @@ package org.streamlearn.app.backtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +39,9 @@ import org.streamlearn.store.json.Json;
  * {@code --keys-matching} narrow it; {@code --threads 1} and {@code 2} write identical summaries; {@code --from}
  * and {@code --to} by time and by offset select exactly the expected events; a warm start from a snapshot (the
  * latest, or the latest at or before {@code --from}) followed by the rest of the events equals the uninterrupted
- * model.
+ * model; the partitions are merged by record timestamp; a grid writes one CSV row per key × configuration and a
+ * leaderboard; epochs hold out each key's own tail; under a {@code --spec}, resets and deletes from the commands
+ * topic apply and upserts are skipped.
  */
 class KeyedBacktestTest {
 
@@ -60,10 +66,7 @@ class KeyedBacktestTest {
         }
         List<String> lines = Files.readAllLines(Reference.folder().resolve("data/regression.jsonl")).stream()
                 .filter(l -> !l.isBlank()).toList();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
             for (int i = 0; i < 600; i++) {
                 String key = "k" + (i % 6);
                 String line = lines.get(i % lines.size());
@@ -81,6 +84,12 @@ class KeyedBacktestTest {
      */
     static TopicSpec kept(String name) {
         return TopicSpec.of(name, 3).withConfig("retention.ms", "-1");
+    }
+
+    static KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
@@ -181,13 +190,10 @@ class KeyedBacktestTest {
         Path spec = dir.resolve("online.json");
         Files.writeString(spec, ONLINE);
         List<Sent> k0 = SENT.stream().filter(s -> s.key().equals("k0")).toList();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
             admin.createTopic(kept("params"));
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
             for (int n : new int[] {40, 70}) {
                 Path part = dir.resolve("first" + n);
                 Files.createDirectories(part);
@@ -220,6 +226,123 @@ class KeyedBacktestTest {
                 "--warm-start", "params")).get("k0");
         assertThat(changed.get("warmStart").get("optimizer").asText()).isEqualTo("fresh slots (optimizer adam -> sgd)");
         assertThat(changed.get("model").get("seen").asLong()).isEqualTo(100);
+    }
+
+    @Test
+    void partitionsAreMergedByRecordTimestampWithoutClientWarnings() throws Exception {
+        List<String> read = new ArrayList<>();
+        PrintStream err = System.err;
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+        try (TopicSource source = new TopicSource(broker.bootstrapServers(), "events")) {
+            SourceRecord r;
+            while ((r = source.next()) != null) {
+                read.add(r.where());
+            }
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(logged.toString(StandardCharsets.UTF_8)).as("what the Kafka consumer logged").doesNotContain("WARN");
+        List<String> byTime = SENT.stream().sorted(Comparator.comparingLong(Sent::ts))
+                .map(s -> "events-" + s.partition() + "@" + s.offset()).toList();
+        assertThat(SENT.stream().map(Sent::partition).distinct()).hasSize(3);
+        assertThat(read).containsExactlyElementsOf(byTime);
+    }
+
+    @Test
+    void aGridGivesOneCsvRowPerKeyAndConfigurationAndALeaderboard(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("adam.json");
+        Files.writeString(spec, ONLINE);
+        Path out = dir.resolve("grid");
+        BacktestCommandTest.Run run = BacktestCommandTest.cli("backtest", "--topic", "events", "--bootstrap-servers",
+                broker.bootstrapServers(), "--out", out.toString(), "--spec", spec.toString(), "--grid",
+                "optimizer.learningRate=0.001,0.05", "--threads", "2");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.err()).contains("600 events in");
+        JsonNode runs = Json.MAPPER.readTree(out.resolve("summary.json").toFile()).get("runs");
+        List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
+        assertThat(runs).hasSize(2 * 6);
+        assertThat(csv).hasSize(1 + 2 * 6);
+        List<String> header = List.of(csv.get(0).split(","));
+        assertThat(header).contains("name", "key", "optimizer.learningRate", "events", "seen", "mse", "mae");
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        Map<String, String> bestOfKey = new LinkedHashMap<>();
+        Map<String, Double> bestMse = new HashMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            JsonNode r = runs.get(i);
+            String[] row = csv.get(i + 1).split(",");
+            String name = r.get("name").asText();
+            double mse = r.get("metrics").get("mse").asDouble();
+            assertThat(row[header.indexOf("name")]).isEqualTo(name);
+            assertThat(row[header.indexOf("key")]).isEqualTo(r.get("key").asText());
+            assertThat(row[header.indexOf("optimizer.learningRate")]).isEqualTo(r.get("settings")
+                    .get("optimizer.learningRate").asText());
+            assertThat(Double.parseDouble(row[header.indexOf("mse")])).isEqualTo(mse);
+            assertThat(Double.parseDouble(row[header.indexOf("mae")])).isEqualTo(r.get("metrics").get("mae").asDouble());
+            sums.computeIfAbsent(name, n -> new double[1])[0] += mse;
+            if (!bestMse.containsKey(r.get("key").asText()) || mse < bestMse.get(r.get("key").asText())) {
+                bestMse.put(r.get("key").asText(), mse);
+                bestOfKey.put(r.get("key").asText(), name);
+            }
+        }
+        assertThat(sums).containsOnlyKeys("adam__optimizer.learningRate-0.001", "adam__optimizer.learningRate-0.05");
+        String overall = sums.entrySet().stream().min(Comparator.comparingDouble(e -> e.getValue()[0]))
+                .orElseThrow().getKey();
+        String report = Files.readString(out.resolve("report.html"));
+        assertThat(report).contains("Best overall (lowest mean): <b class=\"best\">" + overall + "</b>");
+        bestOfKey.forEach((key, name) -> assertThat(report).contains("<tr><td>" + key + "</td><td>100</td><td>" + name
+                + "</td>"));
+        assertThat(report.split("Rolling loss \\(EWMA\\) of key ", -1)).hasSize(1 + KeyedReport.PLOTTED_KEYS);
+    }
+
+    @Test
+    void epochsOverATopicHoldOutEachKeysTail(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("online.json");
+        Files.writeString(spec, ONLINE);
+        Map<String, JsonNode> runs = byKey(backtest(dir.resolve("epochs"), "--spec", spec.toString(), "--epochs", "1",
+                "--holdout", "0.2"));
+        assertThat(runs).hasSize(6);
+        for (String key : runs.keySet()) {
+            List<Sent> own = SENT.stream().filter(s -> s.key().equals(key)).toList();
+            JsonNode h = runs.get(key).get("holdout");
+            assertThat(h.get("rows").asInt()).isEqualTo(20);
+            assertThat(h.get("from").asText()).isEqualTo("events-" + own.get(80).partition() + "@"
+                    + own.get(80).offset());
+            JsonNode model = runs.get(key).get("model");
+            JsonNode online = fileModel(dir.resolve("first80"), spec, key, s -> own.indexOf(s) < 80);
+            for (String f : List.of("seen", "updates", "weights", "intercept", "optimizer", "scaler")) {
+                assertThat(model.get(f)).as(key + " " + f).isEqualTo(online.get(f));
+            }
+        }
+    }
+
+    @Test
+    void resetsAndDeletesApplyUnderAFixedSpecAndUpsertsAreSkipped(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("online.json");
+        Files.writeString(spec, ONLINE);
+        List<Sent> k3 = SENT.stream().filter(s -> s.key().equals("k3")).toList();
+        try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
+            admin.createTopic(kept("commands"));
+        }
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>("commands", null, BASE, "k1", ("{\"command\":\"upsert\",\"spec\":"
+                    + ONLINE.replace("adam", "sgd") + "}").getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>("commands", null, k3.get(49).ts() + 1, "k3",
+                    "{\"command\":\"reset\"}".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>("commands", null, BASE + 1000L * 600, "k2",
+                    "{\"command\":\"delete\"}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        Map<String, JsonNode> runs = byKey(backtest(dir.resolve("cmd"), "--spec", spec.toString(),
+                "--commands-topic", "commands"));
+        assertThat(runs.get("k2").get("deleted").asBoolean()).isTrue();
+        assertThat(runs.get("k2").has("model")).isFalse();
+        JsonNode reset = runs.get("k3").get("model");
+        JsonNode afterReset = fileModel(dir.resolve("k3"), spec, "k3", s -> s.ts() > k3.get(49).ts());
+        for (String f : List.of("seen", "updates", "weights", "intercept", "optimizer", "scaler")) {
+            assertThat(reset.get(f)).as(f).isEqualTo(afterReset.get(f));
+        }
+        assertThat(runs.get("k1").get("commands").asLong()).isEqualTo(1);
+        assertSameLearning(runs.get("k1").get("model"), fileModel(dir.resolve("k1"), spec, "k1", s -> true));
     }
 
     @Test
