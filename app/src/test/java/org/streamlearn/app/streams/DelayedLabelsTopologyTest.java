@@ -56,14 +56,14 @@ class DelayedLabelsTopologyTest {
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ObjectNode request(String id, JsonNode event) {
+    static ObjectNode request(String id, JsonNode event) {
         ObjectNode r = TopologyHarness.JSON.createObjectNode();
         r.put("id", id);
         r.set("features", event.get("features"));
         return r;
     }
 
-    private static ObjectNode label(String id, JsonNode event) {
+    static ObjectNode label(String id, JsonNode event) {
         ObjectNode l = TopologyHarness.JSON.createObjectNode();
         l.put("id", id);
         l.set("label", event.get("label"));
