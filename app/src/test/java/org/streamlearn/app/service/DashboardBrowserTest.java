@@ -116,8 +116,22 @@ class DashboardBrowserTest {
             assertThat(drifts).as(h.path("events").toString()).isNotEmpty();
             assertThat(drifts.get(drifts.size() - 1).path("seen").asLong()).as(drifts.toString()).isGreaterThan(300);
             assertThat(h.path("latest").path("feedback").has("pending")).isTrue();
+            // a prediction served over HTTP with an id, then its label: the label delay and the served loss exist
+            JsonNode last = Json.MAPPER.readTree(events.get(events.size() - 1));
+            HttpResponse<String> predicted = http("POST", base + "/models/" + MODEL + "/predict",
+                    "{\"id\":\"q1\",\"features\":" + last.get("features") + "}");
+            assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> feedback(base).path("pending").asLong() == 1);
+            HttpResponse<String> labelled = http("POST", base + "/models/" + MODEL + "/labels",
+                    "{\"id\":\"q1\",\"label\":" + last.get("label") + "}");
+            assertThat(labelled.statusCode()).as(labelled.body()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> feedback(base).has("delayP99Ms"));
             assertDashboard(base, drifts.size());
         }
+    }
+
+    private static JsonNode feedback(String base) throws Exception {
+        return Json.MAPPER.readTree(http("GET", base + "/models/" + MODEL, null).body()).path("feedback");
     }
 
     private static void assertDashboard(String base, int drifts) throws Exception {
@@ -130,7 +144,10 @@ class DashboardBrowserTest {
                 .contains(">window loss</text>")
                 .contains("<tr data-candidate=\"main\"").contains("<tr data-candidate=\"adam\"")
                 .contains("<tr data-candidate=\"tiny\"").contains("<svg class=\"chart weights-chart\"")
-                .contains(">weight</text>").contains("<tr data-field=\"pending\">");
+                .contains(">weight</text>");
+        for (String f : List.of("pending", "matched", "expired", "unknown", "delayP50Ms", "delayP99Ms", "servedLoss")) {
+            assertThat(dom).as("feedback figure " + f).contains("<tr data-field=\"" + f + "\">");
+        }
         assertThat(count(dom, "<g class=\"series\" data-series=\"")).isEqualTo(3);
         assertThat(count(dom, "<g class=\"marker drift\">")).isEqualTo(drifts);
         assertThat(count(dom, "<tr data-event=\"drift\">")).isEqualTo(drifts);
