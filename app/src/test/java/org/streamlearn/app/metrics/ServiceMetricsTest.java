@@ -78,12 +78,17 @@ class ServiceMetricsTest {
                 m.eventLearned(); // warm up
             }
             long id = Thread.currentThread().getId();
-            long before = threads.getThreadAllocatedBytes(id);
-            for (int i = 0; i < 1_000_000; i++) {
-                m.eventLearned();
+            // the least of five rounds: a compilation or deoptimization of the loop may allocate a little once
+            // (1,360 to 2,264 bytes seen, depending on what ran before), an allocating increment every round
+            long least = Long.MAX_VALUE;
+            for (int round = 0; round < 5; round++) {
+                long before = threads.getThreadAllocatedBytes(id);
+                for (int i = 0; i < 1_000_000; i++) {
+                    m.eventLearned();
+                }
+                least = Math.min(least, threads.getThreadAllocatedBytes(id) - before);
             }
-            long allocated = threads.getThreadAllocatedBytes(id) - before;
-            assertThat(allocated).as("bytes allocated by 1,000,000 increments").isLessThan(1024);
+            assertThat(least).as("bytes allocated by 1,000,000 increments").isLessThan(1024);
         }
     }
 }
