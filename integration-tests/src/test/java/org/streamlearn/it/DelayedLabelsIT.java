@@ -152,6 +152,10 @@ class DelayedLabelsIT {
             assertThat(Prometheus.value(samples, "streamlearn_model_label_delay_ms",
                     Map.of("model", web, "quantile", "0.99"))).isCloseTo(f.get("delayP99Ms").asDouble(),
                     org.assertj.core.data.Percentage.withPercentage(1e-9));
+            assertThat(Prometheus.value(samples, "streamlearn_model_feedback", Map.of("model", web, "count",
+                    "matched"))).isEqualTo(HTTP_EVENTS);
+            assertThat(Prometheus.value(samples, "streamlearn_model_feedback", Map.of("model", web, "count",
+                    "pending"))).isZero();
 
             // 2. PENDING predictions with ids through prediction-requests; kill -9 while pending, and again
             // while the labels are being learned

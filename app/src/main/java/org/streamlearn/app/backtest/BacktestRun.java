@@ -25,7 +25,9 @@ import org.streamlearn.store.state.ModelState;
  * <p>With a label delay N > 0 (DESIGN.md "Delayed labels", the backtest convention): for each event t, predict
  * it and remember the prediction; then reveal the label of event t − N, if any: score its remembered
  * prediction, then learn it with the current parameters ({@code OnlineLearner.learnServed}); at the end the
- * remaining labels are revealed in order. N = 0 is ordinary progressive validation.
+ * remaining labels are revealed in order. N = 0 is ordinary progressive validation. With drift detection or
+ * challengers, a revealed label then goes to the detector and the candidates as in the service's lifecycle
+ * ({@code FeedbackJoin}: the challengers learn it when it is revealed, with their parameters as they are then).
  */
 public final class BacktestRun {
 
@@ -40,8 +42,11 @@ public final class BacktestRun {
     private long skipped;
     private final ReplicatedRun replicated;
 
-    /** A prediction waiting for its label: a copy of its features, its label and weight, the served scores. */
-    private record Served(double[] x, double y, double weight, double[] scores) {
+    /**
+     * A prediction waiting for its label: the event, a copy of its encoded features, its label and weight, the
+     * served scores.
+     */
+    private record Served(ParsedEvent event, double[] x, double y, double weight, double[] scores) {
     }
 
     /** A fresh run of {@code spec} named {@code name}. */
@@ -53,10 +58,6 @@ public final class BacktestRun {
     public BacktestRun(String name, ModelSpec spec, int labelDelay) {
         if (labelDelay < 0) {
             throw new IllegalArgumentException("labelDelay: must be >= 0, got " + labelDelay);
-        }
-        if (labelDelay > 0 && (spec.drift() != null || !spec.challengers().isEmpty())) {
-            throw new IllegalArgumentException("--label-delay: not supported yet with drift detection or challengers"
-                    + " (spec " + name + ")");
         }
         this.name = name;
         this.spec = spec;
@@ -93,7 +94,7 @@ public final class BacktestRun {
         } catch (InvalidExampleException ex) {
             throw new InvalidEventException(ex.field(), ex.getMessage().substring(ex.field().length() + 2));
         }
-        waiting.addLast(new Served(x, y, e.weight(), model.learner().predict(x).scores()));
+        waiting.addLast(new Served(e, x, y, e.weight(), model.learner().predict(x).scores()));
         if (waiting.size() > labelDelay) {
             reveal(atMs);
         }
@@ -101,8 +102,11 @@ public final class BacktestRun {
 
     private void reveal(long atMs) {
         Served s = waiting.removeFirst();
-        model.learner().learnServed(s.x(), s.y(), s.weight(), s.scores());
+        Outcome o = model.learner().learnServed(s.x(), s.y(), s.weight(), s.scores());
         model.touch(atMs);
+        if (model.drift() != null || model.candidateCount() > 1) {
+            model = CandidateStep.afterLearn(model, encoder, s.event(), o, atMs, recorder);
+        }
     }
 
     /** The {@code model-events} records of this run so far (drifts, promotions), as the service publishes them. */

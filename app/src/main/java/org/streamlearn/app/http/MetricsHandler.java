@@ -41,14 +41,18 @@ final class MetricsHandler {
                 double served = Double.NaN;
                 double p50 = Double.NaN;
                 double p99 = Double.NaN;
+                ServiceMetrics.FeedbackCounts counts = null;
                 if (m.spec().feedback() != null) {
-                    served = FeedbackCounters.read(pending, m.modelId()).servedLoss();
+                    FeedbackCounters c = FeedbackCounters.read(pending, m.modelId());
+                    served = c.servedLoss();
+                    counts = new ServiceMetrics.FeedbackCounts(c.pending(), c.matched(), c.expired(), c.unknown(),
+                            c.rejected(), c.notRemembered());
                     LabelDelays d = FeedbackCounters.readDelays(pending, m.modelId());
                     p50 = d.quantile(0.5);
                     p99 = d.quantile(0.99);
                 }
                 figures.add(new ServiceMetrics.ModelFigures(m.modelId(), m.learned().seen(), loss.mean(),
-                        loss.ewma(), loss.windowMean(), served, p50, p99));
+                        loss.ewma(), loss.windowMean(), served, p50, p99, counts));
             }
             metrics.refreshModels(all.size(), figures);
         } catch (HttpError notNow) {

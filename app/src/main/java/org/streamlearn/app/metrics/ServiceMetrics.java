@@ -37,8 +37,10 @@ import org.streamlearn.app.streams.TrainingMetrics;
  * {@code streamlearn_model_loss{model, stat="mean|ewma|window"}}, {@code streamlearn_model_seen{model}} for the
  * at most {@code metrics.models.max} models that have seen the most events, and for those of them with feedback
  * (DESIGN.md "Delayed labels") {@code streamlearn_model_served_loss{model}} (the mean loss of the served
- * predictions scored against their label) and {@code streamlearn_model_label_delay_ms{model,
- * quantile="0.5|0.99"}}, all refreshed on each scrape ({@link #refreshModels});</li>
+ * predictions scored against their label), {@code streamlearn_model_label_delay_ms{model,
+ * quantile="0.5|0.99"}} and {@code streamlearn_model_feedback{model,
+ * count="pending|matched|expired|unknown|rejected|notRemembered"}}, all refreshed on each scrape
+ * ({@link #refreshModels});</li>
  * <li>not a meter: the {@link ModelHistory} of the published {@code model-metrics} and {@code model-events}
  * records, for the dashboard;</li>
  * <li>{@code streamlearn_http_server_requests_seconds{route, method, status}}: HTTP latency as a histogram;</li>
@@ -54,15 +56,23 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
 
     /**
      * One model's figures for the per-model series; the feedback figures are NaN for a model without feedback
-     * or before its first label (no series then).
+     * or before its first label (no series then), its {@code counts} null for a model without feedback.
      */
     public record ModelFigures(String model, long seen, double lossMean, double lossEwma, double lossWindow,
-            double servedLoss, double delayP50Ms, double delayP99Ms) {
+            double servedLoss, double delayP50Ms, double delayP99Ms, FeedbackCounts counts) {
 
         /** Figures of a model without feedback. */
         public ModelFigures(String model, long seen, double lossMean, double lossEwma, double lossWindow) {
-            this(model, seen, lossMean, lossEwma, lossWindow, Double.NaN, Double.NaN, Double.NaN);
+            this(model, seen, lossMean, lossEwma, lossWindow, Double.NaN, Double.NaN, Double.NaN, null);
         }
+    }
+
+    /**
+     * A model's delayed-label counts (its {@code feedback} object's): predictions pending, labels matched,
+     * predictions expired, labels unknown and rejected (unknown included), predictions not remembered.
+     */
+    public record FeedbackCounts(long pending, long matched, long expired, long unknown, long rejected,
+            long notRemembered) {
     }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -83,6 +93,7 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
     private final MultiGauge modelSeen;
     private final MultiGauge servedLoss;
     private final MultiGauge labelDelay;
+    private final MultiGauge feedbackCounts;
     private final int maxModels;
     private final ModelHistory history = new ModelHistory();
     private final Map<String, Timer> http = new ConcurrentHashMap<>();
@@ -126,6 +137,8 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
                 .register(registry);
         labelDelay = MultiGauge.builder("streamlearn.model.label.delay.ms")
                 .description("label delay quantiles in ms of stream time (within 1 % relative)").register(registry);
+        feedbackCounts = MultiGauge.builder("streamlearn.model.feedback")
+                .description("delayed-label counts of a model since it was created (pending: now)").register(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -182,6 +195,7 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
         List<MultiGauge.Row<?>> seen = new ArrayList<>();
         List<MultiGauge.Row<?>> served = new ArrayList<>();
         List<MultiGauge.Row<?>> delay = new ArrayList<>();
+        List<MultiGauge.Row<?>> counts = new ArrayList<>();
         for (ModelFigures f : kept) {
             loss.add(MultiGauge.Row.of(Tags.of("model", f.model(), "stat", "mean"), f.lossMean()));
             loss.add(MultiGauge.Row.of(Tags.of("model", f.model(), "stat", "ewma"), f.lossEwma()));
@@ -194,11 +208,25 @@ public final class ServiceMetrics implements TrainingMetrics, AutoCloseable {
                 delay.add(MultiGauge.Row.of(Tags.of("model", f.model(), "quantile", "0.5"), f.delayP50Ms()));
                 delay.add(MultiGauge.Row.of(Tags.of("model", f.model(), "quantile", "0.99"), f.delayP99Ms()));
             }
+            FeedbackCounts c = f.counts();
+            if (c != null) {
+                counts.add(count(f.model(), "pending", c.pending()));
+                counts.add(count(f.model(), "matched", c.matched()));
+                counts.add(count(f.model(), "expired", c.expired()));
+                counts.add(count(f.model(), "unknown", c.unknown()));
+                counts.add(count(f.model(), "rejected", c.rejected()));
+                counts.add(count(f.model(), "notRemembered", c.notRemembered()));
+            }
         }
         modelLoss.register(loss, true);
         modelSeen.register(seen, true);
         servedLoss.register(served, true);
         labelDelay.register(delay, true);
+        feedbackCounts.register(counts, true);
+    }
+
+    private static MultiGauge.Row<?> count(String model, String count, long value) {
+        return MultiGauge.Row.of(Tags.of("model", model, "count", count), value);
     }
 
     /** Records one HTTP request: its route pattern (or {@code unmatched}), method, status and duration. */

@@ -46,17 +46,27 @@ class ServiceMetricsTest {
     @Test
     void feedbackSeriesShowForTopModelsWithLabelsOnly() {
         try (ServiceMetrics m = new ServiceMetrics(2)) {
-            m.refreshModels(3, List.of(new ServiceMetrics.ModelFigures("a", 5, 1, 2, 3, 0.25, 120, 4500),
+            m.refreshModels(4, List.of(new ServiceMetrics.ModelFigures("a", 5, 1, 2, 3, 0.25, 120, 4500,
+                    new ServiceMetrics.FeedbackCounts(7, 11, 13, 17, 19, 23)),
                     new ServiceMetrics.ModelFigures("b", 9, 4, 5, 6),
-                    new ServiceMetrics.ModelFigures("c", 1, 4, 5, 6, 0.5, 1, 2)));
+                    new ServiceMetrics.ModelFigures("c", 1, 4, 5, 6, 0.5, 1, 2,
+                            new ServiceMetrics.FeedbackCounts(1, 1, 1, 1, 1, 1))));
             String text = m.scrape();
             assertThat(text).contains("streamlearn_model_served_loss{model=\"a\"} 0.25")
                     .contains("streamlearn_model_label_delay_ms{model=\"a\",quantile=\"0.5\"} 120.0")
                     .contains("streamlearn_model_label_delay_ms{model=\"a\",quantile=\"0.99\"} 4500.0")
+                    .contains("streamlearn_model_feedback{count=\"pending\",model=\"a\"} 7.0")
+                    .contains("streamlearn_model_feedback{count=\"matched\",model=\"a\"} 11.0")
+                    .contains("streamlearn_model_feedback{count=\"expired\",model=\"a\"} 13.0")
+                    .contains("streamlearn_model_feedback{count=\"unknown\",model=\"a\"} 17.0")
+                    .contains("streamlearn_model_feedback{count=\"rejected\",model=\"a\"} 19.0")
+                    .contains("streamlearn_model_feedback{count=\"notRemembered\",model=\"a\"} 23.0")
+                    .doesNotContain("streamlearn_model_feedback{count=\"pending\",model=\"b\"}")
                     .doesNotContain("streamlearn_model_served_loss{model=\"b\"}")
                     .doesNotContain("model=\"c\"");
             m.refreshModels(1, List.of(new ServiceMetrics.ModelFigures("b", 9, 4, 5, 6)));
-            assertThat(m.scrape()).doesNotContain("streamlearn_model_label_delay_ms{");
+            assertThat(m.scrape()).doesNotContain("streamlearn_model_label_delay_ms{")
+                    .doesNotContain("streamlearn_model_feedback{");
         }
     }
 
@@ -68,12 +78,17 @@ class ServiceMetricsTest {
                 m.eventLearned(); // warm up
             }
             long id = Thread.currentThread().getId();
-            long before = threads.getThreadAllocatedBytes(id);
-            for (int i = 0; i < 1_000_000; i++) {
-                m.eventLearned();
+            // the least of five rounds: a compilation or deoptimization of the loop may allocate a little once
+            // (1,360 to 2,264 bytes seen, depending on what ran before), an allocating increment every round
+            long least = Long.MAX_VALUE;
+            for (int round = 0; round < 5; round++) {
+                long before = threads.getThreadAllocatedBytes(id);
+                for (int i = 0; i < 1_000_000; i++) {
+                    m.eventLearned();
+                }
+                least = Math.min(least, threads.getThreadAllocatedBytes(id) - before);
             }
-            long allocated = threads.getThreadAllocatedBytes(id) - before;
-            assertThat(allocated).as("bytes allocated by 1,000,000 increments").isLessThan(1024);
+            assertThat(least).as("bytes allocated by 1,000,000 increments").isLessThan(1024);
         }
     }
 }

@@ -120,8 +120,19 @@ class DashboardBrowserTest {
             assertThat(drifts).as(h.path("events").toString()).isNotEmpty();
             assertThat(drifts.get(drifts.size() - 1).path("seen").asLong()).as(drifts.toString()).isGreaterThan(300);
             assertThat(h.path("latest").path("feedback").has("pending")).isTrue();
+            // a prediction served over HTTP with an id, then its label: the label delay and the served loss exist
+            JsonNode last = Json.MAPPER.readTree(events.get(events.size() - 1));
+            HttpResponse<String> predicted = http("POST", base + "/models/" + MODEL + "/predict",
+                    "{\"id\":\"q1\",\"features\":" + last.get("features") + "}");
+            assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> feedback(base).path("pending").asLong() == 1);
+            HttpResponse<String> labelled = http("POST", base + "/models/" + MODEL + "/labels",
+                    "{\"id\":\"q1\",\"label\":" + last.get("label") + "}");
+            assertThat(labelled.statusCode()).as(labelled.body()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> feedback(base).has("delayP99Ms"));
             assertCounted(base, h.path("events"));
-            assertServedByTheChampion(base);
+            // the label just learned may reach the answer before the committed snapshot: retried until both agree
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertServedByTheChampion(base));
             assertBundled(base);
             assertDashboard(base, drifts.size());
         }
@@ -152,7 +163,7 @@ class DashboardBrowserTest {
         double champion = model.learner().predict(x).value();
         assertThat(model.candidate(0).predict(x).value()).isNotEqualTo(champion);
         HttpResponse<String> r = http("POST", base + "/models/" + MODEL + "/predict",
-                "{\"id\":\"q1\",\"features\":[0.5,-1.25,2.0]}");
+                "{\"features\":[0.5,-1.25,2.0]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode p = Json.MAPPER.readTree(r.body());
         assertThat(p.path("prediction").asDouble()).isEqualTo(champion);
@@ -175,6 +186,10 @@ class DashboardBrowserTest {
         }
     }
 
+    private static JsonNode feedback(String base) throws Exception {
+        return Json.MAPPER.readTree(http("GET", base + "/models/" + MODEL, null).body()).path("feedback");
+    }
+
     private static void assertDashboard(String base, int drifts) throws Exception {
         if (!Chromium.available()) {
             return;
@@ -185,7 +200,10 @@ class DashboardBrowserTest {
                 .contains(">window loss</text>")
                 .contains("<tr data-candidate=\"main\"").contains("<tr data-candidate=\"adam\"")
                 .contains("<tr data-candidate=\"tiny\"").contains("<svg class=\"chart weights-chart\"")
-                .contains(">weight</text>").contains("<tr data-field=\"pending\">");
+                .contains(">weight</text>");
+        for (String f : List.of("pending", "matched", "expired", "unknown", "delayP50Ms", "delayP99Ms", "servedLoss")) {
+            assertThat(dom).as("feedback figure " + f).contains("<tr data-field=\"" + f + "\">");
+        }
         assertThat(count(dom, "<g class=\"series\" data-series=\"")).isEqualTo(3);
         assertThat(count(dom, "<g class=\"marker drift\">")).isEqualTo(drifts);
         assertThat(count(dom, "<tr data-event=\"drift\">")).isEqualTo(drifts);

@@ -56,14 +56,14 @@ class DelayedLabelsTopologyTest {
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ObjectNode request(String id, JsonNode event) {
+    static ObjectNode request(String id, JsonNode event) {
         ObjectNode r = TopologyHarness.JSON.createObjectNode();
         r.put("id", id);
         r.set("features", event.get("features"));
         return r;
     }
 
-    private static ObjectNode label(String id, JsonNode event) {
+    static ObjectNode label(String id, JsonNode event) {
         ObjectNode l = TopologyHarness.JSON.createObjectNode();
         l.put("id", id);
         l.set("label", event.get("label"));
@@ -213,6 +213,13 @@ class DelayedLabelsTopologyTest {
                 JsonNode snap = last(drain(h.parameters), "m");
                 boolean drop = onExpiry.contains("drop");
                 assertThat(snap.get("seen").asLong()).isEqualTo(drop ? 1 : 4);
+                // p0 was labelled 1 (the intercept rises); p1..p3 learned with the default label 0 pull it below zero
+                double intercept = snap.get("intercept").asDouble();
+                if (drop) {
+                    assertThat(intercept).as(onExpiry).isPositive();
+                } else {
+                    assertThat(intercept).as(onExpiry).isNegative();
+                }
                 pipe(h, h.requests, "m", "{\"features\":[0,0]}", 5000);
                 h.commands.pipeInput("m", "{\"command\":\"publish\"}".getBytes(StandardCharsets.UTF_8),
                         TopologyHarness.START.plusMillis(5001));

@@ -34,7 +34,7 @@ class DriftTopologyTest {
 
     private static final String BASE = "{\"task\":\"regression\",\"features\":3,\"optimizer\":{\"type\":\"sgd\","
             + "\"learningRate\":0.02},\"publishEvery\":50";
-    private static final Map<String, ModelSpec> SPECS = new LinkedHashMap<>();
+    static final Map<String, ModelSpec> SPECS = new LinkedHashMap<>();
     private static List<String> lines;
 
     static {

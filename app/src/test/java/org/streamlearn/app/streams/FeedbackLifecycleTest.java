@@ -2,6 +2,7 @@ package org.streamlearn.app.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -93,6 +94,53 @@ class FeedbackLifecycleTest extends LifecycleFixture {
         assertThat(l.counters("m").expired()).isEqualTo(3);
         assertThat(l.counters("m").pending()).isEqualTo(2);
         assertThat(FeedbackJoin.modelOf(PendingPrediction.key("a:b", "c:d"))).isEqualTo("a:b");
+    }
+
+    @Test
+    void expiryReadsOnlyWhatIsDueNeverTheWholeIndex() {
+        InMemoryPending store = new InMemoryPending();
+        long[] reads = {0};
+        long[] scans = {0};
+        @SuppressWarnings("unchecked")
+        KeyValueStore<Bytes, byte[]> counted = (KeyValueStore<Bytes, byte[]>) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+                    Object r = invoke(method, store.index, args);
+                    if (!method.getName().equals("all")) {
+                        return r;
+                    }
+                    scans[0]++;
+                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {KeyValueIterator.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("next")) {
+                                    reads[0]++;
+                                }
+                                return invoke(m, r, a);
+                            });
+                });
+        ModelLifecycle l = new ModelLifecycle(settings(), models, new PendingStore(store.entries, counted));
+        l.onCommand("m", upsert(SPEC), 0);
+        int n = 2_000;
+        for (int i = 0; i < n; i++) {
+            l.onRequest("m", EventParser.parseRequest("{\"id\":\"p" + i + "\",\"features\":[1,2]}"), 1, i);
+        }
+        l.onStreamTime(103, 2); // p0, p1, p2 are due (0 + 100, 1 + 100, 2 + 100)
+        assertThat(l.lastExpired()).isEqualTo(3);
+        assertThat(reads[0]).as("index entries read").isEqualTo(4); // the three due, and the first not due
+        l.onStreamTime(103, 3); // nothing more is due: the cached earliest time spares the iterator
+        l.onStreamTime(103, 4);
+        assertThat(scans[0]).isEqualTo(1);
+        l.onStreamTime(105, 5); // p3, p4
+        assertThat(l.lastExpired()).isEqualTo(2);
+        assertThat(reads[0]).isEqualTo(4 + 3);
+        assertThat(l.counters("m").pending()).isEqualTo(n - 5);
+    }
+
+    private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     @Test
