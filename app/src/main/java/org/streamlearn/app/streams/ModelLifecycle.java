@@ -3,6 +3,7 @@ package org.streamlearn.app.streams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ModelIds;
@@ -92,6 +93,15 @@ public final class ModelLifecycle {
         return this;
     }
 
+    /**
+     * Answers prediction requests for replicated models with their latest merged models, looked up by model id
+     * with {@code merged} (stored bytes, null: none yet).
+     */
+    public ModelLifecycle withMerged(Function<String, byte[]> merged) {
+        serving.withMerged(new MergedModels(merged));
+        return this;
+    }
+
     // --- training events
 
     /**
@@ -115,6 +125,7 @@ public final class ModelLifecycle {
             }
             m = models.save(created);
             publish.snapshot(m.state(), now);
+            replicas.created(m.state());
         }
         if (!replicas.spread(m.state(), e)) {
             learn(m, e, now);
@@ -198,6 +209,7 @@ public final class ModelLifecycle {
                 if (m == null) {
                     m = models.save(ModelState.create(id, c.spec(), now));
                     m.state().touch(now);
+                    replicas.created(m.state());
                 } else if (!m.state().spec().equals(c.spec())) {
                     if (replicas.refuseSpecChange(id, m.state().spec(), c.spec())) {
                         return out;
