@@ -93,10 +93,7 @@ public final class ModelLifecycle {
         return this;
     }
 
-    /**
-     * Answers prediction requests for replicated models with their latest merged models, looked up by model id
-     * with {@code merged} (stored bytes, null: none yet).
-     */
+    /** Answers requests for replicated models with their merged models: {@code merged}'s bytes by id, or null. */
     public ModelLifecycle withMerged(Function<String, byte[]> merged) {
         serving.withMerged(new MergedModels(merged));
         return this;

@@ -21,7 +21,9 @@ import org.streamlearn.store.state.ModelState;
  * order), publishes the merged snapshot to {@code model-parameters}, writes the merged model and the progress to
  * {@code replica-merged} (which serving reads as a global store) and sends the merged parameters back to every
  * replica on {@code replica-events}. A report of a round already merged is ignored; a report for a model it does
- * not know (deleted, or never created), or of another spec, too.
+ * not know (deleted, or never created), or of another spec, too. At a delete it publishes a tombstone on
+ * {@code model-parameters} as training does: a merge of reports sent before the delete may have been published
+ * after training's.
  */
 final class ReplicaMergeProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -55,6 +57,8 @@ final class ReplicaMergeProcessor implements Processor<String, byte[], String, b
                 merged(model, null, now);
                 context.forward(new Record<String, byte[]>(ReplicaRecords.progressRecordKey(model), null, now),
                         ReplicaTopology.MERGED_SINK);
+                // again after any merge published since training's tombstone, so that none outlives the delete
+                context.forward(new Record<String, byte[]>(model, null, now), ReplicaTopology.MERGE_PARAMETERS_SINK);
             } else if (!ReplicaRecords.hasRound(record.headers())) { // created
                 store.put(ReplicaRecords.modelKey(model), record.value());
             } else {

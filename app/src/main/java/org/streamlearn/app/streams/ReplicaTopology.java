@@ -45,6 +45,7 @@ public final class ReplicaTopology {
     static final String REPLICA_REPORTS_SINK = TopologyFactory.sink(REPLICA, REPORTS_SINK);
     static final String MERGE_EVENTS_SINK = TopologyFactory.sink(MERGE, EVENTS_SINK);
     static final String MERGED_SINK = "merge-replica-merged-sink";
+    static final String MERGE_PARAMETERS_SINK = TopologyFactory.sink(MERGE, TopologyFactory.PARAMETERS_SINK);
 
     private ReplicaTopology() {
     }
@@ -103,8 +104,7 @@ public final class ReplicaTopology {
                 valueOut, "replica");
         topology.addSink(MERGE_EVENTS_SINK, events(t), keyOut, valueOut, "replica-merge");
         topology.addSink(MERGED_SINK, merged(t), keyOut, valueOut, "replica-merge");
-        topology.addSink(TopologyFactory.sink(MERGE, TopologyFactory.PARAMETERS_SINK), t.modelParameters(), keyOut,
-                valueOut, "replica-merge");
+        topology.addSink(MERGE_PARAMETERS_SINK, t.modelParameters(), keyOut, valueOut, "replica-merge");
         topology.addSink(TopologyFactory.sink(MERGE, TopologyFactory.DEAD_LETTER_SINK), t.deadLetter(), keyOut,
                 valueOut, "replica-merge");
     }
