@@ -63,6 +63,7 @@ public final class ModelLifecycle {
     private final Publishing publish;
     private final PredictionServing serving;
     private final ReplicaHooks replicas;
+    private MergedModels merged = MergedModels.none();
 
     /** A lifecycle over {@code models}, with the creation policy and cadence of {@code settings}; no feedback. */
     public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models) {
@@ -93,9 +94,10 @@ public final class ModelLifecycle {
         return this;
     }
 
-    /** Answers requests for replicated models with their merged models: {@code merged}'s bytes by id, or null. */
+    /** Serves and publishes replicated models as their merged models: {@code merged}'s bytes by id, or null. */
     public ModelLifecycle withMerged(Function<String, byte[]> merged) {
-        serving.withMerged(new MergedModels(merged));
+        this.merged = new MergedModels(merged);
+        serving.withMerged(this.merged);
         return this;
     }
 
@@ -248,7 +250,7 @@ public final class ModelLifecycle {
                     s.touch(now);
                     models.markDirty(m);
                 }
-                publish.snapshot(s, now);
+                publish.snapshot(merged.served(m).state(), now);
                 publish.metrics(m, now);
             }
             default -> throw new IllegalStateException();

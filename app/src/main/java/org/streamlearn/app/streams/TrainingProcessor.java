@@ -46,7 +46,8 @@ public final class TrainingProcessor implements Processor<String, byte[], String
                     long k = ReplicaRecords.longOf(replicas.get(ReplicaRecords.counterKey(model)));
                     replicas.put(ReplicaRecords.counterKey(model), ReplicaRecords.longBytes(k + 1));
                     return k;
-                }, model -> replicas.delete(ReplicaRecords.counterKey(model)));
+                }, model -> replicas.delete(ReplicaRecords.counterKey(model)))
+                .withMerged(context.<KeyValueStore<String, byte[]>>getStateStore(ReplicaRecords.MERGED_STORE)::get);
         if (settings.metricsIntervalMs() > 0) {
             context.schedule(Duration.ofMillis(settings.metricsIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
                     now -> sender.forward(lifecycle.onMetricsTimer(now), null, now));

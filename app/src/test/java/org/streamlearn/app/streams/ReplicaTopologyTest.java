@@ -105,6 +105,13 @@ class ReplicaTopologyTest {
             double served = TopologyHarness.drain(h.predictions).get(0).value().get("prediction").asDouble();
             assertThat(served).isEqualTo(live.get(live.size() - 1).learner().predict(new double[] {1, 2, 3, 4, 5})
                     .value());
+            // and a publish command publishes it
+            h.command("big", "{\"command\":\"publish\"}");
+            List<TestRecord<String, byte[]>> published = h.parameters.readRecordsToList();
+            assertThat(published).hasSize(1);
+            assertThat(JsonStateCodec.parse(new String(published.get(0).value(),
+                    java.nio.charset.StandardCharsets.UTF_8)).learned().params())
+                    .isEqualTo(live.get(live.size() - 1).learned().params());
         }
     }
 
