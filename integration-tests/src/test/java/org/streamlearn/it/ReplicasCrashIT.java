@@ -58,8 +58,7 @@ class ReplicasCrashIT {
         String prefix = TestIds.prefix("replicas");
         Topics topics = TestIds.topics(prefix);
         Map<String, String> settings = TestIds.exactlyOnceSettings(prefix, 4);
-        // replicas across instances: tasks must not idle on empty loop partitions (operations.md, "Replicas")
-        settings.put("kafka.max.task.idle.ms", "-1");
+        // the default max.task.idle.ms: each loop step is a sub-topology with one input topic (architecture.md)
         String appId = prefix + "app";
         List<ServiceProcess> all = new ArrayList<>();
         for (int i = 0; i < 2; i++) {

@@ -8,6 +8,7 @@ import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.streamlearn.app.streams.ModelStoreType;
@@ -32,7 +33,10 @@ final class LocalModels {
         this.cache = cache;
     }
 
-    /** A model of a local task, or null when no local task holds it. */
+    /**
+     * A model of a local task, or null when no local task holds it; a replicated model as its latest merge
+     * ({@link #merged}).
+     */
     ModelCache.Decoded find(String modelId) {
         byte[] stored;
         try {
@@ -40,7 +44,29 @@ final class LocalModels {
         } catch (InvalidStateStoreException e) {
             throw unreadable(e);
         }
-        return cache.get(modelId, stored);
+        return cache.get(modelId, merged(modelId, stored));
+    }
+
+    /**
+     * {@code stored}, or, when it is a model with replicas that has been merged, its latest merged model from the
+     * global {@value ReplicaProgress#STORE} store (on every instance, as far as the global thread has read it).
+     */
+    private byte[] merged(String modelId, byte[] stored) {
+        KafkaStreams s = metadata.streams();
+        if (stored == null || s == null) {
+            return stored;
+        }
+        try {
+            byte[] merged = mergedStore(s).get(modelId);
+            return merged == null ? stored : merged;
+        } catch (InvalidStateStoreException e) {
+            return stored;
+        }
+    }
+
+    private static ReadOnlyKeyValueStore<String, byte[]> mergedStore(KafkaStreams s) {
+        return s.store(StoreQueryParameters.fromNameAndType(ReplicaProgress.STORE,
+                QueryableStoreTypes.<String, byte[]>keyValueStore()));
     }
 
     /** A model of a local active task, as a fresh read, or null. */
@@ -63,8 +89,7 @@ final class LocalModels {
             return null;
         }
         try {
-            return ReplicaProgress.read(s.store(StoreQueryParameters.fromNameAndType(ReplicaProgress.STORE,
-                    QueryableStoreTypes.<String, byte[]>keyValueStore())), modelId, spec.count());
+            return ReplicaProgress.read(mergedStore(s), modelId, spec.count());
         } catch (InvalidStateStoreException e) {
             throw unreadable(e);
         }
@@ -98,7 +123,7 @@ final class LocalModels {
                 continue;
             }
             if (stored != null) {
-                return new ModelSource.Served(cache.get(modelId, stored), true, lag, null);
+                return new ModelSource.Served(cache.get(modelId, merged(modelId, stored)), true, lag, null);
             }
         }
         return null;
@@ -124,13 +149,23 @@ final class LocalModels {
         }
     }
 
-    /** Every model of the local tasks: id → binary snapshot. */
+    /** Every model of the local tasks: id → binary snapshot (a replicated model's latest merge). */
     Map<String, byte[]> all() {
+        Map<String, byte[]> all;
         try {
-            return view().all();
+            all = view().all();
         } catch (InvalidStateStoreException e) {
             throw unreadable(e);
         }
+        KafkaStreams s = metadata.streams();
+        if (s != null) {
+            try (KeyValueIterator<String, byte[]> it = mergedStore(s).all()) { // few: the merged models
+                it.forEachRemaining(kv -> all.computeIfPresent(kv.key, (id, stored) -> kv.value));
+            } catch (InvalidStateStoreException e) {
+                // not readable now: replicated models are listed as training keeps them
+            }
+        }
+        return all;
     }
 
     /**

@@ -99,7 +99,8 @@ public final class StreamlearnService implements AutoCloseable {
                 s = s.withConfig(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                         Integer.toString(c.modelLimits().maxMessageBytes()));
             }
-            specs.add(name.equals(t.modelParameters()) ? s.compacted() : s);
+            boolean compacted = name.equals(t.modelParameters()) || name.equals(ReplicaTopology.merged(t));
+            specs.add(compacted ? s.compacted() : s);
         }
         List<String> created = new ArrayList<>(admin.createTopics(specs));
         List<String> inputs = new ArrayList<>(t.inputs());

@@ -29,17 +29,29 @@ final class EmissionSender {
     private final TopologyFactory.Settings settings;
     private final TrainingMetrics metrics;
     private final String unfielded;
+    private final String parametersSink;
+    private final String deadLetterSink;
+
+    /** A sender for a processor of the main sub-topology. */
+    EmissionSender(ProcessorContext<String, byte[]> context, TopologyFactory.Settings settings,
+            TrainingMetrics metrics, String unfielded) {
+        this(context, settings, metrics, unfielded, "");
+    }
 
     /**
      * @param unfielded the dead-letter category counted for a ready-made dead letter that names no field
      *                  ({@code "snapshot"} for training, {@code "feedback"} for expiries)
+     * @param sinks     the prefix of the processor's sink names: each sub-topology has its own sink nodes
+     *                  ({@link TopologyFactory#sink}), since a node shared by two would join them
      */
     EmissionSender(ProcessorContext<String, byte[]> context, TopologyFactory.Settings settings,
-            TrainingMetrics metrics, String unfielded) {
+            TrainingMetrics metrics, String unfielded, String sinks) {
         this.context = context;
         this.settings = settings;
         this.metrics = metrics;
         this.unfielded = unfielded;
+        this.parametersSink = TopologyFactory.sink(sinks, TopologyFactory.PARAMETERS_SINK);
+        this.deadLetterSink = TopologyFactory.sink(sinks, TopologyFactory.DEAD_LETTER_SINK);
     }
 
     /** Forwards the emissions; returns {@link #REJECTED}, {@link #REFUSED} and {@link #SPREAD} bits. */
@@ -48,7 +60,7 @@ final class EmissionSender {
         for (int i = 0; i < out.size(); i++) {
             switch (out.kind(i)) {
                 case PREDICTION -> send(out.key(i), out.value(i), TopologyFactory.PREDICTIONS_SINK, now);
-                case PARAMETERS -> send(out.key(i), out.value(i), TopologyFactory.PARAMETERS_SINK, now);
+                case PARAMETERS -> send(out.key(i), out.value(i), parametersSink, now);
                 case METRICS -> {
                     send(out.key(i), out.value(i), TopologyFactory.METRICS_SINK, now);
                     metrics.metricsPublished(out.key(i), out.value(i));
@@ -63,7 +75,7 @@ final class EmissionSender {
                     }
                 }
                 case DEAD_LETTER -> {
-                    send(out.key(i), out.value(i), TopologyFactory.DEAD_LETTER_SINK, now);
+                    send(out.key(i), out.value(i), deadLetterSink, now);
                     metrics.deadLetter(out.field(i) == null ? unfielded : out.field(i));
                 }
                 case REJECTED -> {
@@ -86,6 +98,8 @@ final class EmissionSender {
                             ReplicaTopology.EVENTS_SINK);
                     result |= SPREAD;
                 }
+                case REPLICA_MODEL -> context.forward(new Record<>(out.key(i), out.value(i), now),
+                        ReplicaTopology.REPORTS_SINK);
                 default -> throw new IllegalStateException("not an output: " + out.kind(i));
             }
         }
@@ -112,7 +126,7 @@ final class EmissionSender {
                 input == null ? null : input.value(), settings.deadLetterMaxOriginalBytes(), now));
         RecordHeaders h = new RecordHeaders();
         h.add("streamlearn.reason", Outputs.boundedReason(reason).getBytes(StandardCharsets.UTF_8));
-        context.forward(new Record<>(model, value, now, h), TopologyFactory.DEAD_LETTER_SINK);
+        context.forward(new Record<>(model, value, now, h), deadLetterSink);
     }
 
     /**

@@ -36,7 +36,12 @@ public final class Emissions {
          * bytes on {@code replica-events}; a null value (the model is deleted) is sent as a tombstone, for the
          * replica to forget its state.
          */
-        REPLICA_EVENT
+        REPLICA_EVENT,
+        /**
+         * A model with replicas was created (the value: its {@code ReplicaRecords.modelEntry}) or deleted (null),
+         * for the merge step on {@code replica-reports}.
+         */
+        REPLICA_MODEL
     }
 
     private Kind[] kinds = new Kind[4];

@@ -3,6 +3,7 @@ package org.streamlearn.app.streams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ModelIds;
@@ -62,6 +63,7 @@ public final class ModelLifecycle {
     private final Publishing publish;
     private final PredictionServing serving;
     private final ReplicaHooks replicas;
+    private MergedModels merged = MergedModels.none();
 
     /** A lifecycle over {@code models}, with the creation policy and cadence of {@code settings}; no feedback. */
     public ModelLifecycle(TopologyFactory.Settings settings, LiveModels models) {
@@ -92,6 +94,13 @@ public final class ModelLifecycle {
         return this;
     }
 
+    /** Serves and publishes replicated models as their merged models: {@code merged}'s bytes by id, or null. */
+    public ModelLifecycle withMerged(Function<String, byte[]> merged) {
+        this.merged = new MergedModels(merged);
+        serving.withMerged(this.merged);
+        return this;
+    }
+
     // --- training events
 
     /**
@@ -115,6 +124,7 @@ public final class ModelLifecycle {
             }
             m = models.save(created);
             publish.snapshot(m.state(), now);
+            replicas.created(m.state());
         }
         if (!replicas.spread(m.state(), e)) {
             learn(m, e, now);
@@ -198,6 +208,7 @@ public final class ModelLifecycle {
                 if (m == null) {
                     m = models.save(ModelState.create(id, c.spec(), now));
                     m.state().touch(now);
+                    replicas.created(m.state());
                 } else if (!m.state().spec().equals(c.spec())) {
                     if (replicas.refuseSpecChange(id, m.state().spec(), c.spec())) {
                         return out;
@@ -239,7 +250,7 @@ public final class ModelLifecycle {
                     s.touch(now);
                     models.markDirty(m);
                 }
-                publish.snapshot(s, now);
+                publish.snapshot(merged.served(m).state(), now);
                 publish.metrics(m, now);
             }
             default -> throw new IllegalStateException();

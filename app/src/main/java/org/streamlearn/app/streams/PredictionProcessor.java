@@ -7,13 +7,15 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ParsedEvent;
 
 /**
  * Answers {@code prediction-requests} from the freshest model in the same task's {@link ModelStore} (the live
- * model, including what it learned since the last commit), with its {@code modelVersion}: an adapter that
+ * model, including what it learned since the last commit; for a replicated model its latest merged model, from the
+ * global {@value ReplicaRecords#MERGED_STORE} store), with its {@code modelVersion}: an adapter that
  * parses the request, asks {@link ModelLifecycle#onRequest} and forwards the answer. An unknown model or a
  * bad request gets an error record on {@code predictions} carrying the request id, never silence.
  *
@@ -48,7 +50,9 @@ public final class PredictionProcessor implements Processor<String, byte[], Stri
         this.context = context;
         this.sender = new EmissionSender(context, settings, metrics, "feedback");
         ModelStore store = context.getStateStore(settings.storeName());
-        this.lifecycle = new ModelLifecycle(settings, store, PendingStore.of(context, settings.storeName()));
+        KeyValueStore<String, byte[]> merged = context.getStateStore(ReplicaRecords.MERGED_STORE);
+        this.lifecycle = new ModelLifecycle(settings, store, PendingStore.of(context, settings.storeName()))
+                .withMerged(merged::get);
         context.schedule(EXPIRY_PUNCTUATION, PunctuationType.STREAM_TIME,
                 t -> {
                     sender.forward(lifecycle.onStreamTime(context.currentStreamTimeMs(), context.currentSystemTimeMs()),

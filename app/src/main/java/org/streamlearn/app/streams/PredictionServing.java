@@ -9,18 +9,24 @@ import org.streamlearn.core.model.Prediction;
 /**
  * The prediction requests of {@link ModelLifecycle}: a prediction, or an error record carrying the request id,
  * added to its {@link Emissions}; a prediction of a model with feedback is handed to the {@link FeedbackJoin}
- * to be remembered.
+ * to be remembered. A replicated model answers with its latest merged model ({@link MergedModels}).
  */
 final class PredictionServing {
 
     private final LiveModels models;
     private final Emissions out;
     private final FeedbackJoin feedback;
+    private MergedModels merged = MergedModels.none();
 
     PredictionServing(LiveModels models, Emissions out, FeedbackJoin feedback) {
         this.models = models;
         this.out = out;
         this.feedback = feedback;
+    }
+
+    /** Serves replicated models with the merged models of {@code merged}. */
+    void withMerged(MergedModels merged) {
+        this.merged = merged;
     }
 
     /**
@@ -35,7 +41,7 @@ final class PredictionServing {
                     problem, now);
         }
         String id = key;
-        LiveModel m = models.model(id);
+        LiveModel m = merged.served(models.model(id));
         if (m == null) {
             return predictionError(e.id(), id, "model", "model: unknown model '" + id + "'", now);
         }

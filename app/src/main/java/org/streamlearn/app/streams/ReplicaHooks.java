@@ -10,10 +10,10 @@ import org.streamlearn.store.state.ModelState;
 
 /**
  * What {@link ModelLifecycle} does differently for a model with replicas (DESIGN.md "Replicas"), as a plain
- * class sharing its {@link Emissions}: a training event is spread to a replica instead of learned, a spec change
- * or a reset that the replicas could not follow is refused, and a delete removes the replicas' state too. The
- * stores are reached through two functions the processor gives ({@link #withStores}), so
- * no Kafka type appears here.
+ * class sharing its {@link Emissions}: its creation is announced to the merge step, a training event is spread to
+ * a replica instead of learned, a spec change or a reset that the replicas could not follow is refused, and a
+ * delete removes the replicas' and the merge step's state too. The spreading's counters are reached through two
+ * functions the processor gives ({@link #withStores}), so no Kafka type appears here.
  *
  * <p>Not thread-safe: one per lifecycle.
  */
@@ -30,7 +30,7 @@ final class ReplicaHooks {
     /**
      * Spreads with {@code counter}, which returns and advances a model's count of events without an id (its
      * round-robin position; without it such events are rejected), and calls {@code forget} with the id of a
-     * deleted replicated model (to remove the spreading's and the merge step's state of it).
+     * deleted replicated model (to remove its counter).
      */
     void withStores(ToLongFunction<String> counter, Consumer<String> forget) {
         this.counter = counter;
@@ -58,6 +58,17 @@ final class ReplicaHooks {
         return true;
     }
 
+    /**
+     * Model {@code s} was created: when it has replicas, the merge step is told its version and spec (it merges
+     * reports of that spec only, and numbers the merged versions from it).
+     */
+    void created(ModelState s) {
+        if (s.spec().replicas() != null) {
+            out.add(Emissions.Kind.REPLICA_MODEL, s.modelId(), ReplicaRecords.modelEntry(s.version(),
+                    s.specJsonBytes()));
+        }
+    }
+
     /** Refuses (a rejection) the change of spec {@code from} to {@code to} when either has replicas. */
     boolean refuseSpecChange(String id, ModelSpec from, ModelSpec to) {
         if (from.replicas() == null && to.replicas() == null) {
@@ -79,9 +90,9 @@ final class ReplicaHooks {
     }
 
     /**
-     * Model {@code id} with {@code spec} was deleted: when it had replicas, what the spreading and the merge step
-     * keep of it is forgotten and each replica gets a tombstone, so that a model created again under this id
-     * finds none of their state.
+     * Model {@code id} with {@code spec} was deleted: when it had replicas, the spreading's counter is forgotten
+     * and the merge step and each replica get a tombstone, so that a model created again under this id finds
+     * none of their state.
      */
     void deleted(String id, ModelSpec spec) {
         ReplicasSpec replicas = spec.replicas();
@@ -89,6 +100,7 @@ final class ReplicaHooks {
             return;
         }
         forget.accept(id);
+        out.add(Emissions.Kind.REPLICA_MODEL, id, null);
         for (int i = 0; i < replicas.count(); i++) {
             out.add(Emissions.Kind.REPLICA_EVENT, ReplicaRecords.replicaKey(id, i), null);
         }

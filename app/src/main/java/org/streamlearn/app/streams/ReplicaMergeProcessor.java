@@ -14,12 +14,16 @@ import org.streamlearn.store.state.BinaryStateCodec;
 import org.streamlearn.store.state.ModelState;
 
 /**
- * The merge step of replicated models (DESIGN.md "Replicas"), keyed by the model id, on the model's own
- * partition: it keeps each round's reports in the {@value ReplicaRecords#STORE} store, and once every replica has
- * reported the next round it merges them ({@link ParameterMixing#merge}, in replica order), saves the merged
- * model under the model id in the model store (so predictions and HTTP answers come from it), publishes it to
- * {@code model-parameters} and sends its parameters back to every replica on {@code replica-merges}. A report of
- * a round already merged is ignored; a report for a model that is gone, or that no longer has replicas, too.
+ * The merge step of replicated models (DESIGN.md "Replicas"), keyed by the model id, in a sub-topology of its own
+ * whose one input is {@code replica-reports}. Training tells it of a model's creation (version and spec) and
+ * deletion (a tombstone) there; it keeps each round's reports in its {@value ReplicaRecords#ROUNDS_STORE} store,
+ * and once every replica has reported the next round it merges them ({@link ParameterMixing#merge}, in replica
+ * order), publishes the merged snapshot to {@code model-parameters}, writes the merged model and the progress to
+ * {@code replica-merged} (which serving reads as a global store) and sends the merged parameters back to every
+ * replica on {@code replica-events}. A report of a round already merged is ignored; a report for a model it does
+ * not know (deleted, or never created), or of another spec, too. At a delete it publishes a tombstone on
+ * {@code model-parameters} as training does: a merge of reports sent before the delete may have been published
+ * after training's.
  */
 final class ReplicaMergeProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -27,7 +31,6 @@ final class ReplicaMergeProcessor implements Processor<String, byte[], String, b
     private final TrainingMetrics metrics;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
-    private LiveModels models;
     private EmissionSender sender;
     private final Emissions out = new Emissions();
     private final Publishing publish = new Publishing(out, null);
@@ -40,16 +43,27 @@ final class ReplicaMergeProcessor implements Processor<String, byte[], String, b
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.store = context.getStateStore(ReplicaRecords.STORE);
-        this.models = context.getStateStore(settings.storeName());
-        this.sender = new EmissionSender(context, settings, metrics, "replica");
+        this.store = context.getStateStore(ReplicaRecords.ROUNDS_STORE);
+        this.sender = new EmissionSender(context, settings, metrics, "replica", ReplicaTopology.MERGE);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
         try {
-            merge(record, now);
+            String model = record.key();
+            if (record.value() == null) { // deleted: forget its rounds; serving forgets the merged model
+                ReplicaRecords.forgetRounds(store, model);
+                merged(model, null, now);
+                context.forward(new Record<String, byte[]>(ReplicaRecords.progressRecordKey(model), null, now),
+                        ReplicaTopology.MERGED_SINK);
+                // again after any merge published since training's tombstone, so that none outlives the delete
+                context.forward(new Record<String, byte[]>(model, null, now), ReplicaTopology.MERGE_PARAMETERS_SINK);
+            } else if (!ReplicaRecords.hasRound(record.headers())) { // created
+                store.put(ReplicaRecords.modelKey(model), record.value());
+            } else {
+                merge(record, now);
+            }
         } catch (KafkaException ex) {
             throw ex;
         } catch (RuntimeException ex) {
@@ -59,48 +73,58 @@ final class ReplicaMergeProcessor implements Processor<String, byte[], String, b
 
     private void merge(Record<String, byte[]> record, long now) {
         String model = record.key();
-        LiveModel m = models.model(model);
+        byte[] entry = store.get(ReplicaRecords.modelKey(model));
         ModelState report = BinaryStateCodec.decode(record.value());
-        ModelSpec spec = m == null ? null : m.state().spec();
+        ModelSpec spec = entry == null ? null : ReplicaRecords.specOf(entry);
         if (spec == null || !spec.equals(report.spec())) {
             return;
         }
+        int count = spec.replicas().count();
+        ReplicaProgress progress = ReplicaProgress.decode(store.get(ReplicaRecords.progressKey(model)), count);
+        long next = progress.mergedRounds();
         long round = ReplicaRecords.roundOf(record.headers());
-        long next = ReplicaRecords.longOf(store.get(ReplicaRecords.nextRoundKey(model)));
         if (round < next) {
             return;
         }
-        int count = spec.replicas().count();
         int index = ReplicaRecords.indexOf(report.modelId());
-        store.put(ReplicaRecords.progressKey(model), ReplicaProgress.decode(next,
-                store.get(ReplicaRecords.progressKey(model)), count).withReport(index, round, report.learned().seen()));
-        store.putIfAbsent(ReplicaRecords.reportKey(model, round, ReplicaRecords.indexOf(report.modelId())),
-                record.value());
+        progress = progress.withReport(index, round, report.learned().seen());
+        store.putIfAbsent(ReplicaRecords.reportKey(model, round, index), record.value());
         while (true) {
             List<LearnerState> reports = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < count && reports.size() == i; i++) {
                 byte[] b = store.get(ReplicaRecords.reportKey(model, next, i));
-                if (b == null) {
-                    return;
+                if (b != null) {
+                    reports.add(BinaryStateCodec.decode(b).learned());
                 }
-                reports.add(BinaryStateCodec.decode(b).learned());
+            }
+            if (reports.size() < count) {
+                break;
             }
             for (int i = 0; i < count; i++) {
                 store.delete(ReplicaRecords.reportKey(model, next, i));
             }
-            LearnerState merged = ParameterMixing.merge(reports);
-            ModelState s = ModelState.restore(model, spec, merged, m.state().version() + 1, now, 0);
-            m = models.save(s);
+            LearnerState mixed = ParameterMixing.merge(reports);
+            ModelState s = ModelState.restore(model, spec, mixed, ReplicaRecords.versionOf(entry) + next + 1, now,
+                    0);
             out.clear();
             publish.snapshot(s, now);
             sender.forward(out, record, now);
-            byte[] params = ReplicaRecords.params(merged.params());
+            merged(model, BinaryStateCodec.encode(s), now);
+            byte[] params = ReplicaRecords.params(mixed.params());
             for (int i = 0; i < count; i++) {
                 context.forward(new Record<>(ReplicaRecords.replicaKey(model, i), params, now,
-                        ReplicaRecords.round(next)), ReplicaTopology.MERGES_SINK);
+                        ReplicaRecords.round(next)), ReplicaTopology.MERGE_EVENTS_SINK);
             }
             next++;
-            store.put(ReplicaRecords.nextRoundKey(model), ReplicaRecords.longBytes(next));
+            progress = progress.withMerge();
         }
+        byte[] p = progress.bytes();
+        store.put(ReplicaRecords.progressKey(model), p);
+        context.forward(new Record<>(ReplicaRecords.progressRecordKey(model), p, now), ReplicaTopology.MERGED_SINK);
+    }
+
+    /** The merged model {@code state} (null: deleted) for serving, on {@code replica-merged}. */
+    private void merged(String model, byte[] state, long now) {
+        context.forward(new Record<>(model, state, now), ReplicaTopology.MERGED_SINK);
     }
 }

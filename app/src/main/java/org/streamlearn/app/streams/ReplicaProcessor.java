@@ -8,7 +8,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.events.InvalidEventException;
@@ -24,8 +23,9 @@ import org.streamlearn.store.state.ModelState;
 /**
  * A replica of a replicated model (DESIGN.md "Replicas"), keyed {@code <model>#r<i>}: it learns the events
  * spread to it with the ordinary path, reports every round to the merge step ({@code replica-reports}, keyed by
- * the model), and adopts the merge of round r ({@code replica-merges}) when it begins round r + 2, holding its
- * events back in the {@value ReplicaRecords#STORE} store until that merge has come. The protocol is
+ * the model), and adopts the merge of round r (sent back on {@code replica-events} with a round header) when it
+ * begins round r + 2, holding its events back in the {@value ReplicaRecords#STORE} store until that merge has
+ * come. {@code replica-events} is the one input of its sub-topology, so a task never waits between inputs. The protocol is
  * learning-core's {@link Replica}, the same as the backtest's, so the live replicas learn bit for bit what the
  * backtest's do from the same events in the same order. Everything it keeps (its model, bookkeeping, held events,
  * merges not yet adopted) is in the changelogged store, so under exactly-once a crash replays it exactly. A
@@ -53,14 +53,13 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
         this.store = context.getStateStore(ReplicaRecords.STORE);
         this.replicaModels = context.getStateStore(ReplicaRecords.MODELS_STORE);
         this.cache.clear(); // a revived task restores its stores: nothing cached may outlive them
-        this.sender = new EmissionSender(context, settings, metrics, "replica");
+        this.sender = new EmissionSender(context, settings, metrics, "replica", ReplicaTopology.REPLICA);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
-        boolean merge = context.recordMetadata().map(RecordMetadata::topic).orElse("")
-                .equals(ReplicaTopology.merges(settings.topics()));
+        boolean merge = ReplicaRecords.hasRound(record.headers());
         try {
             if (merge) {
                 Loaded r = load(record.key(), null);
@@ -195,7 +194,7 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
             r.reportsChanged = true;
             ModelState s = ModelState.restore(r.key, m.state().spec(), report.state(), 0, now, 0);
             context.forward(new Record<>(model, BinaryStateCodec.encode(s), now,
-                    ReplicaRecords.round(report.round())), ReplicaTopology.REPORTS_SINK);
+                    ReplicaRecords.round(report.round())), ReplicaTopology.REPLICA_REPORTS_SINK);
         }
     }
 

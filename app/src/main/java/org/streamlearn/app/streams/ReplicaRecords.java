@@ -11,26 +11,37 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.streamlearn.core.replica.Replica;
+import org.streamlearn.store.spec.ModelSpec;
+import org.streamlearn.store.spec.ModelSpecs;
 
 /**
  * The records and store entries of the replicas loop (DESIGN.md "Replicas"), in one place: replica keys
- * ({@code <model>#r<i>}), the keys of the {@value #STORE} store, and the byte layouts of a replica's round
- * bookkeeping and of a merged round's parameters. Every number is big-endian.
+ * ({@code <model>#r<i>}), the keys of the loop's stores, and the byte layouts of a replica's round bookkeeping,
+ * of a merged round's parameters and of the merge step's entry of a model. Every number is big-endian.
  *
  * <ul>
  *   <li>{@code replica-events} (key {@code <model>#r<i>}): the training event's original bytes, header
- *       {@value #SPEC_HEADER} = the model's spec (JSON), so that a replica is created with it; a tombstone
- *       (null value) when the model was deleted: the replica forgets everything it kept;</li>
+ *       {@value #SPEC_HEADER} = the model's spec (JSON), so that a replica is created with it; or a merge:
+ *       the merged parameters (raw doubles), header {@value #ROUND_HEADER}; or a tombstone (null value) when
+ *       the model was deleted: the replica forgets everything it kept;</li>
  *   <li>{@code replica-reports} (key: model id): a replica's state at the end of a round
- *       ({@code BinaryStateCodec}, model id {@code <model>#r<i>}), header {@value #ROUND_HEADER};</li>
- *   <li>{@code replica-merges} (key {@code <model>#r<i>}): the merged parameters (raw doubles), header
- *       {@value #ROUND_HEADER}.</li>
+ *       ({@code BinaryStateCodec}, model id {@code <model>#r<i>}), header {@value #ROUND_HEADER}; or, from
+ *       training, the model's {@link #modelEntry} when it is created (no header), or a tombstone when it is
+ *       deleted;</li>
+ *   <li>{@code replica-merged} (compacted, key: model id): the merged model ({@code BinaryStateCodec}), a
+ *       tombstone when it is deleted; key {@code \0progress|<model>}: its {@link ReplicaProgress}.</li>
  * </ul>
  */
 final class ReplicaRecords {
 
-    /** The store of the replicas loop (changelogged). */
+    /** The store of the replicas (changelogged): bookkeeping, reported parameters, held events, merges. */
     static final String STORE = "replicas";
+    /** The store of the spreading (changelogged, connected to training only): round-robin counters. */
+    static final String COUNTERS_STORE = "replica-counters";
+    /** The store of the merge step (changelogged): models, open reports, progress. */
+    static final String ROUNDS_STORE = "replica-rounds";
+    /** The global store of the merged models and progress, read by serving (from {@code replica-merged}). */
+    static final String MERGED_STORE = "replica-merged";
     /** The store of the replicas' own models (a {@link ModelStore}: decoded and cached, written before commits). */
     static final String MODELS_STORE = "replica-models";
     /** Header carrying the spec on a replica event. */
@@ -86,18 +97,19 @@ final class ReplicaRecords {
         return "g|" + model;
     }
 
-    static String nextRoundKey(String model) {
-        return "n|" + model;
+    static String modelKey(String model) {
+        return "s|" + model;
     }
 
-    /**
-     * Deletes what the spreading and the merge step keep of {@code model} on its own partition: the round-robin
-     * counter, the progress, the next round and the reports of the open rounds.
-     */
-    static void forgetModel(KeyValueStore<String, byte[]> store, String model) {
-        store.delete(counterKey(model));
+    /** The key of a model's progress in {@code replica-merged} (a control character: no model id has one). */
+    static String progressRecordKey(String model) {
+        return "\u0000progress|" + model;
+    }
+
+    /** Deletes what the merge step keeps of {@code model}: its entry, progress and the reports of open rounds. */
+    static void forgetRounds(KeyValueStore<String, byte[]> store, String model) {
+        store.delete(modelKey(model));
         store.delete(progressKey(model));
-        store.delete(nextRoundKey(model));
         deletePrefix(store, "r|" + model + "|");
     }
 
@@ -156,6 +168,26 @@ final class ReplicaRecords {
             p[j] = b.getDouble();
         }
         return p;
+    }
+
+    /** What the merge step keeps of a created model: its version and its spec (JSON). */
+    static byte[] modelEntry(long version, byte[] specJson) {
+        return ByteBuffer.allocate(8 + specJson.length).putLong(version).put(specJson).array();
+    }
+
+    /** The version of a {@link #modelEntry}. */
+    static long versionOf(byte[] entry) {
+        return ByteBuffer.wrap(entry).getLong();
+    }
+
+    /** The spec of a {@link #modelEntry}. */
+    static ModelSpec specOf(byte[] entry) {
+        return ModelSpecs.parse(new String(entry, 8, entry.length - 8, StandardCharsets.UTF_8));
+    }
+
+    /** Whether a record of the loop carries a round (a report or a merge). */
+    static boolean hasRound(Headers headers) {
+        return headers.lastHeader(ROUND_HEADER) != null;
     }
 
     /** A replica's bookkeeping and its held-events window: round, inRound, held head and tail (32 bytes). */

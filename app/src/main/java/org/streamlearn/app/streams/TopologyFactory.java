@@ -26,7 +26,8 @@ import org.streamlearn.store.state.StateLimits;
  * labels ──────────────┼► prediction ──► predictions (and model-parameters, model-metrics, dead-letter)
  * prediction-log ──────┘     │ (model store; pending predictions and their expiry index, changelogged)
  * replicated models: training ──► replica-events ──► replica ──► replica-reports ──► replica-merge
- *                    (and back on replica-merges; see ReplicaTopology)
+ *                    (back on replica-events; merged models on replica-merged, a global store; see
+ *                    ReplicaTopology: the loop's steps are sub-topologies of their own)
  * </pre>
  */
 public final class TopologyFactory {
@@ -66,6 +67,14 @@ public final class TopologyFactory {
     }
 
     private TopologyFactory() {
+    }
+
+    /**
+     * The name of sink node {@code base} of a processor whose sinks have {@code prefix} (the main sub-topology's
+     * have none): every sub-topology has its own sink nodes, since a node shared by two joins them into one.
+     */
+    static String sink(String prefix, String base) {
+        return prefix + base;
     }
 
     /** The settings of a service configuration. */
@@ -115,11 +124,9 @@ public final class TopologyFactory {
         ReplicaTopology.add(topology, s, metrics, logConfig);
         StringSerializer keyOut = new StringSerializer();
         ByteArraySerializer valueOut = new ByteArraySerializer();
-        topology.addSink(PARAMETERS_SINK, t.modelParameters(), keyOut, valueOut, "training", "prediction",
-                "replica-merge");
+        topology.addSink(PARAMETERS_SINK, t.modelParameters(), keyOut, valueOut, "training", "prediction");
         topology.addSink(METRICS_SINK, t.modelMetrics(), keyOut, valueOut, "training", "prediction");
-        topology.addSink(DEAD_LETTER_SINK, t.deadLetter(), keyOut, valueOut, "training", "prediction", "replica",
-                "replica-merge");
+        topology.addSink(DEAD_LETTER_SINK, t.deadLetter(), keyOut, valueOut, "training", "prediction");
         topology.addSink(MODEL_EVENTS_SINK, t.modelEvents(), keyOut, valueOut, "training", "prediction");
         topology.addSink(PREDICTIONS_SINK, t.predictions(), keyOut, valueOut, "prediction");
         return topology;

@@ -6,13 +6,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.streamlearn.app.backtest.replicas.ReplicatedRun;
+import org.streamlearn.app.config.Topics;
 import org.streamlearn.app.events.EventParser;
 import org.streamlearn.app.metrics.ServiceMetrics;
 import org.streamlearn.app.testing.Reference;
@@ -47,6 +53,34 @@ class ReplicaTopologyTest {
     }
 
     @Test
+    void theLoopsStepsAreSubTopologiesOfTheirOwnEachWithOneInputTopic() {
+        Topics t = Topics.DEFAULT;
+        TopologyDescription d = TopologyFactory.build(TopologyHarness.settings(Map.of(), 1000, 0)).describe();
+        Map<Set<String>, Set<String>> processorsByInputs = new HashMap<>();
+        for (TopologyDescription.Subtopology sub : d.subtopologies()) {
+            Set<String> inputs = new TreeSet<>();
+            Set<String> processors = new TreeSet<>();
+            for (TopologyDescription.Node n : sub.nodes()) {
+                if (n instanceof TopologyDescription.Source src) {
+                    inputs.addAll(src.topicSet());
+                } else if (n instanceof TopologyDescription.Processor) {
+                    processors.add(n.name());
+                }
+            }
+            processorsByInputs.put(inputs, processors);
+        }
+        assertThat(processorsByInputs).as(d.toString()).containsOnly(
+                Map.entry(Set.of(t.trainingEvents(), t.modelCommands(), t.predictionRequests(), t.labels(),
+                        t.predictionLog()), Set.of("training", "prediction")),
+                Map.entry(Set.of(ReplicaTopology.events(t)), Set.of("replica")),
+                Map.entry(Set.of(ReplicaTopology.reports(t)), Set.of("replica-merge")));
+        assertThat(d.globalStores()).singleElement().satisfies(g -> {
+            assertThat(g.source().topicSet()).containsExactly(ReplicaTopology.merged(t));
+            assertThat(g.processor().stores()).containsExactly(ReplicaRecords.MERGED_STORE);
+        });
+    }
+
+    @Test
     void mergedModelsAreTheBacktestsBitForBit(@TempDir Path dir) throws IOException {
         ModelSpec spec = ModelSpecs.parse(String.format(SPEC, 4));
         List<Merged> expected = new ArrayList<>();
@@ -71,6 +105,13 @@ class ReplicaTopologyTest {
             double served = TopologyHarness.drain(h.predictions).get(0).value().get("prediction").asDouble();
             assertThat(served).isEqualTo(live.get(live.size() - 1).learner().predict(new double[] {1, 2, 3, 4, 5})
                     .value());
+            // and a publish command publishes it
+            h.command("big", "{\"command\":\"publish\"}");
+            List<TestRecord<String, byte[]>> published = h.parameters.readRecordsToList();
+            assertThat(published).hasSize(1);
+            assertThat(JsonStateCodec.parse(new String(published.get(0).value(),
+                    java.nio.charset.StandardCharsets.UTF_8)).learned().params())
+                    .isEqualTo(live.get(live.size() - 1).learned().params());
         }
     }
 
@@ -157,11 +198,14 @@ class ReplicaTopologyTest {
                 h.event("big", line);
             }
             h.command("big", "{\"command\":\"delete\"}");
-            KeyValueStore<String, byte[]> loop = h.driver.getKeyValueStore(ReplicaRecords.STORE);
-            try (KeyValueIterator<String, byte[]> it = loop.all()) {
-                List<String> left = new ArrayList<>();
-                it.forEachRemaining(kv -> left.add(kv.key));
-                assertThat(left).as("the loop's entries of the deleted model").isEmpty();
+            for (String store : List.of(ReplicaRecords.STORE, ReplicaRecords.COUNTERS_STORE,
+                    ReplicaRecords.ROUNDS_STORE, ReplicaRecords.MERGED_STORE)) {
+                KeyValueStore<String, byte[]> loop = h.driver.getKeyValueStore(store);
+                try (KeyValueIterator<String, byte[]> it = loop.all()) {
+                    List<String> left = new ArrayList<>();
+                    it.forEachRemaining(kv -> left.add(kv.key));
+                    assertThat(left).as("the entries of the deleted model in %s", store).isEmpty();
+                }
             }
             ModelStore replicaModels = (ModelStore) h.driver.getStateStore(ReplicaRecords.MODELS_STORE);
             assertThat(replicaModels.model("big#r0")).isNull();

@@ -65,9 +65,7 @@ final class TopologyHarness implements AutoCloseable {
     private TopologyHarness(Path stateDir, Map<String, ModelSpec> seeds, long metricsEvery, long metricsIntervalMs,
             String guarantee, TrainingMetrics counters) {
         Topics t = Topics.DEFAULT;
-        TopologyFactory.Settings s = new TopologyFactory.Settings(t, TopologyFactory.STORE,
-                ConfigLoader.specTemplate(ConfigLoader.DEFAULT_SPEC, "default.spec"), seeds, metricsEvery,
-                metricsIntervalMs, 100, 10_000);
+        TopologyFactory.Settings s = settings(seeds, metricsEvery, metricsIntervalMs);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
@@ -88,6 +86,13 @@ final class TopologyHarness implements AutoCloseable {
         predictions = driver.createOutputTopic(t.predictions(), kd, vd);
         deadLetter = driver.createOutputTopic(t.deadLetter(), kd, vd);
         modelEvents = driver.createOutputTopic(t.modelEvents(), kd, vd);
+    }
+
+    /** The settings of a harness: default topics and store, the default spec template. */
+    static TopologyFactory.Settings settings(Map<String, ModelSpec> seeds, long metricsEvery, long metricsIntervalMs) {
+        return new TopologyFactory.Settings(Topics.DEFAULT, TopologyFactory.STORE,
+                ConfigLoader.specTemplate(ConfigLoader.DEFAULT_SPEC, "default.spec"), seeds, metricsEvery,
+                metricsIntervalMs, 100, 10_000);
     }
 
     void event(String model, String json) {
