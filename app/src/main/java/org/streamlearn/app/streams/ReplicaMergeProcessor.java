@@ -23,7 +23,10 @@ import org.streamlearn.store.state.ModelState;
  * replica on {@code replica-events}. A report of a round already merged is ignored; a report for a model it does
  * not know (deleted, or never created), or of another spec, too. At a delete it publishes a tombstone on
  * {@code model-parameters} as training does: a merge of reports sent before the delete may have been published
- * after training's.
+ * after training's. Its tombstone may in turn come after the snapshot training published when the id was
+ * created again, so when a deleted model is created again it publishes the new model's creation snapshot once
+ * more, after its tombstone and before any merge of the new model (whose reports follow the creation on
+ * {@code replica-reports}).
  */
 final class ReplicaMergeProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -54,6 +57,7 @@ final class ReplicaMergeProcessor implements Processor<String, byte[], String, b
             String model = record.key();
             if (record.value() == null) { // deleted: forget its rounds; serving forgets the merged model
                 ReplicaRecords.forgetRounds(store, model);
+                store.put(ReplicaRecords.deletedKey(model), new byte[0]);
                 merged(model, null, now);
                 context.forward(new Record<String, byte[]>(ReplicaRecords.progressRecordKey(model), null, now),
                         ReplicaTopology.MERGED_SINK);
@@ -61,6 +65,10 @@ final class ReplicaMergeProcessor implements Processor<String, byte[], String, b
                 context.forward(new Record<String, byte[]>(model, null, now), ReplicaTopology.MERGE_PARAMETERS_SINK);
             } else if (!ReplicaRecords.hasRound(record.headers())) { // created
                 store.put(ReplicaRecords.modelKey(model), record.value());
+                if (store.get(ReplicaRecords.deletedKey(model)) != null) { // created again: see the class comment
+                    store.delete(ReplicaRecords.deletedKey(model));
+                    republishCreated(record, now);
+                }
             } else {
                 merge(record, now);
             }
@@ -121,6 +129,18 @@ final class ReplicaMergeProcessor implements Processor<String, byte[], String, b
         byte[] p = progress.bytes();
         store.put(ReplicaRecords.progressKey(model), p);
         context.forward(new Record<>(ReplicaRecords.progressRecordKey(model), p, now), ReplicaTopology.MERGED_SINK);
+    }
+
+    /** Publishes the creation snapshot of the model whose creation {@code record} reports, as training did. */
+    private void republishCreated(Record<String, byte[]> record, long now) {
+        String model = record.key();
+        ModelSpec spec = ReplicaRecords.specOf(record.value());
+        ModelState fresh = ModelState.create(model, spec, now);
+        ModelState s = ModelState.restore(model, spec, fresh.learned(), ReplicaRecords.versionOf(record.value()),
+                now, 0);
+        out.clear();
+        publish.snapshot(s, now);
+        sender.forward(out, record, now);
     }
 
     /** The merged model {@code state} (null: deleted) for serving, on {@code replica-merged}. */

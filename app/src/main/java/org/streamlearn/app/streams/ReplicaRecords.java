@@ -101,6 +101,14 @@ final class ReplicaRecords {
         return "s|" + model;
     }
 
+    /**
+     * The merge step's mark of a model it has published a delete's tombstone for, until the model is created
+     * again (a few bytes per deleted id).
+     */
+    static String deletedKey(String model) {
+        return "x|" + model;
+    }
+
     /** The key of a model's progress in {@code replica-merged} (a control character: no model id has one). */
     static String progressRecordKey(String model) {
         return "\u0000progress|" + model;

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -204,7 +207,9 @@ class ReplicaTopologyTest {
                 try (KeyValueIterator<String, byte[]> it = loop.all()) {
                     List<String> left = new ArrayList<>();
                     it.forEachRemaining(kv -> left.add(kv.key));
-                    assertThat(left).as("the entries of the deleted model in %s", store).isEmpty();
+                    assertThat(left).as("the entries of the deleted model in %s", store)
+                            .isEqualTo(store.equals(ReplicaRecords.ROUNDS_STORE)
+                                    ? List.of(ReplicaRecords.deletedKey("big")) : List.of());
                 }
             }
             ModelStore replicaModels = (ModelStore) h.driver.getStateStore(ReplicaRecords.MODELS_STORE);
@@ -224,12 +229,48 @@ class ReplicaTopologyTest {
                 (r.key().equals("big") ? again : fresh).add(JsonStateCodec.parse(new String(r.value(),
                         java.nio.charset.StandardCharsets.UTF_8)));
             }
+            // the merge step publishes the creation of an id it had deleted once more: the same model
+            assertThat(again.get(1).learned().params()).isEqualTo(again.get(0).learned().params());
+            assertThat(again.get(1).version()).isEqualTo(again.get(0).version());
+            again.remove(1);
             assertThat(again).as("creation and four merged rounds").hasSize(5).hasSameSizeAs(fresh);
             for (int i = 0; i < again.size(); i++) {
                 assertThat(again.get(i).learned().seen()).as("seen, snapshot %d", i).isEqualTo(10L * i);
                 assertThat(again.get(i).learned().params()).as("snapshot %d", i)
                         .isEqualTo(fresh.get(i).learned().params());
             }
+            assertThat(h.deadLetter.readRecordsToList()).isEmpty();
+        }
+    }
+
+    /**
+     * The merge step may see a delete after training has created the id again: its tombstone on
+     * {@code model-parameters} then follows the new model's creation snapshot, and it publishes that snapshot
+     * once more, so that the topic's latest record for the id is the live model, not the tombstone.
+     */
+    @Test
+    void aModelCreatedAgainOutlivesTheMergeStepsLateTombstone(@TempDir Path dir) throws IOException {
+        ModelSpec spec = ModelSpecs.parse(String.format(SPEC, 2));
+        try (TopologyHarness h = new TopologyHarness(dir)) {
+            h.upsert("big", ModelSpecs.toJson(spec));
+            for (String line : lines().subList(0, 27)) {
+                h.event("big", line);
+            }
+            h.parameters.readRecordsToList();
+            TestInputTopic<String, byte[]> reports = h.driver.createInputTopic(
+                    ReplicaTopology.reports(Topics.DEFAULT), new StringSerializer(), new ByteArraySerializer());
+            reports.pipeInput("big", null); // training's delete, as the merge step sees it late
+            List<TestRecord<String, byte[]>> out = h.parameters.readRecordsToList();
+            assertThat(out.get(out.size() - 1).value()).isNull();
+            reports.pipeInput("big", ReplicaRecords.modelEntry(7,
+                    ModelSpecs.toJsonString(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            out = h.parameters.readRecordsToList();
+            assertThat(out).hasSize(1);
+            ModelState created = JsonStateCodec.parse(new String(out.get(0).value(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(created.version()).isEqualTo(7);
+            assertThat(created.learned().seen()).isZero();
+            assertThat(created.spec()).isEqualTo(spec);
             assertThat(h.deadLetter.readRecordsToList()).isEmpty();
         }
     }
