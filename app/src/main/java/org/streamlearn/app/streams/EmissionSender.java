@@ -1,6 +1,7 @@
 package org.streamlearn.app.streams;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -89,17 +90,18 @@ final class EmissionSender {
                     }
                 }
                 case REPLICA_EVENT -> {
+                    Headers h = ReplicaRecords.generation(out.generation(i));
                     if (out.value(i) == null) { // the model is deleted: a tombstone tells the replica to forget
-                        context.forward(new Record<String, byte[]>(out.key(i), null, now), ReplicaTopology.EVENTS_SINK);
+                        context.forward(new Record<String, byte[]>(out.key(i), null, now, h),
+                                ReplicaTopology.EVENTS_SINK);
                         continue;
                     }
                     context.forward(new Record<>(out.key(i), input.value(), now,
-                            new RecordHeaders().add(ReplicaRecords.SPEC_HEADER, out.value(i))),
-                            ReplicaTopology.EVENTS_SINK);
+                            h.add(ReplicaRecords.SPEC_HEADER, out.value(i))), ReplicaTopology.EVENTS_SINK);
                     result |= SPREAD;
                 }
-                case REPLICA_MODEL -> context.forward(new Record<>(out.key(i), out.value(i), now),
-                        ReplicaTopology.REPORTS_SINK);
+                case REPLICA_MODEL -> context.forward(new Record<>(out.key(i), out.value(i), now,
+                        ReplicaRecords.generation(out.generation(i))), ReplicaTopology.REPORTS_SINK);
                 default -> throw new IllegalStateException("not an output: " + out.kind(i));
             }
         }

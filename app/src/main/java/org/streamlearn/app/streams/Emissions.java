@@ -34,12 +34,12 @@ public final class Emissions {
          * The training event being handled goes to a replica: the key is the replica's ({@code <model>#r<i>}),
          * the value the model's spec (JSON), which the adapter sends as a header beside the record's original
          * bytes on {@code replica-events}; a null value (the model is deleted) is sent as a tombstone, for the
-         * replica to forget its state.
+         * replica to forget its state. {@link #generation} is the model's generation, sent as a header.
          */
         REPLICA_EVENT,
         /**
          * A model with replicas was created (the value: its {@code ReplicaRecords.modelEntry}) or deleted (null),
-         * for the merge step on {@code replica-reports}.
+         * for the merge step on {@code replica-reports}; {@link #generation} is the model's, sent as a header.
          */
         REPLICA_MODEL
     }
@@ -49,6 +49,7 @@ public final class Emissions {
     private byte[][] values = new byte[4][];
     private String[] fields = new String[4];
     private String[] reasons = new String[4];
+    private long[] generations = new long[4];
     private int size;
 
     /** How many entries the last call emitted. */
@@ -86,6 +87,12 @@ public final class Emissions {
         return reasons[i];
     }
 
+    /** The model's generation of a {@link Kind#REPLICA_EVENT} or {@link Kind#REPLICA_MODEL} entry, else 0. */
+    public long generation(int i) {
+        check(i);
+        return generations[i];
+    }
+
     Emissions clear() {
         Arrays.fill(values, 0, size, null);
         Arrays.fill(keys, 0, size, null);
@@ -107,6 +114,12 @@ public final class Emissions {
         put(Kind.REJECTED, key, null, field, reason);
     }
 
+    /** A {@link Kind#REPLICA_EVENT} or {@link Kind#REPLICA_MODEL} entry of the model's {@code generation}. */
+    void replica(Kind kind, String key, byte[] value, long generation) {
+        put(kind, key, value, null, null);
+        generations[size - 1] = generation;
+    }
+
     private void put(Kind kind, String key, byte[] value, String field, String reason) {
         if (size == kinds.length) {
             int n = size * 2;
@@ -115,8 +128,10 @@ public final class Emissions {
             values = Arrays.copyOf(values, n);
             fields = Arrays.copyOf(fields, n);
             reasons = Arrays.copyOf(reasons, n);
+            generations = Arrays.copyOf(generations, n);
         }
         kinds[size] = kind;
+        generations[size] = 0;
         keys[size] = key;
         values[size] = value;
         fields[size] = field;

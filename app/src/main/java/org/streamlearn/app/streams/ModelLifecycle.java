@@ -2,9 +2,7 @@ package org.streamlearn.app.streams;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
 import org.streamlearn.app.events.InvalidEventException;
 import org.streamlearn.app.events.ModelIds;
 import org.streamlearn.app.events.ParsedEvent;
@@ -85,12 +83,11 @@ public final class ModelLifecycle {
     }
 
     /**
-     * Spreads the events of replicated models (DESIGN.md "Replicas") with {@code counter}, which returns and
-     * advances a model's count of events without an id (its round-robin position; without it such events are
-     * rejected), and calls {@code forget} with the id of a deleted one (see {@link ReplicaHooks}).
+     * Spreads the events of replicated models (DESIGN.md "Replicas") with {@code counters}: their generations
+     * and round-robin counts (see {@link ReplicaHooks}; without them, such events are rejected).
      */
-    public ModelLifecycle withReplicas(ToLongFunction<String> counter, Consumer<String> forget) {
-        replicas.withStores(counter, forget);
+    ModelLifecycle withReplicas(ReplicaHooks.Counters counters) {
+        replicas.withCounters(counters);
         return this;
     }
 

@@ -1,7 +1,5 @@
 package org.streamlearn.app.streams;
 
-import java.util.function.Consumer;
-import java.util.function.ToLongFunction;
 import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.core.replica.Spreading;
 import org.streamlearn.store.spec.ModelSpec;
@@ -12,29 +10,40 @@ import org.streamlearn.store.state.ModelState;
  * What {@link ModelLifecycle} does differently for a model with replicas (DESIGN.md "Replicas"), as a plain
  * class sharing its {@link Emissions}: its creation is announced to the merge step, a training event is spread to
  * a replica instead of learned, a spec change or a reset that the replicas could not follow is refused, and a
- * delete removes the replicas' and the merge step's state too. The spreading's counters are reached through two
- * functions the processor gives ({@link #withStores}), so no Kafka type appears here.
+ * delete removes the replicas' and the merge step's state too. Every record it sends carries the model's
+ * generation ({@link Counters}: the id's creations with replicas numbered 1, 2, ...), so that the replicas and the
+ * merge step tell a model created again under its id from the deleted one. The counters are reached through an
+ * interface the processor implements over its store ({@link #withCounters}), so no Kafka type appears here.
  *
  * <p>Not thread-safe: one per lifecycle.
  */
 final class ReplicaHooks {
 
+    /** A replicated model's generation and round-robin count, kept by training (changelogged). */
+    interface Counters {
+        /** Model {@code model} was created with replicas: returns its new generation, one more than the last. */
+        long created(String model);
+
+        /** The generation of {@code model} now (0 before its first creation with replicas). */
+        long generation(String model);
+
+        /** Returns and advances the count of {@code model}'s events without an id (its round-robin position). */
+        long nextCount(String model);
+
+        /** Model {@code model} was deleted: its count goes back to zero, its generation stays. */
+        void deleted(String model);
+    }
+
     private final Emissions out;
-    private ToLongFunction<String> counter;
-    private Consumer<String> forget = model -> { };
+    private Counters counters;
 
     ReplicaHooks(Emissions out) {
         this.out = out;
     }
 
-    /**
-     * Spreads with {@code counter}, which returns and advances a model's count of events without an id (its
-     * round-robin position; without it such events are rejected), and calls {@code forget} with the id of a
-     * deleted replicated model (to remove its counter).
-     */
-    void withStores(ToLongFunction<String> counter, Consumer<String> forget) {
-        this.counter = counter;
-        this.forget = forget;
+    /** Spreads with {@code counters}; without them, a replicated model's events are rejected. */
+    void withCounters(Counters counters) {
+        this.counters = counters;
     }
 
     /**
@@ -48,24 +57,27 @@ final class ReplicaHooks {
             return false;
         }
         String id = s.modelId();
-        if (counter == null) {
+        if (counters == null) {
             out.reject(id, "replicas", "replicas: this processor does not spread events");
             return true;
         }
         int i = e.id() != null ? Spreading.ofId(e.id(), replicas.count())
-                : Spreading.ofCounter(counter.applyAsLong(id), replicas.count());
-        out.add(Emissions.Kind.REPLICA_EVENT, ReplicaRecords.replicaKey(id, i), s.specJsonBytes());
+                : Spreading.ofCounter(counters.nextCount(id), replicas.count());
+        out.replica(Emissions.Kind.REPLICA_EVENT, ReplicaRecords.replicaKey(id, i), s.specJsonBytes(),
+                counters.generation(id));
         return true;
     }
 
     /**
-     * Model {@code s} was created: when it has replicas, the merge step is told its version and spec (it merges
-     * reports of that spec only, and numbers the merged versions from it).
+     * Model {@code s} was created: when it has replicas, it starts a new generation, and the merge step is told
+     * its version, generation and spec (it merges reports of that generation only, and numbers the merged versions
+     * from the version). Without counters (a lifecycle that does not spread) its generation is 0.
      */
     void created(ModelState s) {
         if (s.spec().replicas() != null) {
-            out.add(Emissions.Kind.REPLICA_MODEL, s.modelId(), ReplicaRecords.modelEntry(s.version(),
-                    s.specJsonBytes()));
+            long g = counters == null ? 0 : counters.created(s.modelId());
+            out.replica(Emissions.Kind.REPLICA_MODEL, s.modelId(), ReplicaRecords.modelEntry(s.version(), g,
+                    s.specJsonBytes()), g);
         }
     }
 
@@ -90,19 +102,23 @@ final class ReplicaHooks {
     }
 
     /**
-     * Model {@code id} with {@code spec} was deleted: when it had replicas, the spreading's counter is forgotten
-     * and the merge step and each replica get a tombstone, so that a model created again under this id finds
-     * none of their state.
+     * Model {@code id} with {@code spec} was deleted: when it had replicas, the spreading's count is reset (the
+     * generation kept) and the merge step and each replica get a tombstone of its generation, so that a model
+     * created again under this id finds none of their state.
      */
     void deleted(String id, ModelSpec spec) {
         ReplicasSpec replicas = spec.replicas();
         if (replicas == null) {
             return;
         }
-        forget.accept(id);
-        out.add(Emissions.Kind.REPLICA_MODEL, id, null);
+        long g = 0;
+        if (counters != null) {
+            g = counters.generation(id);
+            counters.deleted(id);
+        }
+        out.replica(Emissions.Kind.REPLICA_MODEL, id, null, g);
         for (int i = 0; i < replicas.count(); i++) {
-            out.add(Emissions.Kind.REPLICA_EVENT, ReplicaRecords.replicaKey(id, i), null);
+            out.replica(Emissions.Kind.REPLICA_EVENT, ReplicaRecords.replicaKey(id, i), null, g);
         }
     }
 }

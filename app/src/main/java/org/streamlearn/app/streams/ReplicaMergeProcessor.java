@@ -20,8 +20,10 @@ import org.streamlearn.store.state.ModelState;
  * and once every replica has reported the next round it merges them ({@link ParameterMixing#merge}, in replica
  * order), publishes the merged snapshot to {@code model-parameters}, writes the merged model and the progress to
  * {@code replica-merged} (which serving reads as a global store) and sends the merged parameters back to every
- * replica on {@code replica-events}. A report of a round already merged is ignored; a report for a model it does
- * not know (deleted, or never created), or of another spec, too. At a delete it publishes a tombstone on
+ * replica on {@code replica-events}, each with the model's generation. A report of a round already merged is
+ * ignored; a report for a model it does not know (deleted, or never created), of another generation (a replica
+ * of a deleted model reporting late, after the id was created again) or of another spec, too. At a delete it
+ * publishes a tombstone on
  * {@code model-parameters} as training does: a merge of reports sent before the delete may have been published
  * after training's. Its tombstone may in turn come after the snapshot training published when the id was
  * created again, so when a deleted model is created again it publishes the new model's creation snapshot once
@@ -82,9 +84,12 @@ final class ReplicaMergeProcessor implements Processor<String, byte[], String, b
     private void merge(Record<String, byte[]> record, long now) {
         String model = record.key();
         byte[] entry = store.get(ReplicaRecords.modelKey(model));
+        if (entry == null || ReplicaRecords.generationOf(entry) != ReplicaRecords.generationOf(record.headers())) {
+            return;
+        }
         ModelState report = BinaryStateCodec.decode(record.value());
-        ModelSpec spec = entry == null ? null : ReplicaRecords.specOf(entry);
-        if (spec == null || !spec.equals(report.spec())) {
+        ModelSpec spec = ReplicaRecords.specOf(entry);
+        if (!spec.equals(report.spec())) {
             return;
         }
         int count = spec.replicas().count();
@@ -119,9 +124,10 @@ final class ReplicaMergeProcessor implements Processor<String, byte[], String, b
             sender.forward(out, record, now);
             merged(model, BinaryStateCodec.encode(s), now);
             byte[] params = ReplicaRecords.params(mixed.params());
+            long generation = ReplicaRecords.generationOf(entry);
             for (int i = 0; i < count; i++) {
                 context.forward(new Record<>(ReplicaRecords.replicaKey(model, i), params, now,
-                        ReplicaRecords.round(next)), ReplicaTopology.MERGE_EVENTS_SINK);
+                        ReplicaRecords.round(next, generation)), ReplicaTopology.MERGE_EVENTS_SINK);
             }
             next++;
             progress = progress.withMerge();

@@ -31,6 +31,15 @@ import org.streamlearn.store.state.ModelState;
  * merges not yet adopted) is in the changelogged store, so under exactly-once a crash replays it exactly. A
  * tombstone on {@code replica-events} (the model was deleted) removes all of it, so that a model created again
  * under the same id starts with fresh replicas; a merge for a replica that does not exist is ignored.
+ *
+ * <p>Generations ({@link ReplicaRecords#GENERATION_HEADER}): a replica is created for the generation of the event
+ * that creates it and keeps it in its bookkeeping; its reports carry it. A merge or a tombstone of another
+ * generation than the replica's is ignored (a merge of a deleted model that arrives after the id was created
+ * again; a tombstone is only ever of the replica's own generation or a newer one, since training sends it before
+ * any event of the next). An event of an older generation is a dead letter (field {@code replicas}); an event of a
+ * newer generation means its model was deleted and created again without the tombstone having reached this
+ * replica: the replica forgets everything, as at a tombstone, and starts fresh as that generation with the event.
+ * Every rule reads only the record and the replica's own stores, so it is the same on a replay.
  */
 final class ReplicaProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -61,9 +70,11 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
         long now = context.currentSystemTimeMs();
         boolean merge = ReplicaRecords.hasRound(record.headers());
         try {
+            long generation = ReplicaRecords.generationOf(record.headers());
             if (merge) {
-                Loaded r = load(record.key(), null);
-                if (r != null) { // else the model was deleted (its merges may still come): nothing to keep
+                Loaded r = load(record.key(), null, generation);
+                // else the model was deleted (its merges may still come) or created again: nothing to keep
+                if (r != null && r.generation == generation) {
                     store.put(ReplicaRecords.mergedKey(record.key(), ReplicaRecords.roundOf(record.headers())),
                             record.value());
                     pump(r, now);
@@ -72,10 +83,13 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
                 return;
             }
             if (record.value() == null) {
-                forget(record.key());
+                Loaded r = load(record.key(), null, generation);
+                if (r != null && r.generation <= generation) {
+                    forget(record.key());
+                }
                 return;
             }
-            onEvent(record, now);
+            onEvent(record, generation, now);
         } catch (KafkaException ex) {
             throw ex;
         } catch (RuntimeException ex) {
@@ -102,36 +116,48 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
 
     /**
      * A replica's round bookkeeping and held-events window, cached between events (its model is in the
-     * {@value ReplicaRecords#MODELS_STORE} store's own cache). {@link #save} writes the four counters every event
-     * (32 bytes) and the reported parameters only when they change (once a round).
+     * {@value ReplicaRecords#MODELS_STORE} store's own cache) and its generation. {@link #save} writes the four
+     * counters and the generation every event (40 bytes) and the reported parameters only when they change (once a round).
      */
     private static final class Loaded {
         final String key;
         final Replica replica;
+        final long generation;
         long heldHead;
         long heldTail;
         boolean reportsChanged;
 
-        Loaded(String key, Replica replica, long heldHead, long heldTail) {
+        Loaded(String key, Replica replica, long heldHead, long heldTail, long generation) {
             this.key = key;
             this.replica = replica;
             this.heldHead = heldHead;
             this.heldTail = heldTail;
+            this.generation = generation;
         }
     }
 
-    private void onEvent(Record<String, byte[]> record, long now) {
+    private void onEvent(Record<String, byte[]> record, long generation, long now) {
         Header h = record.headers().lastHeader(ReplicaRecords.SPEC_HEADER);
-        Loaded r;
+        String model = ReplicaRecords.modelOf(record.key());
+        ModelSpec spec;
         try {
-            r = load(record.key(), h == null ? null : ModelSpecs.parse(new String(h.value(), StandardCharsets.UTF_8)));
+            spec = h == null ? null : ModelSpecs.parse(new String(h.value(), StandardCharsets.UTF_8));
         } catch (SpecException ex) {
-            reject(ReplicaRecords.modelOf(record.key()), "spec", ex.getMessage(), record, now);
+            reject(model, "spec", ex.getMessage(), record, now);
             return;
         }
+        Loaded r = load(record.key(), spec, generation);
+        if (r != null && r.generation > generation) {
+            reject(model, "replicas", "replica " + r.key + " is of generation " + r.generation + " of its model;"
+                    + " an event of generation " + generation + " (deleted since) is not learned", record, now);
+            return;
+        }
+        if (r != null && r.generation < generation) { // deleted and created again: start fresh as the new one
+            forget(record.key());
+            r = load(record.key(), spec, generation);
+        }
         if (r == null) {
-            reject(ReplicaRecords.modelOf(record.key()), "spec", "replica event without its spec", record,
-                    now);
+            reject(model, "spec", "replica event without its spec", record, now);
             return;
         }
         if (r.replica.waiting() || r.heldHead < r.heldTail) {
@@ -194,12 +220,15 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
             r.reportsChanged = true;
             ModelState s = ModelState.restore(r.key, m.state().spec(), report.state(), 0, now, 0);
             context.forward(new Record<>(model, BinaryStateCodec.encode(s), now,
-                    ReplicaRecords.round(report.round())), ReplicaTopology.REPLICA_REPORTS_SINK);
+                    ReplicaRecords.round(report.round(), r.generation)), ReplicaTopology.REPLICA_REPORTS_SINK);
         }
     }
 
-    /** The replica {@code key}, cached or read from the stores; created with {@code spec}; null when unknown. */
-    private Loaded load(String key, ModelSpec spec) {
+    /**
+     * The replica {@code key}, cached or read from the stores; else created with {@code spec} for
+     * {@code generation}; null when unknown and no spec is given.
+     */
+    private Loaded load(String key, ModelSpec spec, long generation) {
         Loaded cached = cache.get(key);
         if (cached != null && replicaModels.model(key) != null) {
             return cached;
@@ -215,11 +244,11 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
         byte[] book = store.get(ReplicaRecords.bookKey(key));
         Loaded r;
         if (book == null) {
-            r = new Loaded(key, new Replica(ReplicaRecords.indexOf(key), syncEvery), 0, 0);
+            r = new Loaded(key, new Replica(ReplicaRecords.indexOf(key), syncEvery), 0, 0, generation);
         } else {
             ReplicaRecords.Book b = ReplicaRecords.bookOf(book, store.get(ReplicaRecords.reportedKey(key)),
                     ReplicaRecords.indexOf(key), syncEvery);
-            r = new Loaded(key, b.replica(), b.heldHead(), b.heldTail());
+            r = new Loaded(key, b.replica(), b.heldHead(), b.heldTail(), b.generation());
         }
         cache.put(key, r);
         return r;
@@ -227,7 +256,8 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
 
     /** Writes the bookkeeping (the model itself is written behind, before the commit, by its store). */
     private void save(Loaded r) {
-        store.put(ReplicaRecords.bookKey(r.key), ReplicaRecords.book(r.replica, r.heldHead, r.heldTail));
+        store.put(ReplicaRecords.bookKey(r.key), ReplicaRecords.book(r.replica, r.heldHead, r.heldTail,
+                r.generation));
         if (r.reportsChanged) {
             store.put(ReplicaRecords.reportedKey(r.key), ReplicaRecords.reported(r.replica));
             r.reportsChanged = false;

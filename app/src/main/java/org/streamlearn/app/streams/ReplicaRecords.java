@@ -19,6 +19,11 @@ import org.streamlearn.store.spec.ModelSpecs;
  * ({@code <model>#r<i>}), the keys of the loop's stores, and the byte layouts of a replica's round bookkeeping,
  * of a merged round's parameters and of the merge step's entry of a model. Every number is big-endian.
  *
+ * <p>Every record on {@code replica-events} and {@code replica-reports} carries header {@value #GENERATION_HEADER}:
+ * the generation of the model it belongs to (decimal). Training numbers the creations of a replicated model id
+ * 1, 2, ... ({@link ReplicaCounters}), so a model deleted and created again under its id is a new generation, and
+ * a record of the old one still in flight is told apart from the new one's (docs/architecture.md "Replicas").
+ *
  * <ul>
  *   <li>{@code replica-events} (key {@code <model>#r<i>}): the training event's original bytes, header
  *       {@value #SPEC_HEADER} = the model's spec (JSON), so that a replica is created with it; or a merge:
@@ -26,8 +31,8 @@ import org.streamlearn.store.spec.ModelSpecs;
  *       the model was deleted: the replica forgets everything it kept;</li>
  *   <li>{@code replica-reports} (key: model id): a replica's state at the end of a round
  *       ({@code BinaryStateCodec}, model id {@code <model>#r<i>}), header {@value #ROUND_HEADER}; or, from
- *       training, the model's {@link #modelEntry} when it is created (no header), or a tombstone when it is
- *       deleted;</li>
+ *       training, the model's {@link #modelEntry} when it is created (no round header), or a tombstone when it
+ *       is deleted;</li>
  *   <li>{@code replica-merged} (compacted, key: model id): the merged model ({@code BinaryStateCodec}), a
  *       tombstone when it is deleted; key {@code \0progress|<model>}: its {@link ReplicaProgress}.</li>
  * </ul>
@@ -48,6 +53,8 @@ final class ReplicaRecords {
     static final String SPEC_HEADER = "streamlearn.spec";
     /** Header carrying the round of a report or a merge. */
     static final String ROUND_HEADER = "streamlearn.round";
+    /** Header carrying the generation of the model a record of the loop belongs to. */
+    static final String GENERATION_HEADER = "streamlearn.generation";
     /** Events a replica holds back at most while it waits for a merge; more go to the dead letters. */
     static final long MAX_HELD = 100_000;
 
@@ -137,28 +144,34 @@ final class ReplicaRecords {
         keys.forEach(store::delete);
     }
 
-    /** A header with a round. */
-    static Headers round(long round) {
+    /** The headers of a report or a merge: its round and generation. */
+    static Headers round(long round, long generation) {
+        return generation(generation).add(ROUND_HEADER, Long.toString(round).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A header with a generation (more may be added). */
+    static Headers generation(long generation) {
         RecordHeaders h = new RecordHeaders();
-        h.add(ROUND_HEADER, Long.toString(round).getBytes(StandardCharsets.UTF_8));
+        h.add(GENERATION_HEADER, Long.toString(generation).getBytes(StandardCharsets.UTF_8));
         return h;
     }
 
     /** The round of a report or merge record. */
     static long roundOf(Headers headers) {
-        Header h = headers.lastHeader(ROUND_HEADER);
+        return numberOf(headers, ROUND_HEADER);
+    }
+
+    /** The generation of a record of the loop. */
+    static long generationOf(Headers headers) {
+        return numberOf(headers, GENERATION_HEADER);
+    }
+
+    private static long numberOf(Headers headers, String name) {
+        Header h = headers.lastHeader(name);
         if (h == null) {
-            throw new IllegalArgumentException("missing header " + ROUND_HEADER);
+            throw new IllegalArgumentException("missing header " + name);
         }
         return Long.parseLong(new String(h.value(), StandardCharsets.UTF_8));
-    }
-
-    static byte[] longBytes(long v) {
-        return ByteBuffer.allocate(8).putLong(v).array();
-    }
-
-    static long longOf(byte[] b) {
-        return b == null ? 0 : ByteBuffer.wrap(b).getLong();
     }
 
     static byte[] params(double[] p) {
@@ -178,9 +191,9 @@ final class ReplicaRecords {
         return p;
     }
 
-    /** What the merge step keeps of a created model: its version and its spec (JSON). */
-    static byte[] modelEntry(long version, byte[] specJson) {
-        return ByteBuffer.allocate(8 + specJson.length).putLong(version).put(specJson).array();
+    /** What the merge step keeps of a created model: its version, its generation and its spec (JSON). */
+    static byte[] modelEntry(long version, long generation, byte[] specJson) {
+        return ByteBuffer.allocate(16 + specJson.length).putLong(version).putLong(generation).put(specJson).array();
     }
 
     /** The version of a {@link #modelEntry}. */
@@ -188,9 +201,14 @@ final class ReplicaRecords {
         return ByteBuffer.wrap(entry).getLong();
     }
 
+    /** The generation of a {@link #modelEntry}. */
+    static long generationOf(byte[] entry) {
+        return ByteBuffer.wrap(entry).getLong(8);
+    }
+
     /** The spec of a {@link #modelEntry}. */
     static ModelSpec specOf(byte[] entry) {
-        return ModelSpecs.parse(new String(entry, 8, entry.length - 8, StandardCharsets.UTF_8));
+        return ModelSpecs.parse(new String(entry, 16, entry.length - 16, StandardCharsets.UTF_8));
     }
 
     /** Whether a record of the loop carries a round (a report or a merge). */
@@ -198,10 +216,13 @@ final class ReplicaRecords {
         return headers.lastHeader(ROUND_HEADER) != null;
     }
 
-    /** A replica's bookkeeping and its held-events window: round, inRound, held head and tail (32 bytes). */
-    static byte[] book(Replica r, long heldHead, long heldTail) {
-        return ByteBuffer.allocate(8 * 4).putLong(r.round()).putLong(r.inRound()).putLong(heldHead)
-                .putLong(heldTail).array();
+    /**
+     * A replica's bookkeeping and its held-events window: round, inRound, held head and tail, and the generation
+     * of the model it was created for (40 bytes).
+     */
+    static byte[] book(Replica r, long heldHead, long heldTail, long generation) {
+        return ByteBuffer.allocate(8 * 5).putLong(r.round()).putLong(r.inRound()).putLong(heldHead)
+                .putLong(heldTail).putLong(generation).array();
     }
 
     /** The parameters a replica reported and has not adopted a merge for (at most two vectors). */
@@ -218,8 +239,8 @@ final class ReplicaRecords {
         return b.array();
     }
 
-    /** A decoded book: the replica and its held window. */
-    record Book(Replica replica, long heldHead, long heldTail) {
+    /** A decoded book: the replica, its held window and its generation. */
+    record Book(Replica replica, long heldHead, long heldTail, long generation) {
     }
 
     /** A replica from its {@link #book} and {@link #reported} bytes (null: none reported). */
@@ -229,6 +250,7 @@ final class ReplicaRecords {
         long inRound = b.getLong();
         long head = b.getLong();
         long tail = b.getLong();
+        long generation = b.getLong();
         List<double[]> reported = new ArrayList<>(2);
         if (reportedBytes != null) {
             ByteBuffer p = ByteBuffer.wrap(reportedBytes);
@@ -242,6 +264,6 @@ final class ReplicaRecords {
                 reported.add(v);
             }
         }
-        return new Book(new Replica(index, syncEvery, round, inRound, reported), head, tail);
+        return new Book(new Replica(index, syncEvery, round, inRound, reported), head, tail, generation);
     }
 }

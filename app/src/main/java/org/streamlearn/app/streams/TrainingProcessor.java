@@ -40,13 +40,8 @@ public final class TrainingProcessor implements Processor<String, byte[], String
         this.context = context;
         this.sender = new EmissionSender(context, settings, metrics, "snapshot");
         ModelStore store = context.getStateStore(settings.storeName());
-        KeyValueStore<String, byte[]> replicas = context.getStateStore(ReplicaRecords.COUNTERS_STORE);
         this.lifecycle = new ModelLifecycle(settings, store, PendingStore.of(context, settings.storeName()))
-                .withReplicas(model -> {
-                    long k = ReplicaRecords.longOf(replicas.get(ReplicaRecords.counterKey(model)));
-                    replicas.put(ReplicaRecords.counterKey(model), ReplicaRecords.longBytes(k + 1));
-                    return k;
-                }, model -> replicas.delete(ReplicaRecords.counterKey(model)))
+                .withReplicas(new ReplicaCounters(context.getStateStore(ReplicaRecords.COUNTERS_STORE)))
                 .withMerged(context.<KeyValueStore<String, byte[]>>getStateStore(ReplicaRecords.MERGED_STORE)::get);
         if (settings.metricsIntervalMs() > 0) {
             context.schedule(Duration.ofMillis(settings.metricsIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
