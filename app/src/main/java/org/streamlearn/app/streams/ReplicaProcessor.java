@@ -117,7 +117,8 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
     /**
      * A replica's round bookkeeping and held-events window, cached between events (its model is in the
      * {@value ReplicaRecords#MODELS_STORE} store's own cache) and its generation. {@link #save} writes the four
-     * counters and the generation every event (40 bytes) and the reported parameters only when they change (once a round).
+     * counters and the generation every event (40 bytes) and the reported parameters only when they change (once
+     * a round).
      */
     private static final class Loaded {
         final String key;
