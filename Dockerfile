@@ -19,5 +19,5 @@ ENV STREAMLEARN_STATE_DIR=/var/lib/streamlearn/state \
     STREAMLEARN_HTTP_HOST=0.0.0.0 \
     STREAMLEARN_HTTP_PORT=8080
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/streamlearn/streamlearn.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseZGC", "-jar", "/opt/streamlearn/streamlearn.jar"]
 CMD ["run"]
