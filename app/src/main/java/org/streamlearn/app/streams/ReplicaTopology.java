@@ -50,19 +50,30 @@ public final class ReplicaTopology {
     private ReplicaTopology() {
     }
 
-    /** {@code replica-events} beside {@code training-events}. */
+    /** {@code replica-events} beside {@code training-events} (see {@link #loopTopic}). */
     static String events(Topics t) {
-        return Topics.beside(t.trainingEvents(), "replica-events");
+        return loopTopic(t, "replica-events");
     }
 
-    /** {@code replica-reports} beside {@code training-events}. */
+    /** {@code replica-reports} beside {@code training-events} (see {@link #loopTopic}). */
     static String reports(Topics t) {
-        return Topics.beside(t.trainingEvents(), "replica-reports");
+        return loopTopic(t, "replica-reports");
     }
 
     /** {@code replica-merged} beside {@code training-events}: compacted, the source of the global store. */
     public static String merged(Topics t) {
-        return Topics.beside(t.trainingEvents(), "replica-merged");
+        return loopTopic(t, "replica-merged");
+    }
+
+    /**
+     * A loop topic's name: {@code <prefix>name} for a training topic named {@code <prefix>training-events}, else
+     * {@code <training topic>-name}. The loop's topics belong to one application's inputs, so unlike the
+     * optional inputs named by {@link Topics#beside} they never fall back to a bare name that another application
+     * with other input names would share.
+     */
+    static String loopTopic(Topics t, String name) {
+        String training = t.trainingEvents();
+        return training.endsWith("training-events") ? Topics.beside(training, name) : training + "-" + name;
     }
 
     /**
