@@ -25,9 +25,9 @@ import org.streamlearn.store.state.ModelState;
  * spread to it with the ordinary path, reports every round to the merge step ({@code replica-reports}, keyed by
  * the model), and adopts the merge of round r (sent back on {@code replica-events} with a round header) when it
  * begins round r + 2, holding its events back in the {@value ReplicaRecords#STORE} store until that merge has
- * come. {@code replica-events} is the one input of its sub-topology, so a task never waits between inputs. The protocol is
- * learning-core's {@link Replica}, the same as the backtest's, so the live replicas learn bit for bit what the
- * backtest's do from the same events in the same order. Everything it keeps (its model, bookkeeping, held events,
+ * come. {@code replica-events} is the one input of its sub-topology, so a task never waits between inputs. The
+ * protocol is learning-core's {@link Replica}, the same as the backtest's, so the live replicas learn bit for bit
+ * what the backtest's do from the same events in the same order. Everything it keeps (its model, bookkeeping, held events,
  * merges not yet adopted) is in the changelogged store, so under exactly-once a crash replays it exactly. A
  * tombstone on {@code replica-events} (the model was deleted) removes all of it, so that a model created again
  * under the same id starts with fresh replicas; a merge for a replica that does not exist is ignored.
@@ -140,22 +140,23 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
     private void onEvent(Record<String, byte[]> record, long generation, long now) {
         Header h = record.headers().lastHeader(ReplicaRecords.SPEC_HEADER);
         String model = ReplicaRecords.modelOf(record.key());
-        ModelSpec spec;
+        byte[] specJson = h == null ? null : h.value();
+        Loaded r;
         try {
-            spec = h == null ? null : ModelSpecs.parse(new String(h.value(), StandardCharsets.UTF_8));
+            r = load(record.key(), specJson, generation);
+            if (r != null && r.generation > generation) {
+                reject(model, "replicas", "replica " + r.key + " is of generation " + r.generation + " of its"
+                        + " model; an event of generation " + generation + " (deleted since) is not learned", record,
+                        now);
+                return;
+            }
+            if (r != null && r.generation < generation) { // deleted and created again: start fresh as the new one
+                forget(record.key());
+                r = load(record.key(), specJson, generation);
+            }
         } catch (SpecException ex) {
             reject(model, "spec", ex.getMessage(), record, now);
             return;
-        }
-        Loaded r = load(record.key(), spec, generation);
-        if (r != null && r.generation > generation) {
-            reject(model, "replicas", "replica " + r.key + " is of generation " + r.generation + " of its model;"
-                    + " an event of generation " + generation + " (deleted since) is not learned", record, now);
-            return;
-        }
-        if (r != null && r.generation < generation) { // deleted and created again: start fresh as the new one
-            forget(record.key());
-            r = load(record.key(), spec, generation);
         }
         if (r == null) {
             reject(model, "spec", "replica event without its spec", record, now);
@@ -226,16 +227,21 @@ final class ReplicaProcessor implements Processor<String, byte[], String, byte[]
     }
 
     /**
-     * The replica {@code key}, cached or read from the stores; else created with {@code spec} for
-     * {@code generation}; null when unknown and no spec is given.
+     * The replica {@code key}, cached or read from the stores; else created with the spec {@code specJson} (a
+     * spread event's header, parsed only then) for {@code generation}; null when unknown and no spec is given.
+     *
+     * @throws SpecException when the replica must be created and its spec is not valid
      */
-    private Loaded load(String key, ModelSpec spec, long generation) {
+    private Loaded load(String key, byte[] specJson, long generation) {
         Loaded cached = cache.get(key);
         if (cached != null && replicaModels.model(key) != null) {
             return cached;
         }
         LiveModel m = replicaModels.model(key);
         if (m == null) {
+            // the spec (JSON, a header of every spread event) is parsed only to create the replica
+            ModelSpec spec = specJson == null ? null
+                    : ModelSpecs.parse(new String(specJson, StandardCharsets.UTF_8));
             if (spec == null || spec.replicas() == null) {
                 return null;
             }
