@@ -53,7 +53,9 @@ final class FastPaths {
         this.validator = validator;
         this.guard = guard;
         this.schedule = config.schedule();
-        this.maxSquares = config.maxAbsValue() * config.maxAbsValue();
+        double squares = config.maxAbsValue() * config.maxAbsValue();
+        // above about 1.34e154 the square overflows: an infinite bound would let an infinite Σx² through
+        this.maxSquares = squares < Double.POSITIVE_INFINITY ? squares : Double.MAX_VALUE;
         this.maxAbs = config.maxAbsValue();
         this.nw = model.weightCount();
         this.ilr = config.hasInterceptLearningRate();

@@ -175,4 +175,19 @@ class ValidationTest {
         assertThat(learner.state()).isEqualTo(before);
         assertThatCode(() -> learner.learn(new double[] {100, -100, 3}, 100.0)).doesNotThrowAnyException();
     }
+
+    @Test
+    void aMaxAbsValueWhoseSquareOverflowsStillRefusesInfinityForEveryUpdateMode() {
+        for (int batch : new int[] {1, 32}) {
+            OnlineLearner learner = OnlineLearner.create(LearnerConfig.builder(Task.REGRESSION, D).maxAbsValue(1e200)
+                    .batchSize(batch).build());
+            LearnerState before = learner.state().copy();
+            assertThat(catchThrowableOfType(InvalidExampleException.class,
+                    () -> learner.learn(new double[] {1, Double.POSITIVE_INFINITY, 3}, 0.0)).field())
+                    .as("batch %d", batch).isEqualTo("features[1]");
+            assertThat(learner.state()).isEqualTo(before);
+            assertThatCode(() -> learner.learn(new double[] {1e160, -1e160, 3}, 1.0)).as("batch %d", batch)
+                    .doesNotThrowAnyException();
+        }
+    }
 }
