@@ -95,8 +95,8 @@ public final class HttpLoadGoal {
                     if (bare == null) {
                         main = svc.run(rate, a.integer("seconds"));
                     } else {
-                        ConstantRateClient.Result[] both = sliced(svc, bare, rate, a.integer("seconds"),
-                                a.integer("slices"));
+                        ConstantRateClient.Result[] both = sliced(new Load[] {svc, bare},
+                                new String[] {"service", "floor"}, rate, a.integer("seconds"), a.integer("slices"));
                         main = both[0];
                         floorMain = both[1];
                         System.out.println("floor: " + floorMain + ", load average " + GoalTable.load());
@@ -152,19 +152,18 @@ public final class HttpLoadGoal {
     }
 
     /**
-     * {@code seconds} s of {@code rate} on each of the service and the floor, in {@code slices} alternating slices
-     * (service first, then floor first, …) so that both see the same changes of the machine's load; the slices of
-     * each merged.
+     * {@code seconds} s of {@code rate} on each of two targets (the service and the floor, or two floors), in
+     * {@code slices} alternating slices (first, then second first, …) so that both see the same changes of the
+     * machine's load; the slices of each merged.
      */
-    private static ConstantRateClient.Result[] sliced(Load svc, Load floor, int rate, int seconds, int slices)
+    static ConstantRateClient.Result[] sliced(Load[] targets, String[] names, int rate, int seconds, int slices)
             throws Exception {
         ConstantRateClient.Result[] merged = new ConstantRateClient.Result[2];
-        Load[] targets = {svc, floor};
         for (int k = 0; k < slices; k++) {
             for (int j = 0; j < 2; j++) {
                 int t = (k + j) % 2;
                 ConstantRateClient.Result r = targets[t].run(rate, seconds / slices);
-                System.out.println("slice " + (k + 1) + "/" + slices + (t == 0 ? " service: " : " floor: ") + r
+                System.out.println("slice " + (k + 1) + "/" + slices + " " + names[t] + ": " + r
                         + ", load average " + GoalTable.load());
                 merged[t] = merged[t] == null ? r : merged[t].merge(r);
             }
@@ -199,7 +198,7 @@ public final class HttpLoadGoal {
         return r.body();
     }
 
-    private static String body(int d) {
+    static String body(int d) {
         SplittableRandom random = new SplittableRandom(3);
         StringBuilder b = new StringBuilder("{\"features\":[");
         for (int j = 0; j < d; j++) {
