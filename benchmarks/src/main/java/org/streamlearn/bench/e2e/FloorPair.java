@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Figure 4's floors side by side: two of the bare JDK {@code HttpServer} ({@code jdk}, {@link FloorServer}), the
- * same handler on Jetty ({@code jetty}, {@link JettyFloorServer}) and a one-thread NIO loop ({@code nio},
+ * same handler on Jetty ({@code jetty}, {@link JettyFloorServer}; {@code jetty-handoff}: without reserved threads,
+ * so every request is handed from the selector to a pool thread; {@code jetty-nagle}: {@code TCP_NODELAY} off) and a one-thread NIO loop ({@code nio},
  * {@link NioFloorServer}), chosen by {@code servers}, in this JVM, under the same constant-rate client (a JVM of its own each), rate
  * and connections, in alternating slices as {@link HttpLoadGoal} alternates the service and its floor; then the
  * ramp's rates for {@code rampSeconds} each, on both, until both have p99 above 10 ms. No broker, no service: what
@@ -78,8 +79,10 @@ public final class FloorPair {
         return switch (name) {
             case "jdk" -> FloorServer.start(threads, ANSWER);
             case "jetty" -> JettyFloorServer.start(threads, ANSWER);
+            case "jetty-handoff" -> JettyFloorServer.start(threads, ANSWER, 0, true);
+            case "jetty-nagle" -> JettyFloorServer.start(threads, ANSWER, -1, false);
             case "nio" -> NioFloorServer.start(ANSWER);
-            default -> throw new IllegalArgumentException("servers: two of jdk, jetty, nio; got " + name);
+            default -> throw new IllegalArgumentException("servers: two of jdk, jetty, jetty-handoff, jetty-nagle, nio; got " + name);
         };
     }
 

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import org.eclipse.jetty.http.spi.JettyHttpServer;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -28,13 +29,28 @@ final class JettyFloorServer implements AutoCloseable {
 
     /** Starts a server on a free loopback port with {@code threads} request threads, answering {@code answer}. */
     static JettyFloorServer start(int threads, byte[] answer) throws IOException {
+        return start(threads, answer, -1, true);
+    }
+
+    /**
+     * As {@link #start(int, byte[])}, with {@code reserved} reserved threads (-1: Jetty's heuristic; 0: none, so
+     * the selector can never hand its producing role over and run a request itself: every request is handed to a
+     * pool thread) and {@code TCP_NODELAY} on accepted sockets as given.
+     */
+    static JettyFloorServer start(int threads, byte[] answer, int reserved, boolean noDelay) throws IOException {
         QueuedThreadPool pool = new QueuedThreadPool(threads + 2, 2);
+        pool.setReservedThreads(reserved);
         pool.setName("jetty-floor");
         pool.setDaemon(true);
         Server jetty = new Server(pool);
         jetty.setHandler(new ContextHandlerCollection());
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setAcceptQueueSize(128);
+        connector.setAcceptedTcpNoDelay(noDelay);
+        jetty.addConnector(connector);
         HttpServer server = new JettyHttpServer(jetty, false);
-        server.bind(new InetSocketAddress("127.0.0.1", 0), 128);
+        server.bind(new InetSocketAddress("127.0.0.1", 0), 128); // port 0: the connector above, not a second one
         server.createContext("/", ex -> {
             try (InputStream in = ex.getRequestBody()) {
                 in.readAllBytes();
