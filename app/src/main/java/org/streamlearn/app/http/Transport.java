@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpStatus;
@@ -206,7 +207,7 @@ final class Transport implements AutoCloseable {
         private final Map<HttpConnection, Seen> open = new ConcurrentHashMap<>();
         private final Scheduler scheduler;
         private final long limitNanos;
-        private volatile boolean scheduled;
+        private final AtomicBoolean scheduled = new AtomicBoolean();
 
         SlowRequests(Scheduler scheduler, long limitMs) {
             this.scheduler = scheduler;
@@ -217,8 +218,7 @@ final class Transport implements AutoCloseable {
         public void onOpened(Connection c) {
             if (c instanceof HttpConnection h) {
                 open.put(h, new Seen(-1, 0));
-                if (!scheduled) {
-                    scheduled = true;
+                if (scheduled.compareAndSet(false, true)) {
                     scheduler.schedule(this::sweep, SWEEP_MS, TimeUnit.MILLISECONDS);
                 }
             }
@@ -248,7 +248,7 @@ final class Transport implements AutoCloseable {
             if (scheduler.isRunning()) {
                 scheduler.schedule(this::sweep, SWEEP_MS, TimeUnit.MILLISECONDS);
             } else {
-                scheduled = false;
+                scheduled.set(false);
             }
         }
     }
