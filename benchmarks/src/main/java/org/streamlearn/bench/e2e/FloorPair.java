@@ -34,7 +34,7 @@ public final class FloorPair {
                 Map.entry("ramp", "2000,4000,6000,8000,10000,12000"), Map.entry("rampSeconds", "10"),
                 Map.entry("warmupSeconds", "5"), Map.entry("servers", "jdk,jetty")));
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true"); // as streamlearn's transport sets it
+            System.setProperty("sun.net.httpserver.nodelay", "true"); // the JDK floor's TCP_NODELAY
         }
         System.out.println("floor pair: " + a + ", JVM " + ManagementFactory.getRuntimeMXBean().getInputArguments()
                 + ", load average " + GoalTable.load());
