@@ -10,11 +10,11 @@ package org.streamlearn.app.config;
  * @param allowUnauthenticatedWrites whether write endpoints are served without a token on a non-loopback bind
  *                                   ({@code http.allow.unauthenticated.writes})
  * @param requestTimeoutMs           how long a client may take to send a request's headers and body
- *                                   ({@code http.request.timeout.ms}; the JDK server counts whole seconds)
+ *                                   ({@code http.request.timeout.ms}; checked every 250 ms)
  * @param responseTimeoutMs          how long a client may take to read a response
  *                                   ({@code http.response.timeout.ms})
  * @param idleTimeoutMs              how long an idle keep-alive connection is kept ({@code http.idle.timeout.ms})
- * @param threads                    request worker threads ({@code http.threads})
+ * @param threads                    requests served at once ({@code http.threads}; 64 more wait)
  * @param metricsModelsMax           models that get per-model series on {@code /metrics}
  *                                   ({@code metrics.models.max}; 0: none)
  */

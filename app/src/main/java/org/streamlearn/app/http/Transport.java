@@ -1,111 +1,83 @@
 package org.streamlearn.app.http;
 
-import com.sun.net.httpserver.HttpExchange;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http.spi.JettyHttpServer;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.streamlearn.app.config.HttpSettings;
+import org.streamlearn.store.json.Json;
 
 /**
- * The HTTP transport, set up in one place: the JDK {@code HttpServer} with {@code TCP_NODELAY} on (without
- * it, Nagle's algorithm and delayed ACKs hold a keep-alive answer back for ~40 ms), time limits on slow
- * clients and a bounded executor that never runs a request on the accepting thread.
+ * The HTTP transport, set up in one place: Jetty 12 serving the {@code com.sun.net.httpserver} handlers through
+ * its SPI ({@code jetty-http-spi}), with {@code TCP_NODELAY} on, time limits on slow clients and a bounded number
+ * of requests in progress. Jetty's selector hands a ready connection to a pool thread that parses and handles the
+ * request on that same thread (no hand-off from a dispatcher to an executor, as in the JDK server); under the
+ * same load its tail is lower than the JDK server's (docs/benchmarks.md, figure 4).
  *
  * <ul>
- * <li><b>Slow clients.</b> The JDK server reads a request's headers on the worker thread, so a client that
- * sends them (or its body) slowly holds a worker. Its own timers cut such connections: {@code maxReqTime}
- * (headers and body not received within {@link HttpSettings#requestTimeoutMs}), {@code maxRspTime} (response
- * not taken within {@link HttpSettings#responseTimeoutMs}), {@code idleInterval} (idle keep-alive
- * connections). They are JVM-wide system properties, read once when the first server of the JVM is
- * created, so the first {@code Transport} of a JVM sets them (unless they are set already, e.g. with
- * {@code -D}); a value given with {@code -D} wins.</li>
- * <li><b>Saturation.</b> {@link HttpSettings#threads} workers and a queue of {@link #QUEUE} requests. Beyond
- * that a request goes to one small overflow worker that answers {@code 503} with {@code Retry-After} at once;
- * when that one is busy too, the connection is closed. The accepting thread only ever accepts.</li>
+ * <li><b>{@code TCP_NODELAY}</b> on every accepted socket (without it, Nagle's algorithm and delayed ACKs hold a
+ * keep-alive answer back for ~40 ms); {@value #NODELAY}{@code =false} turns it off, for the benchmark that
+ * guards it (HttpLoadGoal's {@code nodelayCheck}) only.</li>
+ * <li><b>Slow clients.</b> Jetty reads headers without holding a worker. A request whose headers and body have
+ * not arrived within {@link HttpSettings#requestTimeoutMs} is cut (checked every {@value #SWEEP_MS} ms; the time
+ * counts from the first moment a request is seen in progress, until it is fully read, and includes a wait in the
+ * queue below, as with the JDK server's {@code maxReqTime}); a response the client does not take is cut after
+ * {@link HttpSettings#responseTimeoutMs} without progress; an idle keep-alive connection after
+ * {@link HttpSettings#idleTimeoutMs}.</li>
+ * <li><b>Saturation.</b> At most {@link HttpSettings#threads} requests run at once, and {@link #QUEUE} more wait
+ * (suspended, without a thread); beyond that a request is answered {@code 503} with {@code Retry-After} at once
+ * (Jetty's {@link QoSHandler}). Jetty's pool has a few threads more than that for its acceptor, its selector and
+ * the requests it parses, queues or refuses.</li>
  * </ul>
  */
 final class Transport implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
-
-    /** The JDK server's switch for {@code TCP_NODELAY}, read once when its classes load. */
-    static final String NODELAY = "sun.net.httpserver.nodelay";
-    /** Seconds a request's headers and body may take to arrive. */
-    static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
-    /** Seconds a response may take to be taken by the client. */
-    static final String MAX_RSP_TIME = "sun.net.httpserver.maxRspTime";
-    /** Seconds an idle keep-alive connection is kept. */
-    static final String IDLE_INTERVAL = "sun.net.httpserver.idleInterval";
-    /** How often (ms) the JDK server checks the request and response time limits. */
-    static final String TIMER_MILLIS = "sun.net.httpserver.timerMillis";
+    /** {@code TCP_NODELAY} on accepted sockets unless this system property is {@code false}. */
+    static final String NODELAY = "streamlearn.http.nodelay";
 
     /** Requests waiting for a worker before the server answers 503. */
     static final int QUEUE = 64;
-    private static final int OVERFLOW_QUEUE = 16;
     private static final int BACKLOG = 128;
+    /** Threads beyond the workers: acceptor, selector, and the requests being parsed, queued or refused. */
+    private static final int SPARE = 6;
+    private static final long SWEEP_MS = 250;
 
-    /** Set on the overflow worker: the request it runs is answered 503 at once. */
-    private static final ThreadLocal<Boolean> OVERFLOW = ThreadLocal.withInitial(() -> Boolean.FALSE);
-
-    static {
-        enableNoDelay();
-    }
-
+    private final Server jetty;
+    private final ServerConnector connector;
     private final HttpServer server;
-    private final ThreadPoolExecutor executor;
-    private final ThreadPoolExecutor overflow;
+    private final QoSHandler qos;
 
-    private Transport(HttpServer server, ThreadPoolExecutor executor, ThreadPoolExecutor overflow) {
+    private Transport(Server jetty, ServerConnector connector, HttpServer server, QoSHandler qos) {
+        this.jetty = jetty;
+        this.connector = connector;
         this.server = server;
-        this.executor = executor;
-        this.overflow = overflow;
-    }
-
-    /**
-     * Turns {@code TCP_NODELAY} on for JDK HTTP servers unless the property is set already; effective only
-     * before the first server of the JVM is created (the JDK reads it once).
-     */
-    static void enableNoDelay() {
-        if (System.getProperty(NODELAY) == null) {
-            System.setProperty(NODELAY, "true");
-        }
-    }
-
-    /**
-     * The JDK server's time limits for {@code settings} (whole seconds, rounded up), as system properties;
-     * a property set already is kept. Effective only before the first server of the JVM is created.
-     *
-     * @return the values in force for this JVM, by property
-     */
-    static Map<String, String> limitSlowClients(HttpSettings settings) {
-        setIfAbsent(MAX_REQ_TIME, seconds(settings.requestTimeoutMs()));
-        setIfAbsent(MAX_RSP_TIME, seconds(settings.responseTimeoutMs()));
-        setIfAbsent(IDLE_INTERVAL, seconds(settings.idleTimeoutMs()));
-        setIfAbsent(TIMER_MILLIS, "250");
-        return Map.of(MAX_REQ_TIME, System.getProperty(MAX_REQ_TIME), MAX_RSP_TIME, System.getProperty(MAX_RSP_TIME),
-                IDLE_INTERVAL, System.getProperty(IDLE_INTERVAL));
-    }
-
-    private static String seconds(long ms) {
-        return String.valueOf((ms + 999) / 1000);
-    }
-
-    private static void setIfAbsent(String property, String value) {
-        String old = System.getProperty(property);
-        if (old == null) {
-            System.setProperty(property, value);
-        } else if (!old.equals(value)) {
-            LOG.warn("{}={} is set for this JVM already; it applies instead of {}", property, old, value);
-        }
+        this.qos = qos;
     }
 
     /** Binds {@code host:port} with the default settings; see {@link #bind(String, int, HttpSettings, HttpHandler)}. */
@@ -115,69 +87,169 @@ final class Transport implements AutoCloseable {
 
     /** Binds {@code host:port} (port 0: a free one) and routes every request to {@code root}. */
     static Transport bind(String host, int port, HttpSettings settings, HttpHandler root) throws IOException {
-        limitSlowClients(settings);
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
-        ThreadPoolExecutor overflow = pool("streamlearn-http-overflow-", 1, OVERFLOW_QUEUE, (r, pool) -> {
-            throw new RejectedExecutionException("the HTTP server is saturated");
-        });
-        ThreadPoolExecutor executor = pool("streamlearn-http-", settings.threads(), QUEUE,
-                (r, pool) -> overflow.execute(() -> {
-                    OVERFLOW.set(Boolean.TRUE);
-                    try {
-                        r.run();
-                    } finally {
-                        OVERFLOW.set(Boolean.FALSE);
-                    }
-                }));
-        server.setExecutor(executor);
-        server.createContext("/", ex -> {
-            if (OVERFLOW.get()) {
-                saturated(ex);
-            } else {
-                root.handle(ex);
-            }
-        });
-        return new Transport(server, executor, overflow);
-    }
-
-    private static void saturated(HttpExchange ex) throws IOException {
+        QueuedThreadPool pool = new QueuedThreadPool(settings.threads() + SPARE, 2, 60_000);
+        pool.setName("streamlearn-http");
+        pool.setDaemon(true);
+        Server jetty = new Server(pool);
+        HttpConfiguration conf = new HttpConfiguration();
+        conf.setSendServerVersion(false);
+        // the router decodes and checks the path itself (RouterTest), as with the JDK server: Jetty passes it on
+        conf.setUriCompliance(UriCompliance.UNSAFE);
+        conf.setIdleTimeout(settings.responseTimeoutMs()); // blocking reads and writes of a request in progress
+        ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(conf));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setAcceptQueueSize(BACKLOG);
+        connector.setIdleTimeout(settings.idleTimeoutMs());
+        connector.setAcceptedTcpNoDelay(!"false".equals(System.getProperty(NODELAY)));
+        connector.addEventListener(new SlowRequests(jetty.getScheduler(), settings.requestTimeoutMs()));
+        jetty.addConnector(connector);
+        ContextHandlerCollection contexts = new ContextHandlerCollection();
+        QoSHandler qos = new Saturation(contexts);
+        qos.setMaxRequestCount(settings.threads());
+        qos.setMaxSuspendedRequestCount(QUEUE);
+        qos.setMaxSuspend(Duration.ofMillis(settings.requestTimeoutMs()));
+        jetty.setHandler(qos);
+        jetty.setErrorHandler(new JsonErrors());
+        // shared: this class starts and stops Jetty; the SPI server only adds the context on the connector above
+        HttpServer server = new JettyHttpServer(jetty, true, conf);
         try {
-            Responses.error(ex, HttpError.unavailable("server", "all " + QUEUE + " places in the request queue "
-                    + "are taken; retry later"));
-        } finally {
-            ex.close();
+            connector.open();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
         }
-    }
-
-    private static ThreadPoolExecutor pool(String name, int threads, int queue,
-            java.util.concurrent.RejectedExecutionHandler rejected) {
-        AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
-            Thread t = new Thread(r, name + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, rejected);
+        server.bind(new InetSocketAddress(host, port), BACKLOG);
+        server.createContext("/", root);
+        return new Transport(jetty, connector, server, qos);
     }
 
     /** The bound port. */
     int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** Requests waiting for a worker now. */
     int queued() {
-        return executor.getQueue().size();
+        return qos.getSuspendedRequestCount();
     }
 
     /** Starts serving. */
     void start() {
-        server.start();
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP server did not start: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdownNow();
-        overflow.shutdownNow();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP server did not stop: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link QoSHandler} that refuses with streamlearn's JSON error, 503 and {@code Retry-After}. */
+    private static final class Saturation extends QoSHandler {
+
+        Saturation(ContextHandlerCollection next) {
+            super(next);
+        }
+
+        @Override
+        protected void reject(Request request, Response response, Callback callback, int status) {
+            HttpError e = HttpError.unavailable("server", "all " + QUEUE + " places in the request queue are taken; "
+                    + "retry later");
+            byte[] body;
+            try {
+                body = Json.MAPPER.writeValueAsBytes(Responses.errorBody(e.field(), e.getMessage()));
+            } catch (JsonProcessingException ex) {
+                callback.failed(ex);
+                return;
+            }
+            response.setStatus(e.status());
+            e.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, Responses.JSON);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+
+    /** Errors Jetty answers itself (a malformed request, before any handler) as streamlearn's JSON errors. */
+    private static final class JsonErrors extends ErrorHandler {
+
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message,
+                Throwable cause, Callback callback) throws IOException {
+            byte[] body = Json.MAPPER.writeValueAsBytes(Responses.errorBody("request",
+                    message != null ? message : String.valueOf(HttpStatus.getMessage(code))));
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, Responses.JSON);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+
+    /**
+     * Cuts connections whose request has been arriving for longer than the request time limit: every
+     * {@value #SWEEP_MS} ms, each HTTP/1.1 connection whose parser is within a request (past its first byte, before
+     * its end) is timed from the sweep that first saw that request.
+     */
+    private static final class SlowRequests implements Connection.Listener {
+
+        private record Seen(long messagesIn, long sinceNanos) {
+        }
+
+        private final Map<HttpConnection, Seen> open = new ConcurrentHashMap<>();
+        private final Scheduler scheduler;
+        private final long limitNanos;
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+
+        SlowRequests(Scheduler scheduler, long limitMs) {
+            this.scheduler = scheduler;
+            this.limitNanos = TimeUnit.MILLISECONDS.toNanos(limitMs);
+        }
+
+        @Override
+        public void onOpened(Connection c) {
+            if (c instanceof HttpConnection h) {
+                open.put(h, new Seen(-1, 0));
+                if (scheduled.compareAndSet(false, true)) {
+                    scheduler.schedule(this::sweep, SWEEP_MS, TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+
+        @Override
+        public void onClosed(Connection c) {
+            open.remove(c);
+        }
+
+        private void sweep() {
+            long now = System.nanoTime();
+            for (Map.Entry<HttpConnection, Seen> e : open.entrySet()) {
+                HttpConnection h = e.getKey();
+                HttpParser p = h.getParser();
+                boolean arriving = !p.isStart() && !p.isState(HttpParser.State.END) && !p.isState(HttpParser.State.CLOSE)
+                        && !p.isState(HttpParser.State.CLOSED);
+                if (!arriving) {
+                    e.setValue(new Seen(-1, 0));
+                } else if (e.getValue().messagesIn() != h.getMessagesIn()) {
+                    e.setValue(new Seen(h.getMessagesIn(), now));
+                } else if (now - e.getValue().sinceNanos() > limitNanos) {
+                    open.remove(h);
+                    h.getEndPoint().close();
+                }
+            }
+            if (scheduler.isRunning()) {
+                scheduler.schedule(this::sweep, SWEEP_MS, TimeUnit.MILLISECONDS);
+            } else {
+                scheduled.set(false);
+            }
+        }
     }
 }

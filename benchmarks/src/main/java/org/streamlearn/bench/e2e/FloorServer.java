@@ -13,7 +13,8 @@ import java.util.concurrent.Executors;
  * JVM, with as many worker threads as the service's, that reads the request body and answers a constant body (a
  * real prediction's bytes) with a fixed length. Under the same client, rate and machine load as the service, its
  * latency is what the server and the machine cost before any of streamlearn's code runs. {@code TCP_NODELAY} is
- * what the JVM has set (streamlearn's transport sets it before the first server of the JVM starts).
+ * what the JVM has set ({@code -Dsun.net.httpserver.nodelay}; HttpLoadGoal and FloorPair set it to true unless it
+ * is set).
  */
 final class FloorServer implements AutoCloseable {
 

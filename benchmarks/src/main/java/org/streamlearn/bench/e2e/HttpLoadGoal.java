@@ -31,24 +31,27 @@ import org.streamlearn.kafka.local.LocalKafkaBroker;
  * until one has p99 above 10 ms: the highest rate with p99 within 10 ms. The service runs in this JVM; the load
  * generator runs in a JVM of its own ({@link LoadProcess}; {@code client=thread}: in this one, as before).
  *
- * <p>The floor ({@code floor=true}): in the same run, the same load (a client of its own) on a bare JDK
- * {@code HttpServer} in this JVM that answers a real prediction's bytes ({@link FloorServer}): what the server and
+ * <p>The floor ({@code floor=jetty}, the service's server library, or {@code floor=jdk}; {@code false}: none): in the
+ * same run, the same load (a client of its own) on a bare server in this JVM that answers a real prediction's bytes
+ * with the same {@code com.sun.net.httpserver} handler ({@link JettyFloorServer}, {@link FloorServer}): what the server and
  * this machine cost before streamlearn's code runs. The main load alternates between the two in {@code slices}
  * slices (merged per server), so that both see the same machine; each ramp step runs on the service, then the
  * floor.
  *
  * <p>The guard for {@code TCP_NODELAY}: with {@code nodelayCheck=true} the driver then runs itself again in a child
- * JVM with {@code -Dsun.net.httpserver.nodelay=false} (the server's switch; streamlearn's transport sets it to
- * true unless it is set) at {@code rate} for {@code checkSeconds} s, and prints both p99s side by side.
+ * JVM with {@code -Dstreamlearn.http.nodelay=false} (the transport's switch; {@code TCP_NODELAY} is on unless it is
+ * {@code false}) at {@code rate} for {@code checkSeconds} s, and prints both p99s side by side.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar:app/target/streamlearn.jar org.streamlearn.bench.e2e.HttpLoadGoal
  *     [rate=1000] [seconds=60] [ramp=2000,4000,6000,8000,10000,12000] [rampSeconds=10] [nodelayCheck=true]
- *     [checkSeconds=15] [connections=10] [client=process] [floor=true] [slices=6]
+ *     [checkSeconds=15] [connections=10] [client=process] [floor=jetty] [slices=6]
  *     [svc.&lt;setting&gt;=…]</pre>
  */
 public final class HttpLoadGoal {
 
     private static final double RAMP_P99_MS = 10;
+    /** The transport's switch for {@code TCP_NODELAY} ({@code Transport.NODELAY}). */
+    private static final String NODELAY = "streamlearn.http.nodelay";
 
     private HttpLoadGoal() {
     }
@@ -59,9 +62,13 @@ public final class HttpLoadGoal {
                 Map.entry("ramp", "2000,4000,6000,8000,10000,12000"), Map.entry("rampSeconds", "10"),
                 Map.entry("nodelayCheck", "true"), Map.entry("checkSeconds", "15"), Map.entry("features", "20"),
                 Map.entry("warmupSeconds", "5"), Map.entry("connections", "10"), Map.entry("client", "process"),
-                Map.entry("floor", "true"), Map.entry("slices", "6")));
-        String nodelay = System.getProperty("sun.net.httpserver.nodelay", "(unset: streamlearn sets true)");
-        System.out.println("http load: " + a + ", sun.net.httpserver.nodelay=" + nodelay + ", JVM "
+                Map.entry("floor", "jetty"), Map.entry("slices", "6")));
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true"); // the JDK floor's TCP_NODELAY
+        }
+        String nodelay = System.getProperty(NODELAY, "(unset: on)");
+        String floorKind = a.get("floor").equals("true") ? "jetty" : a.get("floor");
+        System.out.println("http load: " + a + ", " + NODELAY + "=" + nodelay + ", JVM "
                 + ManagementFactory.getRuntimeMXBean().getInputArguments() + ", load average " + GoalTable.load());
         int d = a.integer("features");
         Path work = Files.createTempDirectory("streamlearn-http");
@@ -84,9 +91,9 @@ public final class HttpLoadGoal {
                 awaitModel(URI.create(base));
                 String path = "/models/model-0/predict";
                 byte[] answer = predict(URI.create(base + "/predict"), body(d));
-                try (FloorServer floor = FloorServer.start(c.http().threads(), answer);
+                try (AutoCloseable floor = floor(floorKind, c.http().threads(), answer);
                         Load svc = load(a, s.http().port(), path, body(d));
-                        Load bare = a.flag("floor") ? load(a, floor.port(), path, body(d)) : null) {
+                        Load bare = floor != null ? load(a, port(floor), path, body(d)) : null) {
                     int rate = a.integer("rate");
                     System.out.println("warm-up: " + svc.run(rate, a.integer("warmupSeconds")));
                     if (bare != null) {
@@ -95,8 +102,8 @@ public final class HttpLoadGoal {
                     if (bare == null) {
                         main = svc.run(rate, a.integer("seconds"));
                     } else {
-                        ConstantRateClient.Result[] both = sliced(svc, bare, rate, a.integer("seconds"),
-                                a.integer("slices"));
+                        ConstantRateClient.Result[] both = sliced(new Load[] {svc, bare},
+                                new String[] {"service", "floor"}, rate, a.integer("seconds"), a.integer("slices"));
                         main = both[0];
                         floorMain = both[1];
                         System.out.println("floor: " + floorMain + ", load average " + GoalTable.load());
@@ -132,7 +139,7 @@ public final class HttpLoadGoal {
                     highest + " req/s", "-", "-", "report", true);
         }
         if (floorMain != null) {
-            table.row("floor: a bare JDK HttpServer answering the same bytes, same client, rate and JVM",
+            table.row("floor: a bare " + floorKind + " server answering the same bytes, same client, rate and JVM",
                     String.format(Locale.ROOT, "p99 %.2f ms (p50 %.2f, p99.9 %.2f, max %.2f), %d errors",
                             floorMain.p99(), floorMain.p50(), floorMain.p999(), floorMain.max(), floorMain.errors()),
                     String.format(Locale.ROOT, "service: p99 %.2f ms", main.p99()),
@@ -142,7 +149,7 @@ public final class HttpLoadGoal {
         }
         if (a.flag("nodelayCheck")) {
             ConstantRateClient.Result off = withoutNoDelay(a);
-            table.row("guard: same load with -Dsun.net.httpserver.nodelay=false", String.format(Locale.ROOT,
+            table.row("guard: same load with -D" + NODELAY + "=false", String.format(Locale.ROOT,
                     "p99 %.2f ms (p50 %.2f), %d errors", off.p99(), off.p50(), off.errors()),
                     String.format(Locale.ROOT, "nodelay on: p99 %.2f ms", main.p99()),
                     GoalTable.r(off.p99() / main.p99()), "p99 regresses (ratio > 1)", off.p99() > main.p99());
@@ -152,24 +159,37 @@ public final class HttpLoadGoal {
     }
 
     /**
-     * {@code seconds} s of {@code rate} on each of the service and the floor, in {@code slices} alternating slices
-     * (service first, then floor first, …) so that both see the same changes of the machine's load; the slices of
-     * each merged.
+     * {@code seconds} s of {@code rate} on each of two targets (the service and the floor, or two floors), in
+     * {@code slices} alternating slices (first, then second first, …) so that both see the same changes of the
+     * machine's load; the slices of each merged.
      */
-    private static ConstantRateClient.Result[] sliced(Load svc, Load floor, int rate, int seconds, int slices)
+    static ConstantRateClient.Result[] sliced(Load[] targets, String[] names, int rate, int seconds, int slices)
             throws Exception {
         ConstantRateClient.Result[] merged = new ConstantRateClient.Result[2];
-        Load[] targets = {svc, floor};
         for (int k = 0; k < slices; k++) {
             for (int j = 0; j < 2; j++) {
                 int t = (k + j) % 2;
                 ConstantRateClient.Result r = targets[t].run(rate, seconds / slices);
-                System.out.println("slice " + (k + 1) + "/" + slices + (t == 0 ? " service: " : " floor: ") + r
+                System.out.println("slice " + (k + 1) + "/" + slices + " " + names[t] + ": " + r
                         + ", load average " + GoalTable.load());
                 merged[t] = merged[t] == null ? r : merged[t].merge(r);
             }
         }
         return merged;
+    }
+
+    /** The floor server of {@code kind} ({@code jetty} or {@code jdk}), or null for {@code false}. */
+    private static AutoCloseable floor(String kind, int threads, byte[] answer) throws IOException {
+        return switch (kind) {
+            case "jetty" -> JettyFloorServer.start(threads, answer);
+            case "jdk" -> FloorServer.start(threads, answer);
+            case "false" -> null;
+            default -> throw new IllegalArgumentException("floor: jetty, jdk or false, got " + kind);
+        };
+    }
+
+    private static int port(AutoCloseable floor) {
+        return floor instanceof FloorServer f ? f.port() : ((JettyFloorServer) floor).port();
     }
 
     /** The highest rate of {@code ramp} (else of {@code main}) with p99 within 10 ms and no errors, or 0. */
@@ -199,7 +219,7 @@ public final class HttpLoadGoal {
         return r.body();
     }
 
-    private static String body(int d) {
+    static String body(int d) {
         SplittableRandom random = new SplittableRandom(3);
         StringBuilder b = new StringBuilder("{\"features\":[");
         for (int j = 0; j < d; j++) {
@@ -226,7 +246,7 @@ public final class HttpLoadGoal {
     /** Runs this driver in a child JVM with {@code TCP_NODELAY} off, at the same rate, and returns its result. */
     private static ConstantRateClient.Result withoutNoDelay(BenchArgs a) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Dsun.net.httpserver.nodelay=false", "-cp",
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-D" + NODELAY + "=false", "-cp",
                 System.getProperty("java.class.path"), HttpLoadGoal.class.getName(), "rate=" + a.get("rate"),
                 "seconds=" + a.get("checkSeconds"), "ramp=", "nodelayCheck=false", "floor=false",
                 "client=" + a.get("client"),
