@@ -22,11 +22,13 @@ import org.streamlearn.kafka.local.LocalKafkaBroker;
  * first snapshot and changelog entry) in the timed part. {@code variant=key:value;key:value} adds a third job per
  * round, the many-model job with those service settings (a key {@code sys.name} sets the system property
  * {@code name} for that job instead), for an A/B of a setting in the same run; its ratio is against the 16-model
- * job, as the figure's.
+ * job, as the figure's. {@code warmup} 16-model jobs run first, not counted: without one, the first round's 16-model
+ * job ran in a JVM that had not compiled the hot paths yet, at a third of its warm rate, and inflated that round's
+ * ratio.
  *
  * <pre>java -Xmx3g -cp benchmarks/target/benchmarks.jar:app/target/streamlearn.jar \
  *     org.streamlearn.bench.e2e.ManyModelsGoal [events=1000000] [models=100000] [baseline=16] [partitions=4]
- *     [rounds=3] [created=false] [variant=key:value;...] [svc.key=value ...]</pre>
+ *     [rounds=3] [warmup=1] [created=false] [variant=key:value;...] [svc.key=value ...]</pre>
  */
 public final class ManyModelsGoal {
 
@@ -37,7 +39,7 @@ public final class ManyModelsGoal {
     public static void main(String[] args) throws Exception {
         BenchArgs a = BenchArgs.parse(args, Map.of("events", "1000000", "models", "100000", "baseline", "16",
                 "partitions", "4", "rounds", "3", "features", "20", "optimizer", "adam", "created", "false",
-                "variant", ""));
+                "variant", "", "warmup", "1"));
         System.out.println("many models: " + a + ", load average " + GoalTable.load());
         int events = a.integer("events");
         int models = a.integer("models");
@@ -62,6 +64,11 @@ public final class ManyModelsGoal {
             Jobs.produce(bootstrap, "in-many", events, models, a.integer("features"), true);
             Jobs.produce(bootstrap, "in-few", events, few, a.integer("features"), true);
             long heap0 = Jobs.usedHeapAfterGc();
+            for (int w = 1; w <= a.integer("warmup"); w++) {
+                int id = w;
+                rounds.warmUp("16-model job", () -> run(bootstrap, "warmup-" + id, "in-few", partitions, a, work,
+                        created ? few : 0, events, heap0, new ArrayList<>(), a.service()));
+            }
             for (int r = 1; r <= a.integer("rounds"); r++) {
                 int round = r;
                 Rounds.Job baseline = () -> run(bootstrap, "few-" + round, "in-few", partitions, a, work,
