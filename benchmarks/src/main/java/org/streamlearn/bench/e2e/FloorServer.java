@@ -1,5 +1,6 @@
 package org.streamlearn.bench.e2e;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,12 +27,9 @@ final class FloorServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Starts a server on a free loopback port with {@code threads} workers, answering {@code answer}. */
-    static FloorServer start(int threads, byte[] answer) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
-        ExecutorService executor = Executors.newFixedThreadPool(threads);
-        server.setExecutor(executor);
-        server.createContext("/", ex -> {
+    /** The floor's handler: reads the request body and answers {@code answer} with a fixed length. */
+    static HttpHandler answering(byte[] answer) {
+        return ex -> {
             try (InputStream in = ex.getRequestBody()) {
                 in.readAllBytes();
             }
@@ -40,7 +38,15 @@ final class FloorServer implements AutoCloseable {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(answer);
             }
-        });
+        };
+    }
+
+    /** Starts a server on a free loopback port with {@code threads} workers, answering {@code answer}. */
+    static FloorServer start(int threads, byte[] answer) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        server.setExecutor(executor);
+        server.createContext("/", answering(answer));
         server.start();
         return new FloorServer(server, executor);
     }

@@ -2,8 +2,6 @@ package org.streamlearn.bench.e2e;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import org.eclipse.jetty.http.spi.JettyHttpServer;
 import org.eclipse.jetty.server.Server;
@@ -51,16 +49,7 @@ final class JettyFloorServer implements AutoCloseable {
         jetty.addConnector(connector);
         HttpServer server = new JettyHttpServer(jetty, false);
         server.bind(new InetSocketAddress("127.0.0.1", 0), 128); // port 0: the connector above, not a second one
-        server.createContext("/", ex -> {
-            try (InputStream in = ex.getRequestBody()) {
-                in.readAllBytes();
-            }
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, answer.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(answer);
-            }
-        });
+        server.createContext("/", FloorServer.answering(answer));
         server.start();
         return new JettyFloorServer(server);
     }
