@@ -210,11 +210,35 @@ public final class Router implements HttpHandler {
                 throw new HttpError(404, "path", "no such resource: " + ex.getRequestURI().getRawPath());
             }
         } catch (HttpError e) {
+            drainBody(ex);
             Responses.error(ex, e);
         } catch (RuntimeException e) {
+            drainBody(ex);
             Responses.error(ex, new HttpError(500, "server", e.getClass().getSimpleName() + ": " + e.getMessage()));
         } finally {
             ex.close();
+        }
+    }
+
+    /**
+     * Reads what is left of a refused request's body (a 401 comes before the body is read), at most
+     * {@link #MAX_BODY_BYTES} more, so that the connection can serve the client's next request: a body left
+     * unread makes the server close the connection after the answer, and a client that reuses it then fails on
+     * its next request. Beyond that bound the answer says {@code Connection: close}.
+     */
+    private static void drainBody(HttpExchange ex) {
+        byte[] buffer = new byte[8192];
+        long read = 0;
+        try {
+            InputStream in = ex.getRequestBody();
+            for (int n; read <= MAX_BODY_BYTES && (n = in.read(buffer)) > 0; ) {
+                read += n;
+            }
+        } catch (IOException e) {
+            return; // read and closed already (the body was taken), or the client is gone
+        }
+        if (read > MAX_BODY_BYTES) {
+            ex.getResponseHeaders().set("Connection", "close");
         }
     }
 

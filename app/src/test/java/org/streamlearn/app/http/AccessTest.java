@@ -116,4 +116,46 @@ class AccessTest {
         assertThat(Access.isLoopback("::1")).isTrue();
         assertThat(Access.isLoopback("0.0.0.0")).isFalse();
     }
+
+    /**
+     * A refused request's body is read before the answer, so the connection serves the next request, however
+     * late the body comes. Without that, the server answered 401 at once and, finding the body not there yet
+     * when the exchange ended, closed the connection: the client's next request on it failed (seen with the JDK
+     * client, which may send a body after the headers).
+     */
+    @Test
+    void aRefusedRequestsLateBodyIsReadAndTheConnectionServesTheNextRequest() throws Exception {
+        String base = serve(settings("t0ken", false), "0.0.0.0");
+        int port = URI.create(base).getPort();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.InputStream in = socket.getInputStream();
+            out.write(("DELETE /models/m HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300); // the body comes late
+            out.write("{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 401");
+            out.write(("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).as("the same connection's next answer").startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** One response's head and its {@code Content-Length} body, as text; empty when the connection ended. */
+    private static String readResponse(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                return head.toString();
+            }
+            head.append((char) c);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        return head + new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
