@@ -2,12 +2,19 @@ package org.streamlearn.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,25 +134,25 @@ class AccessTest {
     void aRefusedRequestsLateBodyIsReadAndTheConnectionServesTheNextRequest() throws Exception {
         String base = serve(settings("t0ken", false), "0.0.0.0");
         int port = URI.create(base).getPort();
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
-            java.io.OutputStream out = socket.getOutputStream();
-            java.io.InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
             out.write(("DELETE /models/m HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             Thread.sleep(300); // the body comes late
-            out.write("{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write("{}".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             assertThat(readResponse(in)).startsWith("HTTP/1.1 401");
-            out.write(("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             assertThat(readResponse(in)).as("the same connection's next answer").startsWith("HTTP/1.1 200");
         }
     }
 
     /** One response's head and its {@code Content-Length} body, as text; empty when the connection ended. */
-    private static String readResponse(java.io.InputStream in) throws java.io.IOException {
+    private static String readResponse(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int c = in.read();
@@ -154,8 +161,8 @@ class AccessTest {
             }
             head.append((char) c);
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
         int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-        return head + new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }

@@ -3,9 +3,11 @@ package org.streamlearn.bench.e2e;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.streams.StreamsConfig;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
@@ -106,8 +108,8 @@ public final class ManyModelsGoal {
 
     private static double run(String bootstrap, String app, String input, int partitions, BenchArgs a, Path work,
             int untimed, int events, long heap0, List<Jobs.Run> into, Map<String, String> settings) throws Exception {
-        Map<String, String> service = new java.util.LinkedHashMap<>();
-        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        Map<String, String> service = new LinkedHashMap<>();
+        Map<String, String> properties = new LinkedHashMap<>();
         settings.forEach((k, v) -> {
             if (k.startsWith("sys.")) {
                 properties.put(k.substring(4), v);
@@ -127,7 +129,7 @@ public final class ManyModelsGoal {
         }
     }
 
-    private static double median(List<Jobs.Run> runs, java.util.function.ToLongFunction<Jobs.Run> f) {
+    private static double median(List<Jobs.Run> runs, ToLongFunction<Jobs.Run> f) {
         return Rounds.median(runs.stream().mapToDouble(f::applyAsLong).toArray());
     }
 }
