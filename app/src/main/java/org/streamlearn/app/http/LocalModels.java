@@ -38,13 +38,15 @@ final class LocalModels {
      * ({@link #merged}).
      */
     ModelCache.Decoded find(String modelId) {
+        ModelStoreType.View view;
         byte[] stored;
         try {
-            stored = view().get(modelId);
+            view = view();
+            stored = view.get(modelId);
         } catch (InvalidStateStoreException e) {
             throw unreadable(e);
         }
-        return cache.get(modelId, merged(modelId, stored));
+        return cache.get(modelId, merged(modelId, stored), b -> view.selfContained(modelId, b));
     }
 
     /**
@@ -115,15 +117,19 @@ final class LocalModels {
             if (lag > maxLagRecords) {
                 continue;
             }
+            ModelStoreType.View view;
             byte[] stored;
             try {
-                stored = s.store(StoreQueryParameters.fromNameAndType(TopologyFactory.STORE, new ModelStoreType())
-                        .enableStaleStores().withPartition(e.getKey())).get(modelId);
+                view = s.store(StoreQueryParameters.fromNameAndType(TopologyFactory.STORE, new ModelStoreType())
+                        .enableStaleStores().withPartition(e.getKey()));
+                stored = view.get(modelId);
             } catch (StreamsException | IllegalStateException ex) {
                 continue;
             }
             if (stored != null) {
-                return new ModelSource.Served(cache.get(modelId, merged(modelId, stored)), true, lag, null);
+                ModelCache.Decoded d = cache.get(modelId, merged(modelId, stored),
+                        b -> view.selfContained(modelId, b));
+                return d == null ? null : new ModelSource.Served(d, true, lag, null);
             }
         }
         return null;

@@ -3,9 +3,11 @@ package org.streamlearn.app.http;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.streamlearn.app.events.ExampleEncoder;
 import org.streamlearn.store.state.BinaryStateCodec;
 import org.streamlearn.store.state.ModelState;
+import org.streamlearn.store.state.SpecApart;
 
 /**
  * Decoded snapshots for serving, so that a prediction does not decode the stored model each time. An entry is
@@ -47,6 +49,15 @@ public final class ModelCache {
      * before, else decoded now and cached. Null bytes (no such model) drop the model's entry and give null.
      */
     public Decoded get(String modelId, byte[] stored) {
+        return get(modelId, stored, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #get(String, byte[])}, for stored bytes that may keep the spec apart ({@link SpecApart}): an entry
+     * is still identified by the bytes as stored, and {@code withSpec} gives the self-contained snapshot to decode
+     * on a miss (null: the model is gone).
+     */
+    public Decoded get(String modelId, byte[] stored, UnaryOperator<byte[]> withSpec) {
         if (stored == null) {
             synchronized (entries) {
                 entries.remove(modelId);
@@ -59,7 +70,11 @@ public final class ModelCache {
                 return e.decoded();
             }
         }
-        ModelState s = BinaryStateCodec.decode(stored);
+        byte[] whole = withSpec.apply(stored);
+        if (whole == null) {
+            return null;
+        }
+        ModelState s = BinaryStateCodec.decode(whole);
         Decoded d = new Decoded(s, new ExampleEncoder(s.spec()));
         synchronized (entries) {
             entries.put(modelId, new Entry(stored.clone(), d));

@@ -1,7 +1,7 @@
 package org.streamlearn.app.streams;
 
 import org.streamlearn.app.events.ExampleEncoder;
-import org.streamlearn.store.state.BinaryStateCodec;
+import org.streamlearn.store.state.StateSizes;
 import org.streamlearn.store.state.ModelState;
 
 /**
@@ -14,8 +14,15 @@ public final class LiveModel {
     private ExampleEncoder encoder;
     boolean dirty;
     long metricsPublishedAtSeen;
-    /** The heap this model is estimated to take ({@link BinaryStateCodec#estimatedHeapBytes}), for the cache. */
+    /** Whether the lifecycle's metrics timer has this model in its list of models that learned since its tick. */
+    boolean metricsQueued;
+    /** Whether this model left its cache (evicted, removed, the cache cleared): a reference kept elsewhere is stale. */
+    boolean evicted;
+    /** The heap this model is estimated to take ({@link StateSizes#estimatedHeapBytes}), for the cache. */
     long weight;
+    /** Whether the store holds this model's spec apart, under the hash {@link #storedSpecHash}. */
+    boolean specStored;
+    long storedSpecHash;
 
     LiveModel(ModelState state) {
         replace(state);
@@ -32,11 +39,17 @@ public final class LiveModel {
         return encoder;
     }
 
+    /** Notes that the store holds this model's spec, apart, under {@code hash}. */
+    void storedSpec(long hash) {
+        specStored = true;
+        storedSpecHash = hash;
+    }
+
     /** Swaps in a new state (spec change, reset). */
     void replace(ModelState s) {
         if (state == null || !state.spec().equals(s.spec())) {
             encoder = new ExampleEncoder(s.spec());
-            weight = BinaryStateCodec.estimatedHeapBytes(s.spec());
+            weight = StateSizes.estimatedHeapBytes(s.spec());
         }
         state = s;
     }

@@ -21,13 +21,6 @@ public interface LiveModels {
     /** Removes a model. */
     void remove(String id);
 
-    /**
-     * The models currently live: a read-only view, not a copy (the metrics timer walks it every few seconds, and
-     * with tens of thousands of cached models a copy was a visible share of the stream thread); do not save,
-     * load or remove models while iterating it.
-     */
-    Iterable<LiveModel> cached();
-
     /** Ids of models that may have an open mini-batch; the batch timer removes those it has dealt with. */
     Set<String> openBatches();
 

@@ -1,7 +1,6 @@
 package org.streamlearn.app.streams;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,14 +70,17 @@ class MapLiveModels implements LiveModels {
         LiveModel m = live.remove(id);
         if (m != null) {
             m.dirty = false; // never written back by the write-behind
+            m.evicted = true;
         }
         openBatches.remove(id);
     }
 
-    /** Live models currently cached, in the map's order: a read-only view. */
-    @Override
-    public Iterable<LiveModel> cached() {
-        return Collections.unmodifiableCollection(live.values());
+    /** Empties the cache, marking each model {@link LiveModel#evicted}. */
+    void dropAll() {
+        for (LiveModel m : live.values()) {
+            m.evicted = true;
+        }
+        live.clear();
     }
 
     @Override

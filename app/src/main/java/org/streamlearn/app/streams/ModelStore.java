@@ -1,9 +1,11 @@
 package org.streamlearn.app.streams;
 
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -19,10 +21,13 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
 import org.streamlearn.app.config.CacheSizing;
 import org.streamlearn.store.state.BinaryStateCodec;
 import org.streamlearn.store.state.ModelState;
+import org.streamlearn.store.state.SpecApart;
 
 /**
  * The model store: a changelogged RocksDB key-value store of binary snapshots ({@link BinaryStateCodec}) with a
- * per-task cache of live, decoded models in front of it.
+ * per-task cache of live, decoded models in front of it. A model's spec is kept apart from its state
+ * ({@link SpecApart}, {@link #specKey}): written when it changes, not with every change of the state, so each
+ * changelog record of a model that learned is a third smaller (docs/benchmarks.md, figure 2).
  *
  * <p>Write-behind, consistent with exactly-once: processors change live models in place and mark them dirty;
  * before every commit Kafka Streams calls {@link #flushCache()} (the hook its own record cache uses), which
@@ -48,6 +53,8 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
      * working with are never evicted under it (as {@code cache.max.models} never evicts the most recent).
      */
     static final int MIN_KEPT = 16;
+    /** The first character of a spec's key ({@link #specKey}): a control character, never in a model id. */
+    static final char SPEC_MARK = '\u0001';
     private static final AtomicLong CACHED_BYTES = new AtomicLong();
 
     private final KeyValueStore<String, byte[]> inner;
@@ -88,7 +95,13 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
         if (bytes == null) {
             return null;
         }
-        m = new LiveModel(BinaryStateCodec.decode(bytes));
+        boolean apart = SpecApart.isApart(bytes);
+        long hash = apart ? SpecApart.specHash(bytes) : 0;
+        m = new LiveModel(BinaryStateCodec.decode(apart ? SpecApart.join(bytes, inner.get(specKey(id, hash)))
+                : bytes));
+        if (apart) {
+            m.storedSpec(hash);
+        }
         live.put(id, m);
         account(m.weight);
         evictIfNeeded();
@@ -106,12 +119,20 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
         return m;
     }
 
-    /** Removes a model (a tombstone in the changelog). */
+    /** Removes a model (a tombstone in the changelog, and one for its spec). */
     @Override
     public void remove(String id) {
         LiveModel m = live.get(id);
         if (m != null) {
             account(-m.weight);
+        }
+        if (m != null && m.specStored) {
+            inner.delete(specKey(id, m.storedSpecHash));
+        } else {
+            byte[] stored = inner.get(id);
+            if (stored != null && SpecApart.isApart(stored)) {
+                inner.delete(specKey(id, SpecApart.specHash(stored)));
+            }
         }
         super.remove(id);
         inner.delete(id);
@@ -130,7 +151,7 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
             try (KeyValueIterator<String, byte[]> it = inner.all()) {
                 while (it.hasNext()) {
                     KeyValue<String, byte[]> kv = it.next();
-                    if (BinaryStateCodec.peekBatchStartedAtMs(kv.value) > 0) {
+                    if (!isSpecKey(kv.key) && BinaryStateCodec.peekBatchStartedAtMs(kv.value) > 0) {
                         openBatches.add(kv.key);
                     }
                 }
@@ -144,10 +165,41 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
         return encodes;
     }
 
+    /**
+     * Writes a model with its spec apart ({@link SpecApart}): the spec under {@link #specKey} when the model's
+     * stored spec is not this one (a new model, a changed spec), then the state, then a tombstone for the spec
+     * it replaced. In that order a reader of the store (or a restore from the changelog, up to any record) finds
+     * the spec a stored state names.
+     */
     private void write(LiveModel m) {
-        inner.put(m.state().modelId(), BinaryStateCodec.encode(m.state()));
+        ModelState s = m.state();
+        String id = s.modelId();
+        long hash = s.specHash();
+        boolean newSpec = !m.specStored || m.storedSpecHash != hash;
+        if (newSpec) {
+            inner.put(specKey(id, hash), s.specJsonBytes());
+        }
+        inner.put(id, SpecApart.encode(s));
+        if (newSpec && m.specStored) {
+            inner.delete(specKey(id, m.storedSpecHash));
+        }
+        m.storedSpec(hash);
         encodes++;
         m.dirty = false;
+    }
+
+    /**
+     * The key of model {@code id}'s spec with hash {@code hash}: {@link #SPEC_MARK}, the id, the mark again and
+     * the hash in hex. No model id has a control character ({@code ModelIds}), so these keys are apart from the
+     * models' and sort before all of them.
+     */
+    static String specKey(String id, long hash) {
+        return SPEC_MARK + id + SPEC_MARK + String.format(Locale.ROOT, "%016x", hash);
+    }
+
+    /** Whether {@code key} is a spec's ({@link #specKey}), not a model's. */
+    static boolean isSpecKey(String key) {
+        return !key.isEmpty() && key.charAt(0) == SPEC_MARK;
     }
 
     /**
@@ -167,6 +219,7 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
                 write(m);
             }
             it.remove();
+            m.evicted = true;
             account(-m.weight);
         }
     }
@@ -197,7 +250,7 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
     /** Drops the live models and the open-batch index; both are rebuilt from the store once it is restored. */
     @Override
     public void clearCache() {
-        live.clear();
+        dropAll();
         unaccountAll();
         dirtyModels.clear();
         openBatches.clear();
@@ -218,7 +271,7 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
-        live.clear();
+        dropAll();
         unaccountAll();
         dirtyModels.clear();
         openBatches.clear();
@@ -241,7 +294,7 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
 
     @Override
     public void close() {
-        live.clear();
+        dropAll();
         unaccountAll();
         dirtyModels.clear();
         inner.close();
@@ -269,18 +322,43 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
 
     // --- read access to the stored bytes (interactive queries, other threads)
 
-    /** The stored snapshot of {@code key} as of the last commit, or null; safe from any thread. */
+    /**
+     * The stored snapshot of model {@code key} as of the last commit, or null; safe from any thread. It may keep
+     * its spec apart ({@link SpecApart}); {@link #selfContained} joins it.
+     */
     public byte[] storedBytes(String key) {
-        return inner.get(key);
+        return isSpecKey(key) ? null : inner.get(key);
     }
 
-    /** Every stored snapshot as of the last commit; the caller closes the iterator. */
-    public KeyValueIterator<String, byte[]> storedAll() {
-        return inner.all();
+    /**
+     * {@code stored}, a snapshot of model {@code key} read by {@link #storedBytes}, with its spec; safe from any
+     * thread. When the model's spec changed since {@code stored} was read (its spec's entry is gone), the model
+     * as it is stored now, with its spec; null if it was deleted meanwhile.
+     */
+    public byte[] selfContained(String key, byte[] stored) {
+        byte[] state = stored;
+        for (int attempt = 0; state != null && SpecApart.isApart(state); attempt++) {
+            byte[] spec = inner.get(specKey(key, SpecApart.specHash(state)));
+            if (spec != null || attempt == 3) {
+                return SpecApart.join(state, spec);
+            }
+            state = inner.get(key);
+        }
+        return state;
     }
 
-    /** An estimate of the number of stored models. */
-    public long approximateNumEntries() {
-        return inner.approximateNumEntries();
+    /** Every stored model as of the last commit, each self-contained, in key order. */
+    public void forEachStored(BiConsumer<String, byte[]> action) {
+        try (KeyValueIterator<String, byte[]> it = inner.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                if (!isSpecKey(kv.key)) {
+                    byte[] b = selfContained(kv.key, kv.value);
+                    if (b != null) {
+                        action.accept(kv.key, b);
+                    }
+                }
+            }
+        }
     }
 }

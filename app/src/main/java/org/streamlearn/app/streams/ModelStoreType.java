@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.internals.StateStoreProvider;
+import org.streamlearn.store.state.SpecApart;
 
 /**
  * The interactive-query type of the {@link ModelStore}: a read-only view of the stored snapshots (binary) on
@@ -14,10 +15,19 @@ public final class ModelStoreType implements QueryableStoreType<ModelStoreType.V
 
     /** Read access to the snapshots of the local tasks. */
     public interface View {
-        /** The binary snapshot of a model, or null when no local task holds it. */
+        /**
+         * The binary snapshot of a model as its store holds it (its spec possibly apart: {@link #selfContained}),
+         * or null when no local task holds it.
+         */
         byte[] get(String modelId);
 
-        /** Every model of the local tasks: id → binary snapshot. */
+        /**
+         * {@code stored}, read by {@link #get}, with its spec ({@link ModelStore#selfContained}); null when the
+         * model was deleted since.
+         */
+        byte[] selfContained(String modelId, byte[] stored);
+
+        /** Every model of the local tasks: id → self-contained binary snapshot. */
         Map<String, byte[]> all();
     }
 
@@ -54,15 +64,23 @@ public final class ModelStoreType implements QueryableStoreType<ModelStoreType.V
             }
 
             @Override
+            public byte[] selfContained(String id, byte[] stored) {
+                if (stored == null || !SpecApart.isApart(stored)) {
+                    return stored;
+                }
+                for (ModelStore s : provider.stores(storeName, RAW)) {
+                    if (s.storedBytes(id) != null) {
+                        return s.selfContained(id, stored);
+                    }
+                }
+                return null;
+            }
+
+            @Override
             public Map<String, byte[]> all() {
                 Map<String, byte[]> out = new TreeMap<>();
                 for (ModelStore s : provider.stores(storeName, RAW)) {
-                    try (var it = s.storedAll()) {
-                        while (it.hasNext()) {
-                            var kv = it.next();
-                            out.put(kv.key, kv.value);
-                        }
-                    }
+                    s.forEachStored(out::put);
                 }
                 return out;
             }

@@ -39,6 +39,23 @@ class ModelLifecycleCadenceTest extends LifecycleFixture {
     }
 
     @Test
+    void theMetricsTimerVisitsTheModelsThatLearnedInTheOrderTheyFirstDidAndSkipsThoseThatLeftTheCache() {
+        ModelLifecycle l = lifecycle(Map.of(), 1000);
+        for (String id : new String[] {"a", "b", "c", "d"}) {
+            l.onCommand(id, upsert(REG), 0);
+        }
+        for (String id : new String[] {"c", "a", "d", "c", "b", "a"}) {
+            l.onEvent(id, EventParser.parseTraining(TopologyTest.event(1)), 1);
+        }
+        l.onCommand("d", command("{\"command\":\"delete\"}"), 2);
+        models.model("b").evicted = true; // as the store marks a model it evicted (written back)
+        assertThat(entries(l.onMetricsTimer(10))).extracting(Entry::key).containsExactly("c", "a");
+        assertThat(entries(l.onMetricsTimer(20))).isEmpty();
+        l.onEvent("a", EventParser.parseTraining(TopologyTest.event(2)), 21);
+        assertThat(entries(l.onMetricsTimer(30))).extracting(Entry::key).containsExactly("a");
+    }
+
+    @Test
     void theBatchTimerAppliesABatchOnceItsMaxDelayRanOut() {
         ModelLifecycle l = lifecycle(Map.of(), 1000);
         l.onCommand("a", upsert(MINIBATCH), 0);

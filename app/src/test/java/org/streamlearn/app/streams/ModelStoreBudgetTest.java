@@ -9,7 +9,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
-import org.streamlearn.store.state.BinaryStateCodec;
+import org.streamlearn.store.state.StateSizes;
 import org.streamlearn.store.state.ModelState;
 
 /**
@@ -41,15 +41,15 @@ class ModelStoreBudgetTest {
     @Test
     void theEstimateOfADimension20AdamModelIsNearWhatWasMeasured() {
         // figure 2 measured 11.5–12.3 KB of heap per model at d = 20 with Adam
-        assertThat(BinaryStateCodec.estimatedHeapBytes(SPEC)).isBetween(8_000L, 16_000L);
+        assertThat(StateSizes.estimatedHeapBytes(SPEC)).isBetween(8_000L, 16_000L);
         ModelSpec wide = ModelSpecs.parse("{\"task\":\"regression\",\"features\":10000,\"optimizer\":"
                 + "{\"type\":\"adam\"}}");
-        assertThat(BinaryStateCodec.estimatedHeapBytes(wide)).isGreaterThan(3L * 8 * 10_000);
+        assertThat(StateSizes.estimatedHeapBytes(wide)).isGreaterThan(3L * 8 * 10_000);
     }
 
     @Test
     void pastTheHeapBudgetModelsAreWrittenBackAndEvictedAndStayReadable() {
-        long weight = BinaryStateCodec.estimatedHeapBytes(SPEC);
+        long weight = StateSizes.estimatedHeapBytes(SPEC);
         long before = ModelStore.cachedBytesOfAllStores();
         ModelStore store = new ModelStore(inner(), 1000, before + 40 * weight);
         for (int i = 0; i < 100; i++) {
@@ -73,6 +73,10 @@ class ModelStoreBudgetTest {
             store.save(learned("m" + i, 3));
         }
         assertThat(store.live.size()).isEqualTo(30);
+        assertThat(store.live.values()).allMatch(m -> !m.evicted);
+        LiveModel kept = store.live.values().iterator().next();
+        store.save(learned("n", 3));
+        assertThat(kept.evicted).as("the least recently used left the cache, marked").isTrue();
         store.remove("m99");
         assertThat(store.live.size()).isEqualTo(29);
         assertThat(store.model("m99")).isNull();

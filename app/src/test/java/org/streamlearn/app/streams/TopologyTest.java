@@ -1,6 +1,7 @@
 package org.streamlearn.app.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.streamlearn.app.streams.TopologyHarness.drain;
 import static org.streamlearn.app.streams.TopologyHarness.last;
 
@@ -30,6 +31,7 @@ import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 import org.streamlearn.store.state.BinaryStateCodec;
 import org.streamlearn.store.state.ModelState;
+import org.streamlearn.store.state.SpecApart;
 
 /** The topology on TopologyTestDriver: bit-identity with the core, mini-batches, predictions, many models. */
 class TopologyTest {
@@ -159,6 +161,7 @@ class TopologyTest {
         ModelSpec spec = ModelSpecs.parse(MINIBATCH.replace("\"maxDelayMs\":1000", "\"maxDelayMs\":0"));
         List<String> lines = java.util.stream.IntStream.range(0, 37).mapToObj(TopologyTest::event).toList();
         byte[] lastChangelog;
+        byte[] specRecord;
         try (TopologyHarness h = new TopologyHarness(dir.resolve("first"))) {
             h.upsert("m", ModelSpecs.toJson(spec));
             for (String l : lines.subList(0, 25)) {
@@ -169,8 +172,18 @@ class TopologyTest {
                     new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList();
             assertThat(changelog).isNotEmpty();
             lastChangelog = changelog.get(changelog.size() - 1).value();
+            // the state keeps its spec apart: the spec is the changelog's record under the spec's key
+            // (written once, with the model, not with each of its changes)
+            String specKey = ModelStore.specKey("m", SpecApart.specHash(lastChangelog));
+            List<TestRecord<String, byte[]>> specs = changelog.stream().filter(r -> ModelStore.isSpecKey(r.key()))
+                    .toList();
+            assertThat(specs).hasSize(1);
+            assertThat(specs.get(0).key()).isEqualTo(specKey);
+            assertThat(changelog.size()).isGreaterThan(1);
+            specRecord = specs.get(0).value();
         }
-        ModelState restored = BinaryStateCodec.decode(lastChangelog);
+        assertThatThrownBy(() -> BinaryStateCodec.decode(lastChangelog)).hasMessageContaining("spec");
+        ModelState restored = BinaryStateCodec.decode(SpecApart.join(lastChangelog, specRecord));
         assertThat(restored.learned().seen()).isEqualTo(25);
         assertThat(restored.learned().batchCount()).isEqualTo(5);
         try (TopologyHarness h = new TopologyHarness(dir.resolve("second"))) {
@@ -243,7 +256,7 @@ class TopologyTest {
                 h.event("m", event(i));
             }
             ModelStore store = (ModelStore) h.driver.getStateStore(TopologyFactory.STORE);
-            assertThat(BinaryStateCodec.decode(store.storedBytes("m")).learned().seen()).isEqualTo(50);
+            assertThat(stored(store, "m").learned().seen()).isEqualTo(50);
             // ten events learned on the live model between two commits: nothing encoded yet ...
             long before = store.encodes();
             LiveModel live = store.model("m");
@@ -252,11 +265,11 @@ class TopologyTest {
                 store.markDirty(live);
             }
             assertThat(store.encodes()).isEqualTo(before);
-            assertThat(BinaryStateCodec.decode(store.storedBytes("m")).learned().seen()).isEqualTo(50);
+            assertThat(stored(store, "m").learned().seen()).isEqualTo(50);
             // ... and the pre-commit hook encodes the model once, with all ten
             store.flushCache();
             assertThat(store.encodes()).isEqualTo(before + 1);
-            assertThat(BinaryStateCodec.decode(store.storedBytes("m")).learned().seen()).isEqualTo(60);
+            assertThat(stored(store, "m").learned().seen()).isEqualTo(60);
             store.flushCache();
             assertThat(store.encodes()).as("a clean model is not written again").isEqualTo(before + 1);
             // an aborted transaction clears the cache: the model comes back from the store
@@ -289,9 +302,9 @@ class TopologyTest {
             store.remove("b");
             store.flushCache();
             assertThat(store.encodes()).as("a once; b deleted; c clean").isEqualTo(before + 1);
-            assertThat(BinaryStateCodec.decode(store.storedBytes("a")).learned().seen()).isEqualTo(2);
+            assertThat(stored(store, "a").learned().seen()).isEqualTo(2);
             assertThat(store.storedBytes("b")).isNull();
-            assertThat(BinaryStateCodec.decode(store.storedBytes("c")).learned().seen()).isEqualTo(1);
+            assertThat(stored(store, "c").learned().seen()).isEqualTo(1);
         }
     }
 
@@ -389,5 +402,10 @@ class TopologyTest {
             assertThat(drain(h.predictions).get(0).value().get("error").get("reason").asText())
                     .contains("unknown model");
         }
+    }
+
+    /** Model {@code id} as {@code store} keeps it, with its spec. */
+    private static ModelState stored(ModelStore store, String id) {
+        return BinaryStateCodec.decode(store.selfContained(id, store.storedBytes(id)));
     }
 }

@@ -10,7 +10,6 @@ import org.streamlearn.core.metric.RollingLoss;
 import org.streamlearn.core.model.LearnerConfig;
 import org.streamlearn.core.model.LearnerState;
 import org.streamlearn.core.optim.OptimizerState;
-import org.streamlearn.store.spec.LearnerConfigs;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 
@@ -41,32 +40,45 @@ public final class BinaryStateCodec {
     private BinaryStateCodec() {
     }
 
-    /** Encodes {@code m}. */
+    /** Encodes {@code m}, self-contained: its spec inside. */
     public static byte[] encode(ModelState m) {
+        return encode(m, false);
+    }
+
+    /**
+     * Encodes {@code m} for a store that keeps the spec apart ({@link SpecApart}): the spec's place holds
+     * {@link SpecApart#MARK} and the spec's {@link SpecApart#hash}, and a standardizer whose features were all
+     * seen equally often stores that count once. {@link SpecApart#join} makes it self-contained again.
+     */
+    static byte[] encode(ModelState m, boolean specApart) {
         byte[] id = m.modelId().getBytes(StandardCharsets.UTF_8);
-        byte[] spec = m.specJsonBytes();
+        byte[] spec = specApart ? null : m.specJsonBytes();
         boolean candidates = m.candidateCount() > 1;
-        int size = 3 + 1 + 4 + id.length + 8 * 3 + 4 + spec.length
+        int size = 3 + 1 + 4 + id.length + 8 * 3 + 4 + (specApart ? 8 : spec.length)
                 + (candidates ? 4 + 8 + 8 * 8 : 0)
-                + learnerSize(m.learned())
+                + learnerSize(m.learned(), specApart)
                 + DriftCodec.encodedSize(m.drift());
         for (int i = 0; candidates && i < m.candidateCount(); i++) {
-            size += i == m.championIndex() ? 0 : learnerSize(m.candidate(i).state());
+            size += i == m.championIndex() ? 0 : learnerSize(m.candidate(i).state(), specApart);
         }
         ByteBuffer b = ByteBuffer.allocate(size);
         b.put(MAGIC).put((byte) ModelState.SCHEMA_VERSION);
         b.putInt(id.length).put(id);
         b.putLong(m.version()).putLong(m.updatedAtMs()).putLong(m.batchStartedAtMs());
-        b.putInt(spec.length).put(spec);
+        if (specApart) {
+            b.putInt(SpecApart.MARK).putLong(m.specHash());
+        } else {
+            b.putInt(spec.length).put(spec);
+        }
         if (candidates) {
             b.putInt(m.championIndex()).putLong(m.sinceChange());
             putMetrics(b, m.servedMetrics());
         }
-        putLearner(b, m.learned());
+        putLearner(b, m.learned(), specApart);
         DriftCodec.encode(b, m.drift());
         for (int i = 0; candidates && i < m.candidateCount(); i++) {
             if (i != m.championIndex()) {
-                putLearner(b, m.candidate(i).state());
+                putLearner(b, m.candidate(i).state(), specApart);
             }
         }
         if (b.hasRemaining()) {
@@ -76,20 +88,35 @@ public final class BinaryStateCodec {
     }
 
     /** The size of {@link #putLearner}'s bytes for {@code s}. */
-    private static int learnerSize(LearnerState s) {
+    private static int learnerSize(LearnerState s, boolean compactCounts) {
         int n = s.params().length;
         Standardizer sc = s.scaler();
+        int counts = sc == null ? 0 : compactCounts && uniform(sc.count()) ? 8 : 8 * sc.dimension();
         return 4 + 8 * n
                 + 8 + 4 + 8 * n * s.optimizer().slots().length
-                + 1 + (sc == null ? 0 : 4 + 24 * sc.dimension())
+                + 1 + (sc == null ? 0 : 4 + counts + 16 * sc.dimension())
                 + 4 + (s.batchCount() > 0 ? 8 * n : 0)
                 + 8 * 8
                 + 8 * 3 + 4 * 3 + 8 * s.rolling().filled()
                 + 8 * 3 + 8 * 2;
     }
 
-    /** A learner's state: parameters, optimizer, standardizer, open batch, metrics, rolling loss, counters. */
-    private static void putLearner(ByteBuffer b, LearnerState s) {
+    /** Whether every count is the first (a standardizer of dense inputs: every feature seen with every event). */
+    private static boolean uniform(long[] counts) {
+        for (long c : counts) {
+            if (c != counts[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A learner's state: parameters, optimizer, standardizer, open batch, metrics, rolling loss, counters. The
+     * standardizer's tag is 1 with a count per feature, or, with {@code compactCounts} and equal counts, 2 with
+     * the count once.
+     */
+    private static void putLearner(ByteBuffer b, LearnerState s, boolean compactCounts) {
         int n = s.params().length;
         double[][] slots = s.optimizer().slots();
         Standardizer sc = s.scaler();
@@ -103,9 +130,10 @@ public final class BinaryStateCodec {
         if (sc == null) {
             b.put((byte) 0);
         } else {
-            b.put((byte) 1).putInt(sc.dimension());
-            for (long c : sc.count()) {
-                b.putLong(c);
+            boolean once = compactCounts && uniform(sc.count());
+            b.put((byte) (once ? 2 : 1)).putInt(sc.dimension());
+            for (int j = 0; j < (once ? 1 : sc.dimension()); j++) {
+                b.putLong(sc.count()[j]);
             }
             putDoubles(b, sc.mean(), sc.dimension());
             putDoubles(b, sc.variance(), sc.dimension());
@@ -128,57 +156,6 @@ public final class BinaryStateCodec {
                 .putLong(pm.falsePositives()).putLong(pm.falseNegatives());
     }
 
-    /**
-     * The largest {@link #encode} of any state of a model {@code modelId} with {@code spec}: an open
-     * mini-batch (in minibatch mode) and a full rolling window included. Computed from the spec alone, in
-     * {@code long}, without allocating the model; equal to the size of such a state's encoding.
-     */
-    public static long maxEncodedSize(String modelId, ModelSpec spec) {
-        long id = modelId.getBytes(StandardCharsets.UTF_8).length;
-        long specLength = ModelSpecs.toJsonString(spec).getBytes(StandardCharsets.UTF_8).length;
-        long size = 3 + 1 + 4 + id + 8 * 3 + 4 + specLength
-                + maxLearnerSize(spec)
-                + DriftCodec.maxEncodedSize(spec.drift() == null ? null : spec.drift().detector());
-        if (!spec.challengers().isEmpty()) {
-            size += 4 + 8 + 8 * 8;
-            for (var c : spec.challengers()) {
-                size += maxLearnerSize(c.spec());
-            }
-        }
-        return size;
-    }
-
-    /**
-     * An estimate of the heap a decoded model of {@code spec} takes, cheap to compute (the spec is not written
-     * out): its learners' and drift detector's largest binary sections, which hold the same numbers as the live
-     * arrays, plus {@value #OBJECT_OVERHEAD_BYTES} bytes for the objects around them. A model at d = 20 with Adam
-     * and the default window: about 11 KB, where 11.5 KB was measured (docs/benchmarks.md, figure 2).
-     */
-    public static long estimatedHeapBytes(ModelSpec spec) {
-        long size = OBJECT_OVERHEAD_BYTES + maxLearnerSize(spec)
-                + DriftCodec.maxEncodedSize(spec.drift() == null ? null : spec.drift().detector());
-        for (var c : spec.challengers()) {
-            size += maxLearnerSize(c.spec());
-        }
-        return size;
-    }
-
-    /** The heap estimated for a live model's objects beyond its numbers (spec, encoder, learners, maps). */
-    public static final int OBJECT_OVERHEAD_BYTES = 2048;
-
-    private static long maxLearnerSize(ModelSpec spec) {
-        long n = spec.parameterCount();
-        long d = spec.standardize() ? spec.dimension() : 0;
-        long slots = LearnerConfigs.optimizer(spec.optimizer()).slotNames().length;
-        return 4 + 8 * n
-                + 8 + 4 + 8 * n * slots
-                + 1 + (spec.standardize() ? 4 + 24 * d : 0)
-                + 4 + (spec.update().mode().equals("sample") ? 0 : 8 * n)
-                + 8 * 8
-                + 8 * 3 + 4 * 3 + 8L * spec.metrics().window()
-                + 8 * 3 + 8 * 2;
-    }
-
     /** Decodes bytes written by {@link #encode}; names the field that is wrong. */
     public static ModelState decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -198,6 +175,10 @@ public final class BinaryStateCodec {
             long updatedAt = b.getLong();
             long batchStarted = b.getLong();
             field = "spec";
+            if (b.getInt(b.position()) == SpecApart.MARK) {
+                throw new StateFormatException("spec", "kept apart from this state by its store; read the state "
+                        + "through the store, or join the spec to it (SpecApart.join)");
+            }
             ModelSpec spec = ModelSpecs.parse(new String(bytes(b), StandardCharsets.UTF_8));
             int candidates = 1 + spec.challengers().size();
             int champion = 0;
@@ -262,11 +243,15 @@ public final class BinaryStateCodec {
             }
             field = "scaler";
             Standardizer scaler = null;
-            if (b.get() == 1) {
+            byte tag = b.get();
+            if (tag == 1 || tag == 2) {
                 int d = b.getInt();
+                if (d < 0 || d > b.remaining()) {
+                    throw new BufferUnderflowException();
+                }
                 long[] count = new long[d];
                 for (int j = 0; j < d; j++) {
-                    count[j] = b.getLong();
+                    count[j] = tag == 1 || j == 0 ? b.getLong() : count[0];
                 }
                 scaler = new Standardizer(count, doubles(b, d), doubles(b, d));
             }

@@ -45,6 +45,8 @@ public final class ModelState {
     private long updatedAtMs;
     private long batchStartedAtMs;
     private byte[] specJson;
+    private long specHash;
+    private boolean specHashed;
 
     ModelState(String modelId, ModelSpec spec, OnlineLearner[] candidates, int champion, long sinceChange,
             ProgressiveMetrics served, DriftDetector drift, long version, long updatedAtMs, long batchStartedAtMs) {
@@ -284,6 +286,15 @@ public final class ModelState {
                     .getBytes(StandardCharsets.UTF_8);
         }
         return specJson;
+    }
+
+    /** The {@link SpecApart#hash} of {@link #specJsonBytes}, computed once. */
+    public long specHash() {
+        if (!specHashed) {
+            specHash = SpecApart.hash(specJsonBytes());
+            specHashed = true;
+        }
+        return specHash;
     }
 
     /** The champion's live learner (the only one without challengers). */

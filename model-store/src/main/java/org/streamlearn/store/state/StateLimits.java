@@ -7,7 +7,7 @@ import org.streamlearn.store.spec.SpecException;
  * How large one model may be: at most {@code maxParameters} parameters, and every record it becomes (the binary
  * snapshot in the state store's changelog, the JSON snapshot on {@code model-parameters}) fits a Kafka record of
  * {@code maxMessageBytes}, with {@link #RECORD_OVERHEAD_BYTES} to spare for the key, headers and batch framing.
- * Both sizes are computed from the spec ({@link BinaryStateCodec#maxEncodedSize},
+ * Both sizes are computed from the spec ({@link StateSizes#maxEncodedSize},
  * {@link JsonStateCodec#maxEncodedSize}), in {@code long}, before anything is allocated, so a spec that passes
  * {@link #check} can always be created, learned, stored and published.
  *
@@ -70,7 +70,7 @@ public record StateLimits(long maxParameters, int maxMessageBytes) {
                         + shape(c) + "), more than the " + maxParameters + " allowed by model.max.parameters");
             }
         }
-        long binary = BinaryStateCodec.maxEncodedSize(modelId, spec);
+        long binary = StateSizes.maxEncodedSize(modelId, spec);
         long json = JsonStateCodec.maxEncodedSize(modelId, spec);
         long largest = Math.max(binary, json);
         if (largest > maxValueBytes()) {

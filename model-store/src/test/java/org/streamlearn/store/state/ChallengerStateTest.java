@@ -89,7 +89,7 @@ class ChallengerStateTest {
         assertThat(restarted.learned().seen()).isEqualTo(m.learned().seen());
         roundTrip(restarted);
         assertThat(BinaryStateCodec.encode(m).length).isLessThanOrEqualTo(
-                (int) BinaryStateCodec.maxEncodedSize("m", spec));
+                (int) StateSizes.maxEncodedSize("m", spec));
     }
 
     @Test

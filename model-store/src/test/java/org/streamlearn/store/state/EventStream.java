@@ -105,14 +105,17 @@ enum EventStream {
     }
 
     /**
-     * Asserts that {@code m} comes back equal through the JSON and the binary codec, and that both copies write
-     * the same JSON; returns the JSON copy.
+     * Asserts that {@code m} comes back equal through the JSON and the binary codec (self-contained, and with its
+     * spec apart then joined), and that the copies write the same JSON and binary; returns the JSON copy.
      */
     static ModelState assertRoundTrips(ModelState m, String what) {
         ModelState viaJson = JsonStateCodec.parse(JsonStateCodec.toJsonString(m));
         ModelState viaBinary = BinaryStateCodec.decode(BinaryStateCodec.encode(m));
+        ModelState viaApart = BinaryStateCodec.decode(SpecApart.join(SpecApart.encode(m), m.specJsonBytes()));
         assertThat(viaJson).as("json %s", what).isEqualTo(m);
         assertThat(viaBinary).as("binary %s", what).isEqualTo(m);
+        assertThat(viaApart).as("binary, spec apart, %s", what).isEqualTo(m);
+        assertThat(BinaryStateCodec.encode(viaApart)).as("%s", what).isEqualTo(BinaryStateCodec.encode(m));
         assertThat(JsonStateCodec.toJson(viaBinary)).isEqualTo(JsonStateCodec.toJson(m));
         return viaJson;
     }

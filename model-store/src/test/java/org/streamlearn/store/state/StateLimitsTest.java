@@ -86,7 +86,7 @@ class StateLimitsTest {
             assertThat(m.learned().batchCount()).isPositive();
         }
         assertThat((long) BinaryStateCodec.encode(m).length)
-                .isEqualTo(BinaryStateCodec.maxEncodedSize("modèle", spec));
+                .isEqualTo(StateSizes.maxEncodedSize("modèle", spec));
         assertThat((long) JsonStateCodec.toBytes(m).length)
                 .isLessThanOrEqualTo(JsonStateCodec.maxEncodedSize("modèle", spec));
     }
@@ -95,7 +95,7 @@ class StateLimitsTest {
     void aFortyThousandFeatureDenseSpecFitsTheDefaultLimitAndIsRefusedByASmallerOneNamingFeatures() {
         ModelSpec spec = parse("{'task':'regression','features':40000}");
         StateLimits.DEFAULT.check("m", spec);
-        long binary = BinaryStateCodec.maxEncodedSize("m", spec);
+        long binary = StateSizes.maxEncodedSize("m", spec);
         assertThat(binary).isGreaterThan(1_048_576); // it did not fit Kafka's default 1 MiB record
         StateLimits oneMiB = new StateLimits(StateLimits.DEFAULT_MAX_PARAMETERS, 1 << 20);
         assertThatThrownBy(() -> oneMiB.check("m", spec))
