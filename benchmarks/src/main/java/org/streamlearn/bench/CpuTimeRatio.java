@@ -135,7 +135,7 @@ public final class CpuTimeRatio {
         int chunk = LearnerBenchmark.CHUNK;
         for (int c = 0; c < chunks && !stop; c++) {
             int from = t.advance(chunk);
-            learner.learnAll(t.xs, t.ys, from, from + chunk, t.predictions);
+            learner.learnAll(t.xs, t.ys, null, from, from + chunk, t.predictions);
             acc += t.predictions[from + chunk - 1];
         }
         sink += acc;

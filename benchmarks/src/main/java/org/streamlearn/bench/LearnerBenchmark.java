@@ -171,7 +171,7 @@ public class LearnerBenchmark extends ThroughputBenchmark {
     public void minibatch32Batched(Blackhole bh) {
         EventTable t = table;
         int from = t.advance(CHUNK);
-        minibatch32.learnAll(t.xs, t.ys, from, from + CHUNK, t.predictions);
+        minibatch32.learnAll(t.xs, t.ys, null, from, from + CHUNK, t.predictions);
         bh.consume(t.predictions[from + CHUNK - 1]);
     }
 

@@ -108,7 +108,7 @@ class RawLoopsTest {
         for (int c = 0; c < chunks; c++) {
             int from = learnerTable.advance(LearnerBenchmark.CHUNK);
             assertThat(rawTable.advance(LearnerBenchmark.CHUNK)).isEqualTo(from);
-            learner.learnAll(learnerTable.xs, learnerTable.ys, from, from + LearnerBenchmark.CHUNK,
+            learner.learnAll(learnerTable.xs, learnerTable.ys, null, from, from + LearnerBenchmark.CHUNK,
                     learnerTable.predictions);
             for (int i = from; i < from + LearnerBenchmark.CHUNK; i++) {
                 rawTable.predictions[i] = raw.learn(rawTable.xs[i], rawTable.ys[i]);

@@ -170,33 +170,33 @@ public final class OnlineLearner {
     }
 
     /**
-     * Learns the events {@code xs[i]} with labels {@code ys[i]}, weight 1, for {@code from <= i < to} in order:
-     * bit for bit what {@link #learn(double[], double)} on each in turn does (parameters, optimizer state, open
-     * batch, metrics, rolling loss, counters, last gradient norm and rate, predictions), with the loop over the
-     * events inside the learner, so that the JIT compiles their work into it (docs/benchmarks.md, figure 5,
-     * "Fourth pass"). The inputs are never mutated; the reused {@link Outcome} is left as the last event left it.
+     * Learns the events {@code xs[i]} with labels {@code ys[i]} and weights {@code weights[i]} (all 1 when
+     * {@code weights} is null), for {@code from <= i < to} in order: bit for bit what {@link #learn} on each in
+     * turn does (parameters, optimizer state, open batch, metrics, rolling loss, counters, last gradient norm and
+     * rate, predictions), with the loop over the events inside the learner, so that the JIT compiles their work
+     * into it (docs/benchmarks.md, figure 5, "Fourth pass"). The inputs are never mutated; the reused
+     * {@link Outcome} is left as the last event left it.
      *
      * @param predictions where event {@code i}'s progressive prediction goes, at index {@code i}; or null
      * @throws InvalidExampleException when event {@code i} is invalid: the events before it are learned, neither
      *     it nor those after it are (the model is as {@link #learn} leaves it after event {@code i − 1}); its
      *     {@link InvalidExampleException#index() index} is {@code i}, its field and problem {@link #learn}'s
      * @throws IndexOutOfBoundsException when {@code from..to} is not a range of {@code xs}, {@code ys} and (when
-     *     given) {@code predictions}; nothing is learned
+     *     given) {@code weights} and {@code predictions}; nothing is learned
      */
-    public void learnAll(double[][] xs, double[] ys, int from, int to, double[] predictions) {
+    public void learnAll(double[][] xs, double[] ys, double[] weights, int from, int to, double[] predictions) {
         Objects.checkFromToIndex(from, to, xs.length);
         Objects.checkFromToIndex(from, to, ys.length);
-        if (predictions != null) {
-            Objects.checkFromToIndex(from, to, predictions.length);
-        }
+        Objects.checkFromToIndex(from, to, weights == null ? to : weights.length);
+        Objects.checkFromToIndex(from, to, predictions == null ? to : predictions.length);
         long before = state.seen; // every path counts each event it learns once, and none it refuses as invalid
         try {
             if (plain) {
-                path.learnAll(xs, ys, from, to, predictions);
+                path.learnAll(xs, ys, weights, from, to, predictions);
                 return;
             }
             for (int i = from; i < to; i++) {
-                Outcome o = learn(xs[i], ys[i], 1.0, null);
+                Outcome o = learn(xs[i], ys[i], weights == null ? 1.0 : weights[i], null);
                 if (predictions != null) {
                     predictions[i] = o.prediction;
                 }

@@ -62,22 +62,21 @@ final class PlainPath {
     }
 
     /**
-     * The events {@code xs[from..to)} with labels {@code ys[from..to)} and weight 1, each as
-     * {@link OnlineLearner#learn}, and the prediction of event {@code i} into {@code predictions[i]} when that is
-     * not null. The ranges are checked by the caller.
+     * The events {@code xs[from..to)} with labels {@code ys[from..to)} and weights {@code weights[from..to)}
+     * (1 when null), each as {@link OnlineLearner#learn}, and the prediction of event {@code i} into
+     * {@code predictions[i]} when that is not null. The ranges are checked by the caller.
      *
      * @throws InvalidExampleException at the first invalid event, which is not learned (those before it are)
      */
-    void learnAll(double[][] xs, double[] ys, int from, int to, double[] predictions) {
+    void learnAll(double[][] xs, double[] ys, double[] weights, int from, int to, double[] predictions) {
         if (batchSize == 1) {
-            learnEach(xs, ys, from, to, predictions);
+            learnEach(xs, ys, weights, from, to, predictions);
             return;
         }
         LearnerState s = state;
         Outcome o = outcome;
         double[] sc = scores;
         double[] dcs = segmentScratch();
-        double weight = 1.0;
         int i = from;
         while (i < to) {
             // up to the end of the open batch (at least one event, as the per-event path adds before it closes)
@@ -88,6 +87,7 @@ final class PlainPath {
                 for (; k < end; k++) {
                     double[] x = xs[k];
                     double y = ys[k];
+                    double weight = weights == null ? 1.0 : weights[k];
                     if (x == null || x.length != features) {
                         validator.validate(x, y, weight);
                     }
@@ -111,16 +111,17 @@ final class PlainPath {
     }
 
     /** {@link #learnAll} with per-sample steps: {@link OnlineLearner#learnPlain} for each event. */
-    private void learnEach(double[][] xs, double[] ys, int from, int to, double[] predictions) {
+    private void learnEach(double[][] xs, double[] ys, double[] weights, int from, int to, double[] predictions) {
         Outcome o = outcome;
         for (int i = from; i < to; i++) {
             double[] x = xs[i];
             double y = ys[i];
+            double weight = weights == null ? 1.0 : weights[i];
             if (x == null || x.length != features) {
-                validator.validate(x, y, 1.0);
+                validator.validate(x, y, weight);
             }
             o.begin();
-            learner.learnPlain(x, y, 1.0, o);
+            learner.learnPlain(x, y, weight, o);
             if (predictions != null) {
                 predictions[i] = o.prediction;
             }

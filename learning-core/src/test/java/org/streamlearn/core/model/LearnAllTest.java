@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -23,8 +24,8 @@ import org.streamlearn.core.testing.Synthetic.Event;
  * {@link OnlineLearner#learnAll} against {@link OnlineLearner#learn} on each event in turn, bit for bit: the state
  * (parameters, optimizer state, standardizer, metrics, rolling loss, open batch, counters), the last step's
  * diagnostics, every progressive prediction and the outcome left behind; for every task and optimizer, per
- * sample and in batches that runs cross, with and without standardization, with l1, l2 and clipping, an MLP, a
- * stream whose steps the divergence guard refuses, and an invalid event in the middle of a run.
+ * sample and in batches that runs cross, with and without standardization, with l1, l2 and clipping, an MLP,
+ * weights (some 0), a stream whose steps the divergence guard refuses, and an invalid event in a run.
  */
 class LearnAllTest {
 
@@ -62,7 +63,18 @@ class LearnAllTest {
     @ParameterizedTest
     @MethodSource("configs")
     void runsLearnWhatEventsLearnBitForBit(LearnerConfig config) {
-        check(config, Synthetic.events(config.task(), 77, N, D));
+        check(config, Synthetic.events(config.task(), 77, N, D), null);
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void weightedRunsLearnWhatWeightedEventsLearnBitForBit(LearnerConfig config) {
+        Random r = new Random(13);
+        double[] weights = new double[N];
+        for (int i = 0; i < N; i++) {
+            weights[i] = i % 9 == 4 ? 0.0 : 2.0 * r.nextDouble();
+        }
+        check(config, Synthetic.events(config.task(), 78, N, D), weights);
     }
 
     @Test
@@ -82,18 +94,21 @@ class LearnAllTest {
         for (int batch : new int[] {1, 4}) {
             LearnerConfig c = LearnerConfig.builder(Task.REGRESSION, D).optimizer(new Sgd()).learningRate(10.0)
                     .standardize(false).batchSize(batch).maxAbsValue(1e12).build();
-            OnlineLearner reference = check(c, events);
+            OnlineLearner reference = check(c, events, null);
             assertThat(reference.state().refused()).isPositive();
         }
     }
 
-    /** Learns {@code events} per event and in runs; asserts everything equal; returns the per-event learner. */
-    private static OnlineLearner check(LearnerConfig config, List<Event> events) {
+    /**
+     * Learns {@code events} with {@code weights} (1 when null) per event and in runs; asserts everything equal;
+     * returns the per-event learner.
+     */
+    private static OnlineLearner check(LearnerConfig config, List<Event> events, double[] weights) {
         OnlineLearner a = OnlineLearner.create(config);
         double[] expected = new double[events.size()];
         Outcome last = null;
         for (int i = 0; i < events.size(); i++) {
-            last = a.learn(events.get(i).x(), events.get(i).y());
+            last = a.learn(events.get(i).x(), events.get(i).y(), weights == null ? 1.0 : weights[i]);
             expected[i] = last.prediction();
         }
         OnlineLearner b = OnlineLearner.create(config);
@@ -101,12 +116,12 @@ class LearnAllTest {
         double[][] xsBefore = deepCopy(xs);
         double[] ys = ys(events);
         double[] got = new double[events.size()];
-        Outcome reused = b.learn(xs[0], ys[0]); // the learner's reused outcome, to read after the runs
+        Outcome reused = b.learn(xs[0], ys[0], weights == null ? 1.0 : weights[0]); // reused: read after the runs
         got[0] = reused.prediction();
         int i = 1;
         for (int r = 0; i < events.size(); r++) {
             int to = Math.min(events.size(), i + RUNS[r % RUNS.length]);
-            b.learnAll(xs, ys, i, to, got);
+            b.learnAll(xs, ys, weights, i, to, got);
             i = to;
         }
         assertThat(xs).isDeepEqualTo(xsBefore);
@@ -141,6 +156,8 @@ class LearnAllTest {
                     "missing"));
             out.add(Arguments.of(Named.of(names[c] + ", infinite label", configs.get(c)), "label", "label",
                     "infinite"));
+            out.add(Arguments.of(Named.of(names[c] + ", negative weight", configs.get(c)), "weight", "weight",
+                    "must be finite and >= 0, got -1.0"));
         }
         return out.stream();
     }
@@ -152,25 +169,28 @@ class LearnAllTest {
         List<Event> events = Synthetic.events(config.task(), 9, 40, D);
         double[][] xs = xs(events);
         double[] ys = ys(events);
+        double[] weights = new double[xs.length];
+        Arrays.fill(weights, 0.5);
         int bad = 17;
         switch (defect) {
             case "nan" -> xs[bad][2] = Double.NaN;
             case "short" -> xs[bad] = new double[D - 1];
             case "null" -> xs[bad] = null;
+            case "weight" -> weights[bad] = -1.0;
             default -> ys[bad] = Double.POSITIVE_INFINITY;
         }
         OnlineLearner a = OnlineLearner.create(config);
         for (int i = 0; i < bad; i++) {
-            a.learn(xs[i], ys[i]);
+            a.learn(xs[i], ys[i], weights[i]);
         }
         InvalidExampleException perEvent = catchThrowableOfType(InvalidExampleException.class,
-                () -> a.learn(xs[bad], ys[bad]));
+                () -> a.learn(xs[bad], ys[bad], weights[bad]));
 
         OnlineLearner b = OnlineLearner.create(config);
-        b.learnAll(xs, ys, 0, 3, null);
+        b.learnAll(xs, ys, weights, 0, 3, null);
         double[] predictions = new double[xs.length];
         InvalidExampleException e = catchThrowableOfType(InvalidExampleException.class,
-                () -> b.learnAll(xs, ys, 3, 30, predictions));
+                () -> b.learnAll(xs, ys, weights, 3, 30, predictions));
         assertThat(e.index()).isEqualTo(bad);
         assertThat(e.field()).isEqualTo(field).isEqualTo(perEvent.field());
         assertThat(e.problem()).startsWith(problem).isEqualTo(perEvent.problem());
@@ -182,9 +202,9 @@ class LearnAllTest {
 
         // the model is not corrupted: both go on past the invalid event alike
         for (int i = bad + 1; i < xs.length; i++) {
-            a.learn(xs[i], ys[i]);
+            a.learn(xs[i], ys[i], weights[i]);
         }
-        b.learnAll(xs, ys, bad + 1, xs.length, null);
+        b.learnAll(xs, ys, weights, bad + 1, xs.length, null);
         assertBitIdentical(a, b);
     }
 
@@ -195,11 +215,14 @@ class LearnAllTest {
         List<Event> events = Synthetic.events(Task.REGRESSION, 3, 10, D);
         double[][] xs = xs(events);
         double[] ys = ys(events);
-        assertThatThrownBy(() -> l.learnAll(xs, ys, 0, 11, null)).isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> l.learnAll(xs, ys, 5, 4, null)).isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> l.learnAll(xs, new double[9], 0, 10, null))
+        assertThatThrownBy(() -> l.learnAll(xs, ys, null, 0, 11, null))
                 .isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> l.learnAll(xs, ys, 0, 10, new double[9]))
+        assertThatThrownBy(() -> l.learnAll(xs, ys, null, 5, 4, null)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> l.learnAll(xs, new double[9], null, 0, 10, null))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> l.learnAll(xs, ys, new double[9], 0, 10, null))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> l.learnAll(xs, ys, null, 0, 10, new double[9]))
                 .isInstanceOf(IndexOutOfBoundsException.class);
         assertThat(l.state()).isEqualTo(OnlineLearner.freshState(l.config()));
     }
