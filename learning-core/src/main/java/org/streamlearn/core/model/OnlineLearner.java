@@ -177,7 +177,8 @@ public final class OnlineLearner {
      * into it (docs/benchmarks.md, figure 5, "Fourth pass"). The inputs are never mutated; the reused
      * {@link Outcome} is left as the last event left it.
      *
-     * @param predictions where event {@code i}'s progressive prediction goes, at index {@code i}; or null
+     * @param predictions where event {@code i}'s progressive prediction goes, at index {@code i} (not a row of
+     *                    {@code xs}); or null
      * @throws InvalidExampleException when event {@code i} is invalid: the events before it are learned, neither
      *     it nor those after it are (the model is as {@link #learn} leaves it after event {@code i − 1}); its
      *     {@link InvalidExampleException#index() index} is {@code i}, its field and problem {@link #learn}'s
