@@ -78,6 +78,26 @@ class LearnAllTest {
     }
 
     @Test
+    void longRunsAndBatchesLargerThanASegmentAreTheSame() {
+        // PlainPath predicts at most 256 events before adding their gradients: a batch of 300 spans segments
+        LearnerConfig c = Synthetic.builder(Task.REGRESSION, D, new Sgd()).batchSize(300).standardize(false)
+                .interceptLearningRate(0.01).build();
+        List<Event> events = Synthetic.events(Task.REGRESSION, 21, 1000, D);
+        OnlineLearner a = OnlineLearner.create(c);
+        double[] expected = new double[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            expected[i] = a.learn(events.get(i).x(), events.get(i).y()).prediction();
+        }
+        OnlineLearner b = OnlineLearner.create(c);
+        double[] got = new double[events.size()];
+        b.learnAll(xs(events), ys(events), null, 0, 700, got);
+        b.learnAll(xs(events), ys(events), null, 700, events.size(), got);
+        assertBitIdentical(a, b);
+        assertThat(got).isEqualTo(expected);
+        assertThat(a.state().steps()).isEqualTo(3);
+    }
+
+    @Test
     void refusedStepsAreTheSame() {
         // raw features ~1e8 at rate 10 (DivergenceGuardTest's exploding stream): the guard refuses steps
         Random r = new Random(5);
