@@ -17,9 +17,14 @@ import org.streamlearn.core.model.OnlineLearner;
  * is hoisted out of the loop, and the prediction is consumed. Same configurations, rings and raw loops as
  * {@link LearnerBenchmark}.
  *
+ * <p>A pair named with the suffix {@code batched} ({@code minibatch32batched}) learns {@link LearnerBenchmark#CHUNK}
+ * events per call of {@link OnlineLearner#learnAll} from an {@link EventTable}, and its raw loop goes over the
+ * same chunks; the volatile read is then once per chunk on both sides, as JMH's once per invocation.
+ *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar org.streamlearn.bench.CpuTimeRatio minibatch32 20};
- * arguments: the pair ({@code sgd}, {@code adam}, {@code minibatch32}), {@code d}, rounds (40), events per slice
- * (200,000). Results in docs/benchmarks.md, figure 5.
+ * arguments: the pair ({@code sgd}, {@code adam}, {@code minibatch32}, each also with the suffix
+ * {@code batched}), {@code d}, rounds (40), events per slice (200,000; a batched pair rounds it down to whole
+ * chunks). Results in docs/benchmarks.md, figure 5.
  */
 public final class CpuTimeRatio {
 
@@ -44,9 +49,10 @@ public final class CpuTimeRatio {
         int d = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 40;
         int events = args.length > 3 ? Integer.parseInt(args[3]) : 200_000;
+        boolean batched = pair.endsWith("batched");
         OnlineLearner learner;
         RawLoop raw;
-        switch (pair) {
+        switch (batched ? pair.substring(0, pair.length() - "batched".length()) : pair) {
             case "sgd" -> {
                 learner = OnlineLearner.create(LearnerBenchmark.sgdConfig(d));
                 raw = new RawSgd(d, LearnerBenchmark.sgdRate(d), LearnerBenchmark.INTERCEPT_RATE)::learn;
@@ -61,22 +67,38 @@ public final class CpuTimeRatio {
                 raw = new RawMiniBatchSgd(d, LearnerBenchmark.BATCH, LearnerBenchmark.sgdRate(d),
                         LearnerBenchmark.INTERCEPT_RATE)::learn;
             }
-            default -> throw new IllegalArgumentException("pair: sgd, adam or minibatch32, got " + pair);
+            default -> throw new IllegalArgumentException("pair: sgd, adam or minibatch32, or one of them with the "
+                    + "suffix batched, got " + pair);
         }
-        EventRing ringL = new EventRing(d, EventRing.rowsFor(d), LearnerBenchmark.SEED);
-        EventRing ringR = new EventRing(d, EventRing.rowsFor(d), LearnerBenchmark.SEED);
+        if (batched) {
+            int chunks = events / LearnerBenchmark.CHUNK;
+            EventTable tableL = new EventTable(d, LearnerBenchmark.SEED);
+            EventTable tableR = new EventTable(d, LearnerBenchmark.SEED);
+            measure(pair, d, rounds, chunks * LearnerBenchmark.CHUNK,
+                    () -> runLearnerBatched(learner, tableL, chunks), () -> runRawBatched(raw, tableR, chunks));
+        } else {
+            EventRing ringL = new EventRing(d, EventRing.rowsFor(d), LearnerBenchmark.SEED);
+            EventRing ringR = new EventRing(d, EventRing.rowsFor(d), LearnerBenchmark.SEED);
+            measure(pair, d, rounds, events, () -> runLearner(learner, ringL, events),
+                    () -> runRaw(raw, ringR, events));
+        }
+    }
+
+    /** Warms both sides up, then times {@code rounds} pairs of slices of {@code events} events and prints. */
+    private static void measure(String pair, int d, int rounds, int events, Runnable learnerSlice,
+            Runnable rawSlice) {
         for (int i = 0; i < 20; i++) {
-            runLearner(learner, ringL, events);
-            runRaw(raw, ringR, events);
+            learnerSlice.run();
+            rawSlice.run();
         }
         double[] ratio = new double[rounds];
         double[] nsLearner = new double[rounds];
         double[] nsRaw = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             long t0 = THREADS.getCurrentThreadCpuTime();
-            runLearner(learner, ringL, events);
+            learnerSlice.run();
             long t1 = THREADS.getCurrentThreadCpuTime();
-            runRaw(raw, ringR, events);
+            rawSlice.run();
             long t2 = THREADS.getCurrentThreadCpuTime();
             nsLearner[i] = (t1 - t0) / (double) events;
             nsRaw[i] = (t2 - t1) / (double) events;
@@ -104,6 +126,33 @@ public final class CpuTimeRatio {
         for (int i = 0; i < n && !stop; i++) {
             double[] x = ring.next();
             acc += raw.learn(x, ring.y());
+        }
+        sink += acc;
+    }
+
+    private static void runLearnerBatched(OnlineLearner learner, EventTable t, int chunks) {
+        double acc = 0.0;
+        int chunk = LearnerBenchmark.CHUNK;
+        for (int c = 0; c < chunks && !stop; c++) {
+            int from = t.advance(chunk);
+            learner.learnAll(t.xs, t.ys, null, from, from + chunk, t.predictions);
+            acc += t.predictions[from + chunk - 1];
+        }
+        sink += acc;
+    }
+
+    private static void runRawBatched(RawLoop raw, EventTable t, int chunks) {
+        double acc = 0.0;
+        int chunk = LearnerBenchmark.CHUNK;
+        double[][] xs = t.xs;
+        double[] ys = t.ys;
+        double[] p = t.predictions;
+        for (int c = 0; c < chunks && !stop; c++) {
+            int from = t.advance(chunk);
+            for (int i = from; i < from + chunk; i++) {
+                p[i] = raw.learn(xs[i], ys[i]);
+            }
+            acc += p[from + chunk - 1];
         }
         sink += acc;
     }

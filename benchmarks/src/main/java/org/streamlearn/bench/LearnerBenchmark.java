@@ -1,6 +1,7 @@
 package org.streamlearn.bench;
 
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.infra.Blackhole;
@@ -19,7 +20,10 @@ import org.streamlearn.core.optim.Sgd;
  *   <li>{@code sgd} / {@code rawSgd}: per-sample SGD, no standardization;</li>
  *   <li>{@code sgdStandardized} / {@code rawSgdStandardized}: per-sample SGD on online-standardized features;</li>
  *   <li>{@code adam} / {@code rawAdam}: per-sample Adam;</li>
- *   <li>{@code minibatch32} / {@code rawMinibatch32}: SGD, one mean-gradient step per 32 events.</li>
+ *   <li>{@code minibatch32} / {@code rawMinibatch32}: SGD, one mean-gradient step per 32 events;</li>
+ *   <li>{@code minibatch32Batched} / {@code rawMinibatch32Batched}: the same, {@value #CHUNK} events per call
+ *       ({@link OnlineLearner#learnAll}) from an {@link EventTable}, against the raw loop over the same chunks
+ *       (an operation is still one event: {@code @OperationsPerInvocation}).</li>
  * </ul>
  *
  * <p>Events come from a pre-generated {@link EventRing} used cyclically (features cache-resident, as a just
@@ -46,12 +50,15 @@ public class LearnerBenchmark extends ThroughputBenchmark {
     static final double EPSILON = 1e-8;
     /** Mini-batch size. */
     static final int BATCH = 32;
+    /** Events per call of the batched benchmarks. */
+    static final int CHUNK = 256;
 
     /** Feature dimension. */
     @Param({"20", "1000"})
     public int d;
 
     private EventRing ring;
+    private EventTable table;
     private OnlineLearner sgd;
     private OnlineLearner sgdStandardized;
     private OnlineLearner adam;
@@ -91,6 +98,7 @@ public class LearnerBenchmark extends ThroughputBenchmark {
     @Setup
     public void setUp() {
         ring = new EventRing(d, EventRing.rowsFor(d), SEED);
+        table = new EventTable(d, SEED);
         sgd = OnlineLearner.create(sgdConfig(d));
         sgdStandardized = OnlineLearner.create(sgdStandardizedConfig(d));
         adam = OnlineLearner.create(adamConfig(d));
@@ -155,5 +163,25 @@ public class LearnerBenchmark extends ThroughputBenchmark {
     public void rawMinibatch32(Blackhole bh) {
         double[] x = ring.next();
         bh.consume(rawMinibatch32.learn(x, ring.y()));
+    }
+
+    /** {@link OnlineLearner#learnAll}, SGD with mini-batches of 32, {@value #CHUNK} events per call. */
+    @Benchmark
+    @OperationsPerInvocation(CHUNK)
+    public void minibatch32Batched(Blackhole bh) {
+        EventTable t = table;
+        int from = t.advance(CHUNK);
+        minibatch32.learnAll(t.xs, t.ys, null, from, from + CHUNK, t.predictions);
+        bh.consume(t.predictions[from + CHUNK - 1]);
+    }
+
+    /** Raw loop, SGD with mini-batches of 32, over the same chunks. */
+    @Benchmark
+    @OperationsPerInvocation(CHUNK)
+    public void rawMinibatch32Batched(Blackhole bh) {
+        EventTable t = table;
+        int from = t.advance(CHUNK);
+        rawMinibatch32.learnAll(t.xs, t.ys, from, from + CHUNK, t.predictions);
+        bh.consume(t.predictions[from + CHUNK - 1]);
     }
 }

@@ -64,6 +64,13 @@ public final class RawMiniBatchSgd {
         return p;
     }
 
+    /** {@link #learn} on events {@code from..to} of {@code xs}/{@code ys}, the predictions into {@code p}. */
+    public void learnAll(double[][] xs, double[] ys, int from, int to, double[] p) {
+        for (int i = from; i < to; i++) {
+            p[i] = learn(xs[i], ys[i]);
+        }
+    }
+
     /** The weights, live. */
     public double[] weights() {
         return w;

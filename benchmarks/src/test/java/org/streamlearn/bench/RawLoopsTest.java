@@ -3,6 +3,7 @@ package org.streamlearn.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.streamlearn.core.model.LearnerState;
@@ -61,6 +62,62 @@ class RawLoopsTest {
         replay(d, learner, raw::learn);
         assertParameters(learner.state(), raw.weights(), raw.intercept());
         assertThat(learner.state().optimizer().step()).isEqualTo(EVENTS / LearnerBenchmark.BATCH);
+    }
+
+    /**
+     * The batched pairs ({@code LearnerBenchmark.minibatch32Batched}, {@code CpuTimeRatio}'s {@code ...batched}):
+     * {@link OnlineLearner#learnAll} over an {@link EventTable}'s chunks learns the raw loop's model over the same
+     * chunks, with the same predictions, twice around the table.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"minibatch32", "sgd", "adam"})
+    void batchedRunsMatchTheRawLoop(String pair) {
+        int d = 20;
+        OnlineLearner learner;
+        Raw raw;
+        double[] w;
+        DoubleSupplier b;
+        switch (pair) {
+            case "minibatch32" -> {
+                learner = OnlineLearner.create(LearnerBenchmark.minibatchConfig(d));
+                RawMiniBatchSgd r = new RawMiniBatchSgd(d, LearnerBenchmark.BATCH, LearnerBenchmark.sgdRate(d),
+                        LearnerBenchmark.INTERCEPT_RATE);
+                raw = r::learn;
+                w = r.weights();
+                b = r::intercept;
+            }
+            case "sgd" -> {
+                learner = OnlineLearner.create(LearnerBenchmark.sgdConfig(d));
+                RawSgd r = new RawSgd(d, LearnerBenchmark.sgdRate(d), LearnerBenchmark.INTERCEPT_RATE);
+                raw = r::learn;
+                w = r.weights();
+                b = r::intercept;
+            }
+            default -> {
+                learner = OnlineLearner.create(LearnerBenchmark.adamConfig(d));
+                RawAdam r = new RawAdam(d, LearnerBenchmark.ADAM_RATE, LearnerBenchmark.INTERCEPT_RATE,
+                        LearnerBenchmark.BETA1, LearnerBenchmark.BETA2, LearnerBenchmark.EPSILON);
+                raw = r::learn;
+                w = r.weights();
+                b = r::intercept;
+            }
+        }
+        EventTable learnerTable = new EventTable(d, LearnerBenchmark.SEED);
+        EventTable rawTable = new EventTable(d, LearnerBenchmark.SEED);
+        int chunks = 2 * EventTable.LENGTH / LearnerBenchmark.CHUNK;
+        for (int c = 0; c < chunks; c++) {
+            int from = learnerTable.advance(LearnerBenchmark.CHUNK);
+            assertThat(rawTable.advance(LearnerBenchmark.CHUNK)).isEqualTo(from);
+            learner.learnAll(learnerTable.xs, learnerTable.ys, null, from, from + LearnerBenchmark.CHUNK,
+                    learnerTable.predictions);
+            for (int i = from; i < from + LearnerBenchmark.CHUNK; i++) {
+                rawTable.predictions[i] = raw.learn(rawTable.xs[i], rawTable.ys[i]);
+            }
+            assertThat(learnerTable.predictions).isEqualTo(rawTable.predictions);
+        }
+        assertThat(learner.state().refused()).isZero();
+        assertParameters(learner.state(), w, b.getAsDouble());
+        assertThat(learner.state().seen()).isEqualTo(2L * EventTable.LENGTH);
     }
 
     private interface Raw {

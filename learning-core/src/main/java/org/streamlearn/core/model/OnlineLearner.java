@@ -1,8 +1,8 @@
 package org.streamlearn.core.model;
 
+import java.util.Objects;
 import org.streamlearn.core.feature.Standardizer;
 import org.streamlearn.core.loss.CrossEntropyLoss;
-import org.streamlearn.core.loss.LogLoss;
 import org.streamlearn.core.loss.Loss;
 import org.streamlearn.core.metric.ProgressiveMetrics;
 import org.streamlearn.core.metric.RollingLoss;
@@ -21,7 +21,8 @@ import org.streamlearn.core.optim.Optimizer;
  * <p>This class orchestrates; each concern has its own collaborator: {@link ExampleValidator} (the precise
  * input check), {@link MetricsRecorder} (progressive metrics), {@link MiniBatch} (the open batch and the point
  * its gradients are taken at), {@link GradientStep} (norm, clipping, optimizer, intercepts, L1),
- * {@link DivergenceGuard} and {@link FastPaths} (every shortcut, each justified by a JMH figure).
+ * {@link DivergenceGuard}, {@link FastPaths} (every shortcut, each justified by a JMH figure), {@link PlainPath}
+ * (the plain linear model's path, one event or a run) and {@link Scorer} (predictions without side effects).
  *
  * <p>Divergence guard: a step whose gradient or result is not finite is refused; the parameters and optimizer
  * state are restored to their values before the step, the batch is dropped and {@link LearnerState#refused()}
@@ -43,11 +44,13 @@ public final class OnlineLearner {
     private final boolean multiclass;
     /** A linear single-output model without standardization or look-ahead: {@link #learnPlain} applies. */
     private final boolean plain;
+    private final PlainPath path; // runs of a plain learner, else null
     private final ExampleValidator validator;
     private final MetricsRecorder recorder;
     private final MiniBatch batch;
     private final GradientStep step;
     private final FastPaths fast;
+    private final Scorer scorer;
     // scratch
     private final double[] xPredict;
     private final double[] xLearn;
@@ -90,6 +93,9 @@ public final class OnlineLearner {
         this.fast = new FastPaths(config, state, model, validator, guard);
         this.plain = fast.linearBatch && !multiclass && !config.standardize() && !batch.looksAhead();
         recorder.prepare(outcome);
+        this.path = plain ? new PlainPath(this, config, state, model, validator, recorder, fast, outcome, scores)
+                : null;
+        this.scorer = new Scorer(config, state, model, validator, xPredict);
     }
 
     /** A fresh model for {@code config}. */
@@ -163,6 +169,44 @@ public final class OnlineLearner {
         return learn(x, y, weight, servedScores);
     }
 
+    /**
+     * Learns the events {@code xs[i]} with labels {@code ys[i]} and weights {@code weights[i]} (all 1 when
+     * {@code weights} is null), for {@code from <= i < to} in order: bit for bit what {@link #learn} on each in
+     * turn does (parameters, optimizer state, open batch, metrics, rolling loss, counters, last gradient norm and
+     * rate, predictions), with the loop over the events inside the learner, so that the JIT compiles their work
+     * into it (docs/benchmarks.md, figure 5, "Fourth pass"). The inputs are never mutated; the reused
+     * {@link Outcome} is left as the last event left it.
+     *
+     * @param predictions where event {@code i}'s progressive prediction goes, at index {@code i} (not a row of
+     *                    {@code xs}); or null
+     * @throws InvalidExampleException when event {@code i} is invalid: the events before it are learned, neither
+     *     it nor those after it are (the model is as {@link #learn} leaves it after event {@code i − 1}); its
+     *     {@link InvalidExampleException#index() index} is {@code i}, its field and problem {@link #learn}'s
+     * @throws IndexOutOfBoundsException when {@code from..to} is not a range of {@code xs}, {@code ys} and (when
+     *     given) {@code weights} and {@code predictions}; nothing is learned
+     */
+    public void learnAll(double[][] xs, double[] ys, double[] weights, int from, int to, double[] predictions) {
+        Objects.checkFromToIndex(from, to, xs.length);
+        Objects.checkFromToIndex(from, to, ys.length);
+        Objects.checkFromToIndex(from, to, weights == null ? to : weights.length);
+        Objects.checkFromToIndex(from, to, predictions == null ? to : predictions.length);
+        long before = state.seen; // every path counts each event it learns once, and none it refuses as invalid
+        try {
+            if (plain) {
+                path.learnAll(xs, ys, weights, from, to, predictions);
+                return;
+            }
+            for (int i = from; i < to; i++) {
+                Outcome o = learn(xs[i], ys[i], weights == null ? 1.0 : weights[i], null);
+                if (predictions != null) {
+                    predictions[i] = o.prediction;
+                }
+            }
+        } catch (InvalidExampleException e) {
+            throw e.at(from + (int) (state.seen - before));
+        }
+    }
+
     private Outcome learn(double[] x, double y, double weight, double[] served) {
         if (x == null || x.length != features) {
             validator.validate(x, y, weight);
@@ -222,7 +266,7 @@ public final class OnlineLearner {
      * decisions that do not apply left out and {@code ∂L/∂s} kept in a local. Justified by
      * {@code LearnerBenchmark}'s {@code minibatch32} against {@code rawMinibatch32} (docs/benchmarks.md, figure 5).
      */
-    private Outcome learnPlain(double[] x, double y, double weight, Outcome o) {
+    Outcome learnPlain(double[] x, double y, double weight, Outcome o) {
         LearnerState s = state;
         double[] sc = scores;
         double sumSquares = model.forwardSumSquares(s.params, x, sc);
@@ -241,7 +285,7 @@ public final class OnlineLearner {
     }
 
     /** Takes the step of a full batch; {@code dc} and {@code xlSquares} are the last event's. */
-    private void closeBatch(Outcome o, double dc, double xlSquares) {
+    void closeBatch(Outcome o, double dc, double xlSquares) {
         if (!fast.fusedBatchSgd) {
             step.take(o, batch.close(), fast.knownNormSquared(dc, xlSquares));
         } else if (!fast.fusedBatchStep(o)) {
@@ -289,28 +333,7 @@ public final class OnlineLearner {
      * Allocates its result; uses this learner's scratch buffers (not thread-safe).
      */
     public Prediction predict(double[] x) {
-        validator.validateFeatures(x);
-        double[] xp = x;
-        if (state.scaler != null) {
-            state.scaler.transform(x, xPredict);
-            xp = xPredict;
-        }
-        double[] out = new double[k];
-        model.forward(state.params, xp, out);
-        switch (config.task()) {
-            case REGRESSION -> {
-                return new Prediction(out, loss.link(out[0]), null);
-            }
-            case BINARY -> {
-                double p = LogLoss.sigmoid(out[0]);
-                return new Prediction(out, p > 0.5 ? 1 : 0, new double[] {1.0 - p, p});
-            }
-            default -> {
-                double[] probs = new double[k];
-                CrossEntropyLoss.INSTANCE.link(out, k, probs);
-                return new Prediction(out, CrossEntropyLoss.argmax(out, k), probs);
-            }
-        }
+        return scorer.predict(x);
     }
 
     /**
@@ -321,25 +344,7 @@ public final class OnlineLearner {
      * @throws InvalidExampleException when the example is invalid
      */
     public double evaluate(double[] x, double y, ProgressiveMetrics into) {
-        validator.validate(x, y, 1.0);
-        Prediction p = predict(x);
-        double[] sc = p.scores();
-        switch (config.task()) {
-            case REGRESSION -> {
-                into.addRegression(y, p.value());
-                return loss.value(y, sc[0]);
-            }
-            case BINARY -> {
-                double l = loss.value(y, sc[0]);
-                into.addBinary((int) y, (int) p.value(), l);
-                return l;
-            }
-            default -> {
-                double l = CrossEntropyLoss.INSTANCE.value((int) y, sc, k);
-                into.addMulticlass((int) y, (int) p.value(), l);
-                return l;
-            }
-        }
+        return scorer.evaluate(x, y, into);
     }
 
     /** Starts afresh with the same configuration: zero parameters and optimizer state, no statistics. */
