@@ -119,23 +119,30 @@ public final class ModelStore extends MapLiveModels implements StateStore, Cache
         return m;
     }
 
-    /** Removes a model (a tombstone in the changelog, and one for its spec). */
+    /**
+     * Removes a model: a tombstone in the changelog, then one for its spec (in that order, so that no prefix of
+     * the changelog holds a state without its spec).
+     */
     @Override
     public void remove(String id) {
         LiveModel m = live.get(id);
         if (m != null) {
             account(-m.weight);
         }
+        String specKey = null;
         if (m != null && m.specStored) {
-            inner.delete(specKey(id, m.storedSpecHash));
+            specKey = specKey(id, m.storedSpecHash);
         } else {
             byte[] stored = inner.get(id);
             if (stored != null && SpecApart.isApart(stored)) {
-                inner.delete(specKey(id, SpecApart.specHash(stored)));
+                specKey = specKey(id, SpecApart.specHash(stored));
             }
         }
         super.remove(id);
         inner.delete(id);
+        if (specKey != null) {
+            inner.delete(specKey);
+        }
     }
 
     /**

@@ -2,7 +2,9 @@ package org.streamlearn.app.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,11 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.streamlearn.store.spec.ModelSpec;
 import org.streamlearn.store.spec.ModelSpecs;
 import org.streamlearn.store.state.BinaryStateCodec;
@@ -140,5 +146,51 @@ class ModelStoreSpecTest {
         assertThat(BinaryStateCodec.decode(store.selfContained("m", before))).isEqualTo(changed);
         store.remove("m");
         assertThat(store.selfContained("m", before)).isNull();
+    }
+
+    @Test
+    void everyPrefixOfTheChangelogRestoresWholeModels(@TempDir Path dir) {
+        // what a restore from the changelog sees after a crash at any record: the states and specs written so far
+        ModelSpec first = ModelSpecs.parse(TopologyTest.MINIBATCH);
+        ModelSpec second = ModelSpecs.parse(TopologyTest.MINIBATCH.replace("\"publishEvery\":1", "\"l2\":0.1"));
+        List<TestRecord<String, byte[]>> changelog;
+        try (TopologyHarness h = new TopologyHarness(dir)) {
+            h.upsert("m", ModelSpecs.toJson(first));
+            h.upsert("n", ModelSpecs.toJson(first));
+            for (int i = 0; i < 5; i++) {
+                h.event("m", TopologyTest.event(i));
+                h.event("n", TopologyTest.event(i));
+            }
+            h.upsert("m", ModelSpecs.toJson(second)); // a changed spec: a new spec entry, the old one tombstoned
+            h.event("m", TopologyTest.event(5));
+            h.command("n", "{\"command\":\"delete\"}");
+            h.upsert("n", ModelSpecs.toJson(second)); // created again, with another spec
+            h.event("n", TopologyTest.event(6));
+            changelog = h.driver.createOutputTopic("topology-test-models-changelog", new StringDeserializer(),
+                    new ByteArrayDeserializer()).readRecordsToList();
+        }
+        assertThat(changelog.stream().filter(r -> ModelStore.isSpecKey(r.key()) && r.value() == null)).hasSize(2);
+        Map<String, byte[]> restored = new HashMap<>();
+        for (TestRecord<String, byte[]> r : changelog) {
+            if (r.value() == null) {
+                restored.remove(r.key());
+            } else {
+                restored.put(r.key(), r.value());
+            }
+            restored.forEach((key, value) -> {
+                if (!ModelStore.isSpecKey(key)) {
+                    byte[] spec = SpecApart.isApart(value)
+                            ? restored.get(ModelStore.specKey(key, SpecApart.specHash(value))) : null;
+                    assertThat(BinaryStateCodec.decode(SpecApart.join(value, spec)).modelId()).isEqualTo(key);
+                }
+            });
+        }
+        assertThat(restored.keySet().stream().filter(k -> !ModelStore.isSpecKey(k))).containsExactlyInAnyOrder("m",
+                "n");
+        assertThat(restored.keySet().stream().filter(ModelStore::isSpecKey)).hasSize(2);
+        ModelState m = BinaryStateCodec.decode(SpecApart.join(restored.get("m"),
+                restored.get(ModelStore.specKey("m", SpecApart.specHash(restored.get("m"))))));
+        assertThat(m.spec()).isEqualTo(second);
+        assertThat(m.learned().seen()).isEqualTo(6);
     }
 }
