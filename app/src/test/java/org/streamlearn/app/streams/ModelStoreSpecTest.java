@@ -58,6 +58,15 @@ class ModelStoreSpecTest {
         return all;
     }
 
+    /** A model of {@code spec} that learned {@code events} events, saved and written to {@code store}. */
+    private static ModelState saved(ModelStore store, ModelSpec spec, int events) {
+        ModelState m = ModelState.create("m", spec, 0);
+        learn(m, events);
+        store.save(m);
+        store.flushCache();
+        return m;
+    }
+
     private List<String> specKeys() {
         return new ArrayList<>(entries().keySet().stream().filter(ModelStore::isSpecKey).toList());
     }
@@ -65,10 +74,7 @@ class ModelStoreSpecTest {
     @Test
     void theSpecIsWrittenOnceBesideItsStateAndReplacedWhenItChanges() {
         ModelStore store = new ModelStore(inner, 100);
-        ModelState m = ModelState.create("m", SPEC, 0);
-        learn(m, 3);
-        store.save(m);
-        store.flushCache();
+        ModelState m = saved(store, SPEC, 3);
         String key = ModelStore.specKey("m", m.specHash());
         assertThat(specKeys()).containsExactly(key);
         byte[] spec = inner.get(key);
@@ -81,10 +87,7 @@ class ModelStoreSpecTest {
         assertThat(inner.get(key)).as("not written again").isSameAs(spec);
         assertThat(BinaryStateCodec.decode(store.selfContained("m", store.storedBytes("m")))).isEqualTo(m);
 
-        ModelState changed = ModelState.create("m", OTHER, 0);
-        learn(changed, 4);
-        store.save(changed);
-        store.flushCache();
+        ModelState changed = saved(store, OTHER, 4);
         assertThat(specKeys()).containsExactly(ModelStore.specKey("m", changed.specHash()));
         assertThat(BinaryStateCodec.decode(store.selfContained("m", store.storedBytes("m")))).isEqualTo(changed);
 
@@ -133,15 +136,9 @@ class ModelStoreSpecTest {
     @Test
     void aReaderThatRacedASpecChangeGetsTheModelAsStoredNow() {
         ModelStore store = new ModelStore(inner, 100);
-        ModelState first = ModelState.create("m", SPEC, 0);
-        learn(first, 2);
-        store.save(first);
-        store.flushCache();
+        saved(store, SPEC, 2);
         byte[] before = store.storedBytes("m");
-        ModelState changed = ModelState.create("m", OTHER, 0);
-        learn(changed, 3);
-        store.save(changed);
-        store.flushCache();
+        ModelState changed = saved(store, OTHER, 3);
         // the state read before the change names a spec that is gone: the reader gets the model as it is now
         assertThat(BinaryStateCodec.decode(store.selfContained("m", before))).isEqualTo(changed);
         store.remove("m");
