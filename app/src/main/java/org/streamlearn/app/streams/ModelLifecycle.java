@@ -356,7 +356,7 @@ public final class ModelLifecycle {
     /**
      * The metrics timer: the rolling loss of every live model that learned since its last publication, in the
      * order they first learned since the last tick. It visits the models that learned (a list kept as they do),
-     * not every cached one: with 100,000 cached models the walk was a sixth of a stream thread's time
+     * not every cached one: with 100,000 cached models the walk took 7 % of a stream thread's samples
      * (docs/benchmarks.md, figure 2). A model that left the cache since (written back) is skipped, as before:
      * it is published again once it is read back and learns.
      */
