@@ -122,6 +122,17 @@ class ServiceHttpTest {
             }
             HttpResponse<String> list = http("GET", base + "/models", null);
             assertThat(JSON.readTree(list.body()).get("models").get(0).get("model").asText()).isEqualTo("m1");
+            assertThat(JSON.readTree(list.body()).get("models")).as("a spec's store entry is no model").hasSize(1);
+            // a changed spec (the store writes it apart from the state): served with the new spec, what was
+            // learned kept, the model cache not answering with the spec it decoded before
+            assertThat(http("PUT", base + "/models/m1", "{\"task\":\"regression\",\"features\":2,"
+                    + "\"optimizer\":{\"type\":\"sgd\",\"learningRate\":0.01}}").statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                JsonNode m = JSON.readTree(http("GET", base + "/models/m1", null).body());
+                assertThat(m.get("spec").get("optimizer").get("learningRate").asDouble()).isEqualTo(0.01);
+                assertThat(m.get("seen").asLong()).isEqualTo(200);
+            });
+            assertThat(http("POST", base + "/models/m1/predict", "{\"features\":[1,0]}").statusCode()).isEqualTo(200);
             assertDashboardRendersInABrowser(base);
             assertThat(http("GET", base + "/models/nope", null).statusCode()).isEqualTo(404);
             assertThat(http("POST", base + "/models/nope/predict", "{\"features\":[1,2]}").statusCode())
