@@ -3,6 +3,7 @@ package org.streamlearn.store.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -18,6 +19,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * tokenizer on purpose: the readers then refuse them with an error that names the field, instead of a bare
  * syntax error. Writers never emit them (the state codecs refuse non-finite values before writing).
  *
+ * <p>A double is written as the shortest decimal that reads back as the same double (Jackson's Schubfach writer,
+ * {@code USE_FAST_DOUBLE_WRITER}), whatever the JDK: Java 17's {@code Double.toString} writes a longer decimal for
+ * about 1 double in 700, which Java 19 and later do not, so the same model would otherwise be published as
+ * different bytes on different JDKs. It is also about a quarter faster per metrics record.
+ *
  * <p>Jackson mappers are thread-safe once configured; share {@link #MAPPER}, never reconfigure it.
  */
 public final class Json {
@@ -26,6 +32,7 @@ public final class Json {
     public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
