@@ -1,8 +1,5 @@
 package org.streamlearn.bench;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,9 +11,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.streamlearn.app.events.EventParser;
-import org.streamlearn.app.events.ExampleEncoder;
-import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.app.metrics.ModelHistory;
 import org.streamlearn.app.streams.Outputs;
 import org.streamlearn.store.spec.ModelSpec;
@@ -51,26 +45,8 @@ public class HistoryBenchmark {
                 + "\"learningRate\":0.01},\"challengers\":[{\"name\":\"adam\",\"spec\":{\"optimizer\":{\"type\":"
                 + "\"adam\",\"learningRate\":0.01}}},{\"name\":\"slow\",\"spec\":{\"optimizer\":{\"type\":\"sgd\","
                 + "\"learningRate\":0.001}}}]}");
-        ExampleEncoder encoder = new ExampleEncoder(spec);
-        SplittableRandom r = new SplittableRandom(42);
-        for (int m = 0; m < MODELS; m++) {
-            ModelState s = ModelState.create("model-" + m, spec, 0);
-            for (int e = 0; e < 200; e++) {
-                StringBuilder b = new StringBuilder("{\"features\":[");
-                double y = 0;
-                for (int j = 0; j < 20; j++) {
-                    double x = r.nextGaussian();
-                    y += x * (j % 3 - 1);
-                    b.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", x));
-                }
-                ParsedEvent ev = EventParser.parseTraining(b.append("],\"label\":").append(y).append('}').toString()
-                        .getBytes(StandardCharsets.UTF_8));
-                for (int i = 0; i < s.candidateCount(); i++) {
-                    encoder.learn(s.candidate(i), ev);
-                }
-            }
-            models[m] = s;
-        }
+        ModelState[] learned = LearnedModels.of(spec, MODELS, 200, 42);
+        System.arraycopy(learned, 0, models, 0, MODELS);
     }
 
     /** Builds and encodes one model's metrics record. */

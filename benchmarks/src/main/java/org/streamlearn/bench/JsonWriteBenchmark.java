@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,9 +15,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.streamlearn.app.events.EventParser;
-import org.streamlearn.app.events.ExampleEncoder;
-import org.streamlearn.app.events.ParsedEvent;
 import org.streamlearn.app.streams.Outputs;
 import org.streamlearn.store.json.Json;
 import org.streamlearn.store.spec.ModelSpec;
@@ -57,24 +51,10 @@ public class JsonWriteBenchmark {
     public void setup() {
         ModelSpec spec = ModelSpecs.parse("{\"task\":\"regression\",\"features\":20,\"standardize\":true,"
                 + "\"optimizer\":{\"type\":\"adam\",\"learningRate\":0.01}}");
-        ExampleEncoder encoder = new ExampleEncoder(spec);
-        SplittableRandom r = new SplittableRandom(42);
+        ModelState[] learned = LearnedModels.of(spec, MODELS, 200, 42);
         for (int m = 0; m < MODELS; m++) {
-            ModelState s = ModelState.create("model-" + m, spec, 0);
-            for (int e = 0; e < 200; e++) {
-                StringBuilder b = new StringBuilder("{\"features\":[");
-                double y = 0;
-                for (int j = 0; j < 20; j++) {
-                    double x = r.nextGaussian();
-                    y += x * (j % 3 - 1);
-                    b.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", x));
-                }
-                ParsedEvent ev = EventParser.parseTraining(b.append("],\"label\":").append(y).append('}').toString()
-                        .getBytes(StandardCharsets.UTF_8));
-                encoder.learn(s.candidate(0), ev);
-            }
-            metrics[m] = Outputs.metrics(s, 1_700_000_000_000L + m);
-            snapshots[m] = JsonStateCodec.toJson(s);
+            metrics[m] = Outputs.metrics(learned[m], 1_700_000_000_000L + m);
+            snapshots[m] = JsonStateCodec.toJson(learned[m]);
         }
     }
 
