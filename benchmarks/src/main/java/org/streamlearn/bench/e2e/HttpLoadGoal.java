@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +20,7 @@ import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
 import org.streamlearn.app.service.StreamlearnService;
+import org.streamlearn.bench.TempDirs;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
 
 /**
@@ -71,7 +71,7 @@ public final class HttpLoadGoal {
         System.out.println("http load: " + a + ", " + NODELAY + "=" + nodelay + ", JVM "
                 + ManagementFactory.getRuntimeMXBean().getInputArguments() + ", load average " + GoalTable.load());
         int d = a.integer("features");
-        Path work = Files.createTempDirectory("streamlearn-http");
+        Path work = TempDirs.create("streamlearn-http");
         ConstantRateClient.Result main;
         ConstantRateClient.Result floorMain = null;
         List<ConstantRateClient.Result> ramp = new ArrayList<>();

@@ -1,12 +1,12 @@
 package org.streamlearn.bench.e2e;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
+import org.streamlearn.bench.TempDirs;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
 
 /**
@@ -40,7 +40,7 @@ public final class LearnRateGoal {
                 "variant", "", "warmup", "1"));
         System.out.println("learn rate vs pass-through: " + a + ", load average " + GoalTable.load());
         int events = a.integer("events");
-        Path work = Files.createTempDirectory("streamlearn-learnrate");
+        Path work = TempDirs.create("streamlearn-learnrate");
         GoalTable table = new GoalTable();
         try (LocalKafkaBroker broker = LocalKafkaBroker.builder().build().start()) {
             String bootstrap = broker.bootstrapServers();

@@ -1,6 +1,5 @@
 package org.streamlearn.bench.e2e;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +10,7 @@ import java.util.function.ToLongFunction;
 import org.apache.kafka.streams.StreamsConfig;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
+import org.streamlearn.bench.TempDirs;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
 
 /**
@@ -47,7 +47,7 @@ public final class ManyModelsGoal {
         int models = a.integer("models");
         int few = a.integer("baseline");
         int partitions = a.integer("partitions");
-        Path work = Files.createTempDirectory("streamlearn-manymodels");
+        Path work = TempDirs.create("streamlearn-manymodels");
         Map<String, String> variant = BenchArgs.variant(a.get("variant"), a.service());
         Rounds rounds = variant == null ? new Rounds("few", "many") : new Rounds("few", "many", "variant");
         List<Jobs.Run> many = new ArrayList<>();

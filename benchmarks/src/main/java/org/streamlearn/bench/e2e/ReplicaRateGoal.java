@@ -3,7 +3,6 @@ package org.streamlearn.bench.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import org.streamlearn.app.config.ServiceConfig;
 import org.streamlearn.app.kafka.TopicAdmin;
 import org.streamlearn.app.kafka.TopicSpec;
 import org.streamlearn.app.service.StreamlearnService;
+import org.streamlearn.bench.TempDirs;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
 import org.streamlearn.store.json.Json;
 
@@ -81,7 +81,7 @@ public final class ReplicaRateGoal {
         }
         String model = a.get("model").equals("auto") ? pickModel(counts, partitions) : a.get("model");
         printLayout(model, counts, partitions);
-        Path work = Files.createTempDirectory("streamlearn-replicarate");
+        Path work = TempDirs.create("streamlearn-replicarate");
         String[] names = new String[counts.size() + 1];
         names[0] = "unreplicated";
         for (int i = 0; i < counts.size(); i++) {

@@ -1,8 +1,7 @@
 package org.streamlearn.bench.e2e;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +28,7 @@ import org.streamlearn.app.kafka.TopicSpec;
 import org.streamlearn.app.service.StartupProgress;
 import org.streamlearn.app.service.StreamlearnService;
 import org.streamlearn.app.streams.TopologyFactory;
+import org.streamlearn.bench.TempDirs;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
 
 /**
@@ -64,7 +64,7 @@ public final class RestoreGoal {
         int events = a.integer("events");
         int partitions = a.integer("partitions");
         boolean process = a.flag("process");
-        Path work = Files.createTempDirectory("streamlearn-restore");
+        Path work = TempDirs.create("streamlearn-restore");
         Map<String, String> variant = BenchArgs.variant(a.get("variant"), a.service());
         List<String> names = new ArrayList<>(List.of("changelog read (s)", "first new update (s)"));
         if (variant != null) {

@@ -1,6 +1,5 @@
 package org.streamlearn.bench.feedback;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.streamlearn.app.demo.StreamGenerator;
 import org.streamlearn.app.service.StreamlearnService;
+import org.streamlearn.bench.TempDirs;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
 
 /**
@@ -55,7 +55,7 @@ public final class FeedbackLoopDriver {
         String spec = "{\"task\":\"regression\",\"features\":" + a.integer("features") + ",\"optimizer\":{\"type\":\""
                 + a.text("optimizer") + "\"},\"publishEvery\":10000";
         System.out.println("feedback loop: " + a);
-        Path work = Files.createTempDirectory("streamlearn-loop");
+        Path work = TempDirs.create("streamlearn-loop");
         try (LocalKafkaBroker broker = LocalKafkaBroker.builder().build().start()) {
             List<double[]> results = new ArrayList<>();
             for (int r = 1; r <= a.integer("rounds"); r++) {

@@ -18,6 +18,7 @@ import org.streamlearn.app.demo.StreamGenerator;
 import org.streamlearn.app.service.StreamlearnService;
 import org.streamlearn.app.streams.PendingStore;
 import org.streamlearn.app.streams.TopologyFactory;
+import org.streamlearn.bench.TempDirs;
 import org.streamlearn.kafka.local.LocalKafkaBroker;
 
 /**
@@ -45,7 +46,7 @@ public final class PendingFootprint {
         String spec = "{\"task\":\"regression\",\"features\":" + a.integer("features") + ",\"optimizer\":{\"type\":"
                 + "\"adam\"},\"publishEvery\":10000,\"feedback\":{\"ttlMs\":86400000"
                 + ",\"maxPending\":" + pending + "}}";
-        Path state = Files.createTempDirectory("streamlearn-pending");
+        Path state = TempDirs.create("streamlearn-pending");
         try (LocalKafkaBroker broker = LocalKafkaBroker.builder().build().start()) {
             LoopRig rig = new LoopRig(broker.bootstrapServers(), "pending", a.integer("partitions"));
             long time = System.currentTimeMillis() - 3L * pending; // recent, and never in the future

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.streamlearn.app.streams.PendingPrediction;
 import org.streamlearn.app.streams.PendingStore;
 import org.streamlearn.app.streams.TopologyFactory;
+import org.streamlearn.bench.TempDirs;
 
 /**
  * The memory and disk of {@code pending} pending predictions in the service's {@link PendingStore}, on the
@@ -46,7 +47,7 @@ public final class PendingStoreFootprint {
         int models = a.integer("models");
         int d = a.integer("features");
         System.out.println("pending store footprint: " + a);
-        Path dir = Files.createTempDirectory("streamlearn-pending-store");
+        Path dir = TempDirs.create("streamlearn-pending-store");
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "pending-footprint");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
