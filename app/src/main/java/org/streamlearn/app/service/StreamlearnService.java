@@ -59,7 +59,7 @@ public final class StreamlearnService implements AutoCloseable {
      * The producer's {@code batch.size}: 64 KiB instead of Kafka's 16 KiB. With many models nearly every event
      * writes a changelog record of about 1 KB, and 16 KiB batches of those made a produce request every 15 records
      * or so, more than the broker and the producer's five requests in flight kept up with. 64 KiB learned 100,000
-     * models about 1.3 times as fast on the same machine (docs/benchmarks.md, figure 2); 256 KiB and 1 MiB did no
+     * models about 1.4 times as fast on the same machine (docs/benchmarks.md, figure 2); 256 KiB and 1 MiB did no
      * better. It adds no latency (a batch still goes when {@code linger.ms} passes or a commit flushes) and holds at
      * most 64 KiB per partition with records waiting. Overridable with {@code kafka.producer.batch.size}.
      */

@@ -132,7 +132,8 @@ class RollingLossTest {
                     s += x;
                 }
                 assertThat(r.windowMean()).as("size %d after %d values", size, i + 1).isEqualTo(s / latest.size());
-                assertThat(r.window().length).isLessThanOrEqualTo(Math.max(8, 2 * r.filled())).isLessThanOrEqualTo(size);
+                assertThat(r.window().length).isLessThanOrEqualTo(Math.max(8, 2 * r.filled()))
+                        .isLessThanOrEqualTo(size);
                 assertThat(r.windowSize()).isEqualTo(size);
             }
             assertThat(r.window().length).isEqualTo(size);
