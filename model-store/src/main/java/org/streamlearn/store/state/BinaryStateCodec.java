@@ -144,7 +144,7 @@ public final class BinaryStateCodec {
         }
         putMetrics(b, s.metrics());
         b.putLong(r.count()).putDouble(r.sum()).putDouble(r.ewmaRaw());
-        b.putInt(r.windowSize()).putInt(r.position()).putInt(r.filled());
+        b.putInt(r.window().length).putInt(r.position()).putInt(r.filled());
         putDoubles(b, r.window(), r.filled());
         b.putLong(s.seen()).putLong(s.refused()).putLong(s.timedFlushes());
         b.putDouble(s.lastGradientNorm()).putDouble(s.lastLearningRate());
@@ -271,8 +271,11 @@ public final class BinaryStateCodec {
                 throw new StateFormatException(prefix + "rolling.window", "size " + windowSize + "/" + filled
                         + " does not fit metrics.window " + c.metricsWindow());
             }
-            RollingLoss rolling = RollingLoss.restore(c.ewmaAlpha(), windowSize, rc, rsum, ewma, doubles(b, filled),
-                    position);
+            double[] ring = new double[windowSize];
+            for (int i = 0; i < filled; i++) {
+                ring[i] = b.getDouble();
+            }
+            RollingLoss rolling = new RollingLoss(c.ewmaAlpha(), rc, rsum, ewma, ring, position, filled);
             field = "counters";
             LearnerState learned = new LearnerState(params, new OptimizerState(step, slots), scaler, pm, rolling,
                     batch, batchCount, b.getLong(), b.getLong(), b.getLong());

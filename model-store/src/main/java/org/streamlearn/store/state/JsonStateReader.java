@@ -199,15 +199,14 @@ final class JsonStateReader {
         if (!win.isArray() || win.size() > size) {
             throw new StateFormatException("rolling.window", "expected at most " + size + " values");
         }
-        double[] values = new double[win.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = metric(win.get(i), "rolling.window[" + i + "]");
+        double[] ring = new double[size];
+        for (int i = 0; i < win.size(); i++) {
+            ring[i] = metric(win.get(i), "rolling.window[" + i + "]");
         }
         RollingLoss rolling;
         try {
-            rolling = RollingLoss.restore(c.ewmaAlpha(), size, longField(ro, "count"),
-                    metric(req(ro, "sum"), "rolling.sum"), metric(req(ro, "ewma"), "rolling.ewma"), values,
-                    (int) longField(ro, "position"));
+            rolling = new RollingLoss(c.ewmaAlpha(), longField(ro, "count"), metric(req(ro, "sum"), "rolling.sum"),
+                    metric(req(ro, "ewma"), "rolling.ewma"), ring, (int) longField(ro, "position"), win.size());
         } catch (IllegalArgumentException e) {
             throw new StateFormatException("rolling", e.getMessage(), e);
         }
