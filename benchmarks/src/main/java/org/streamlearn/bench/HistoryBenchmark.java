@@ -33,7 +33,7 @@ public class HistoryBenchmark {
 
     private static final int MODELS = 16;
 
-    private final ModelState[] models = new ModelState[MODELS];
+    private ModelState[] models;
     private final ModelHistory history = new ModelHistory();
     private int cursor;
     private long now = 1;
@@ -45,8 +45,7 @@ public class HistoryBenchmark {
                 + "\"learningRate\":0.01},\"challengers\":[{\"name\":\"adam\",\"spec\":{\"optimizer\":{\"type\":"
                 + "\"adam\",\"learningRate\":0.01}}},{\"name\":\"slow\",\"spec\":{\"optimizer\":{\"type\":\"sgd\","
                 + "\"learningRate\":0.001}}}]}");
-        ModelState[] learned = LearnedModels.of(spec, MODELS, 200, 42);
-        System.arraycopy(learned, 0, models, 0, MODELS);
+        models = LearnedModels.of(spec, MODELS, 200, 42);
     }
 
     /** Builds and encodes one model's metrics record. */

@@ -58,9 +58,10 @@ public final class StreamlearnService implements AutoCloseable {
     /**
      * The producer's {@code batch.size}: 64 KiB instead of Kafka's 16 KiB. With many models nearly every event
      * writes a changelog record of about 1 KB, and 16 KiB batches of those made a produce request every 15 records
-     * or so. 64 KiB learned 100,000 models 1.37-1.38 times as fast as 16 KiB in two A/B runs and 1.03-1.06
-     * times in two later ones (docs/benchmarks.md, figure 2); 256 KiB and 1 MiB did no better. It adds no latency (a batch still goes when {@code linger.ms} passes or a commit flushes) and holds at
-     * most 64 KiB per partition with records waiting. Overridable with {@code kafka.producer.batch.size}.
+     * or so. 64 KiB learned 100,000 models 1.37-1.38 times as fast as 16 KiB in two A/B runs and 1.03-1.06 times
+     * in two later ones (docs/benchmarks.md, figure 2); 256 KiB and 1 MiB did no better. It adds no latency (a
+     * batch still goes when {@code linger.ms} passes or a commit flushes) and holds at most 64 KiB per partition
+     * with records waiting. Overridable with {@code kafka.producer.batch.size}.
      */
     public static final int PRODUCER_BATCH_BYTES = 64 * 1024;
 

@@ -2,6 +2,7 @@ package org.streamlearn.app.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -12,7 +13,7 @@ import org.streamlearn.app.config.ConfigLoader;
 class StreamsPropertiesTest {
 
     private static Properties properties(Map<String, String> settings) {
-        Map<String, String> all = new java.util.HashMap<>(settings);
+        Map<String, String> all = new HashMap<>(settings);
         all.put("bootstrap.servers", "127.0.0.1:9092");
         return StreamlearnService.streamsProperties(ConfigLoader.load(null, Map.of(), all), null);
     }
